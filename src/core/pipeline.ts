@@ -1,0 +1,284 @@
+/**
+ * The pipeline model: ordered stages a lead passes through, and exits that take a lead out of the
+ * pipeline after a given stage. Every status a sheet holds resolves to "the furthest stage this
+ * lead reached" (plus the exit it took, if any). This is the one place that says how a status
+ * maps to the funnel.
+ */
+import { ArgContext, LeadFlowError, argError, show } from './errors';
+import { Cell, DateReader, Grid, isBlank, normalizeLabel, toGrid } from './values';
+
+export interface StageDef {
+  name: string;
+  aliases: string[];
+}
+
+export interface ExitDef {
+  name: string;
+  /** The stage a lead leaves from: a lead that exits here has reached that stage and no further. */
+  from: string;
+  aliases: string[];
+  /** Whether leaving this way removes the lead from net lead flow (disqualified, lost) or keeps it (nurturing). */
+  removes: boolean;
+}
+
+export interface PipelineDef {
+  stages: StageDef[];
+  exits: ExitDef[];
+}
+
+export const DEFAULT_PIPELINE: PipelineDef = {
+  stages: [
+    { name: 'Arrived', aliases: ['New', 'Open', 'Lead', 'Not Contacted', 'Unread', 'Incoming', 'Raw'] },
+    { name: 'Reviewed', aliases: ['Contacted', 'Attempted to Contact', 'Working', 'In Progress', 'Reviewing', 'Under Review'] },
+    { name: 'Qualified', aliases: ['Pre Qualified', 'Prequalified', 'Qualification', 'MQL', 'SQL', 'Marketing Qualified', 'Sales Qualified'] },
+    {
+      name: 'Converted to Opportunity',
+      aliases: ['Converted', 'Opportunity', 'Needs Analysis', 'Value Proposition', 'Id. Decision Makers', 'Perception Analysis', 'Proposal', 'Proposal/Price Quote', 'Negotiation', 'Negotiation/Review'],
+    },
+    { name: 'Closed-Won', aliases: ['Won', 'Closed', 'Deal Won', 'Customer', 'Signed'] },
+  ],
+  exits: [
+    { name: 'Disqualified', from: 'Reviewed', aliases: ['Junk Lead', 'Junk', 'Lost Lead', 'Unqualified', 'Not Qualified', 'Spam', 'Invalid'], removes: true },
+    { name: 'Nurturing', from: 'Qualified', aliases: ['Nurture', 'Contact in Future', 'Not Ready', 'Recycled'], removes: false },
+    { name: 'Closed-Lost', from: 'Converted to Opportunity', aliases: ['Lost', 'Deal Lost', 'Lost to Competition'], removes: true },
+  ],
+};
+
+/** What one status means: the furthest stage reached, and the exit taken (-1 when still in the pipeline). */
+export interface Resolution {
+  stage: number;
+  exit: number;
+}
+
+export class Pipeline {
+  readonly stageNames: string[];
+  readonly exitNames: string[];
+  private readonly byLabel = new Map<string, Resolution>();
+
+  constructor(readonly def: PipelineDef, ctx: ArgContext = { fn: 'LeadFlow', arg: 'stages' }) {
+    if (def.stages.length === 0) throw argError(ctx, 'lists no stages; expected at least one stage name.');
+    this.stageNames = def.stages.map((s) => s.name);
+    this.exitNames = def.exits.map((e) => e.name);
+    const owner = new Map<string, string>();
+    const claim = (label: string, who: string, res: Resolution) => {
+      if (isBlank(label)) throw argError(ctx, `has an empty name (${who}); every stage, exit and alias needs a name.`);
+      const key = normalizeLabel(label);
+      const prior = owner.get(key);
+      if (prior !== undefined && prior !== who) {
+        throw argError(ctx, `names ${show(label)} twice (${prior} and ${who}); each stage, exit and alias may appear only once.`);
+      }
+      if (prior === who) return;
+      owner.set(key, who);
+      this.byLabel.set(key, res);
+    };
+    def.stages.forEach((s, i) => {
+      claim(s.name, `stage ${s.name}`, { stage: i, exit: -1 });
+      for (const a of s.aliases) claim(a, `stage ${s.name}`, { stage: i, exit: -1 });
+    });
+    def.exits.forEach((e, i) => {
+      const from = this.stageIndex(e.from);
+      if (from < 0) {
+        throw argError(ctx, `says exit ${show(e.name)} leaves after ${show(e.from)}, which is not one of the stages (${this.stageNames.join(', ')}).`);
+      }
+      claim(e.name, `exit ${e.name}`, { stage: from, exit: i });
+      for (const a of e.aliases) claim(a, `exit ${e.name}`, { stage: from, exit: i });
+    });
+  }
+
+  stageIndex(name: unknown): number {
+    const key = normalizeLabel(name);
+    return this.def.stages.findIndex((s) => normalizeLabel(s.name) === key || s.aliases.some((a) => normalizeLabel(a) === key));
+  }
+
+  /** A status label's meaning, or undefined when no stage, exit or alias has that spelling. */
+  resolve(status: unknown): Resolution | undefined {
+    return this.byLabel.get(normalizeLabel(status));
+  }
+
+  /** A stage named by the user in an argument (from_stage, stage): exact stage or alias, else a clear error. */
+  requireStage(name: unknown, ctx: ArgContext): number {
+    if (isBlank(name)) throw argError(ctx, `is empty; expected one of the stages: ${this.stageNames.join(', ')}.`);
+    const i = this.stageIndex(name);
+    if (i < 0) throw argError(ctx, `is ${show(name)}, which is not a stage; expected one of: ${this.stageNames.join(', ')}.`);
+    return i;
+  }
+
+  /** How a person fixes a status that matches nothing, for error messages. */
+  unmatchedMessage(status: unknown, ctx: ArgContext, row: number): LeadFlowError {
+    return argError(
+      ctx,
+      `row ${row} has the status ${show(status)}, which matches no stage or exit of the pipeline (${this.stageNames.join(', ')}${this.exitNames.length ? `; exits ${this.exitNames.join(', ')}` : ''}). ` +
+        `Map it by adding it as an alias in the stages argument, e.g. "${this.stageNames[Math.min(1, this.stageNames.length - 1)]} (${String(status).trim()})", or in the LeadFlow setup.`,
+    );
+  }
+}
+
+export const defaultPipeline = (): Pipeline => new Pipeline(DEFAULT_PIPELINE);
+
+// ---------------------------------------------------------------- reading a stages argument
+
+const EXIT_ENTRY = /^(.*?)\s+after\s+(.+?)(\s*\(kept\)|\s+kept)?$/i;
+const ALIASED = /^([^()]*?)\s*\(([^()]*)\)\s*$/;
+
+function splitAliases(text: string): string[] {
+  return text.split(/[\/|;,]/).map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+function nameAndAliases(entry: string): { name: string; aliases: string[] } {
+  const m = ALIASED.exec(entry.trim());
+  return m ? { name: m[1].trim(), aliases: splitAliases(m[2]) } : { name: entry.trim(), aliases: [] };
+}
+
+/**
+ * Reads a pipeline written as text:
+ *   "Arrived, Reviewed (Contacted / Working), Qualified; Disqualified after Reviewed, Nurturing after Qualified (kept)"
+ * Stages come first, in order, separated by commas or ">"; aliases sit in parentheses; after a
+ * semicolon come the exits, each "NAME after STAGE", removing the lead from net lead flow unless
+ * marked "(kept)".
+ */
+export function parsePipelineText(text: string, ctx: ArgContext): PipelineDef {
+  const [stagePart, ...exitParts] = text.split(';');
+  const splitEntries = (s: string, sep: RegExp) => {
+    // Commas inside parentheses separate aliases, not entries.
+    const out: string[] = [];
+    let depth = 0;
+    let cur = '';
+    for (const ch of s) {
+      if (ch === '(') depth++;
+      if (ch === ')') depth = Math.max(0, depth - 1);
+      if (depth === 0 && sep.test(ch)) {
+        out.push(cur);
+        cur = '';
+      } else cur += ch;
+    }
+    out.push(cur);
+    return out.map((e) => e.trim()).filter((e) => e.length > 0);
+  };
+  const stages = splitEntries(stagePart, /[,>\n]/).map(nameAndAliases);
+  const exits: ExitDef[] = [];
+  for (const entry of splitEntries(exitParts.join(','), /[,\n]/)) {
+    const m = EXIT_ENTRY.exec(entry);
+    if (!m) throw argError(ctx, `has the exit ${show(entry)}; expected an exit written as "NAME after STAGE", e.g. "Disqualified after Reviewed".`);
+    const { name, aliases } = nameAndAliases(m[1]);
+    exits.push({ name, aliases, from: m[2].trim(), removes: !m[3] });
+  }
+  return { stages, exits };
+}
+
+const HEADER_WORDS = new Set(['stage', 'stages', 'name', 'stage name', 'status']);
+
+/**
+ * Reads a pipeline from a range: one row per stage or exit. Column 1 the name, column 2 its
+ * aliases (separated by commas or slashes), column 3 the stage an exit leaves after (blank for a
+ * stage), column 4 "kept" (or FALSE) for an exit that does not remove the lead. A header row is
+ * skipped.
+ */
+export function parsePipelineRange(grid: Grid, ctx: ArgContext): PipelineDef {
+  const rows = grid.filter((r) => !r.every(isBlank));
+  if (rows.length > 0 && HEADER_WORDS.has(normalizeLabel(rows[0][0]))) rows.shift();
+  const stages: StageDef[] = [];
+  const exits: ExitDef[] = [];
+  for (const r of rows) {
+    const name = String(r[0] ?? '').trim();
+    if (name === '') throw argError(ctx, `has a row with aliases but no stage name; every row needs a name in its first column.`);
+    const aliases = r.length > 1 && !isBlank(r[1]) ? splitAliases(String(r[1])) : [];
+    const from = r.length > 2 && !isBlank(r[2]) ? String(r[2]).trim() : '';
+    if (from === '') stages.push({ name, aliases });
+    else {
+      const keep = r.length > 3 && (r[3] === false || /^(kept|keep|no|false)$/i.test(String(r[3]).trim()));
+      exits.push({ name, aliases, from, removes: !keep });
+    }
+  }
+  return { stages, exits };
+}
+
+/**
+ * The pipeline a formula works with: the default one when the argument is omitted, otherwise the
+ * stages text or range the user gave. (The setup sheet of the sidebar plugs in here too.)
+ */
+export function pipelineFromArg(v: unknown, ctx: ArgContext): Pipeline {
+  if (v === undefined || v === null || (typeof v === 'string' && v.trim() === '')) return defaultPipeline();
+  const grid = toGrid(v);
+  if (grid.every((r) => r.every(isBlank))) return defaultPipeline();
+  const def = grid.length === 1 && grid[0].length === 1 ? parsePipelineText(String(grid[0][0]), ctx) : parsePipelineRange(grid, ctx);
+  return new Pipeline(def, ctx);
+}
+
+// ---------------------------------------------------------------- furthest stage reached
+
+/** Furthest stage per lead (-1 for a blank row) and the exit taken (-1 for none). */
+export interface Reached {
+  stage: Int16Array;
+  exit: Int16Array;
+  /** Wall-time stage dates, stage-major (dates[s][i]), when the input was stage dates. */
+  dates?: Float64Array[];
+}
+
+/** From one column of statuses: each status resolves through the pipeline; an exit counts as the stage it left from. */
+export function reachedFromStatuses(statuses: Cell[], pipeline: Pipeline, ctx: ArgContext): Reached {
+  const n = statuses.length;
+  const stage = new Int16Array(n).fill(-1);
+  const exit = new Int16Array(n).fill(-1);
+  const seen = new Map<unknown, Resolution | null>();
+  for (let i = 0; i < n; i++) {
+    const v = statuses[i];
+    if (isBlank(v)) continue;
+    let res = seen.get(v);
+    if (res === undefined) {
+      res = pipeline.resolve(v) ?? null;
+      seen.set(v, res);
+    }
+    if (res === null) throw pipeline.unmatchedMessage(v, ctx, i + 1);
+    stage[i] = res.stage;
+    exit[i] = res.exit;
+  }
+  return { stage, exit };
+}
+
+/** From one date column per stage, in stage order: the furthest stage that has a date. */
+export function reachedFromStageDates(grid: Grid, pipeline: Pipeline, dates: DateReader, ctx: ArgContext): Reached {
+  const n = grid.length;
+  const width = n ? grid[0].length : 0;
+  const stages = pipeline.stageNames;
+  if (width > stages.length) {
+    throw argError(ctx, `has ${width} date columns but the pipeline has only ${stages.length} stages (${stages.join(', ')}); give one date column per stage, in stage order.`);
+  }
+  const stage = new Int16Array(n).fill(-1);
+  const exit = new Int16Array(n).fill(-1);
+  const cols: Float64Array[] = [];
+  for (let s = 0; s < width; s++) cols.push(new Float64Array(n));
+  for (let i = 0; i < n; i++) {
+    const row = grid[i];
+    for (let s = 0; s < width; s++) {
+      const v = row[s];
+      let wall: number;
+      try {
+        wall = dates.read(v, ctx, i + 1);
+      } catch (e) {
+        if (typeof v === 'string') {
+          throw argError(ctx, `has ${width} columns, so it is read as one date column per stage (${stages.slice(0, width).join(', ')}), but row ${i + 1} column ${s + 1} holds ${show(v)}, which is not a date. Give a single column of statuses, or one date column per stage.`);
+        }
+        throw e;
+      }
+      cols[s][i] = wall;
+      if (!Number.isNaN(wall)) stage[i] = s;
+    }
+  }
+  return { stage, exit, dates: cols };
+}
+
+/**
+ * Statuses or stage dates, decided by shape: one column is read as statuses (unless every filled
+ * cell is a date, then it is the first stage's dates); several columns are one date column per stage.
+ */
+export function readReached(v: unknown, pipeline: Pipeline, dates: DateReader, ctx: ArgContext): Reached {
+  const grid = toGrid(v);
+  if (grid.length === 0) return { stage: new Int16Array(0), exit: new Int16Array(0) };
+  if (grid[0].length === 1) {
+    const col = grid.map((r) => r[0]);
+    const filled = col.filter((c) => !isBlank(c));
+    const allDates = filled.length > 0 && filled.every((c) => typeof c === 'number' || Object.prototype.toString.call(c) === '[object Date]');
+    if (!allDates) return reachedFromStatuses(col, pipeline, ctx);
+  }
+  return reachedFromStageDates(grid, pipeline, dates, ctx);
+}

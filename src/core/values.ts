@@ -1,0 +1,190 @@
+/**
+ * Cell values in, typed values out. Custom functions receive whatever the sheet holds: Date
+ * objects, date serial numbers, text from CRM exports, numbers, booleans and blanks. These
+ * helpers read them the way a person reading the sheet would, and say clearly what they could
+ * not read.
+ */
+import { ArgContext, LeadFlowError, argError, show } from './errors';
+import { DAY_MS, TimeZoneClock, WallMs, serialToWall } from './time';
+
+export type Cell = unknown;
+export type Grid = Cell[][];
+
+/** Date objects may come from another realm (node:vm in tests), so `instanceof` is not enough. */
+export function isDate(v: unknown): v is Date {
+  return v instanceof Date || Object.prototype.toString.call(v) === '[object Date]';
+}
+
+export function isBlank(v: unknown): boolean {
+  return v === '' || v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
+}
+
+/**
+ * A range argument as a 2D array. Sheets passes a single cell as a bare value and a range as rows
+ * of values; an omitted argument arrives as undefined.
+ */
+export function toGrid(v: unknown): Grid {
+  if (Array.isArray(v)) return v.length === 0 ? [] : Array.isArray(v[0]) ? (v as Grid) : [v as Cell[]];
+  return [[v]];
+}
+
+export function isOmitted(v: unknown): boolean {
+  return v === undefined || v === null || v === '' || (Array.isArray(v) && toGrid(v).every((r) => r.every(isBlank)));
+}
+
+/** One column of a range argument, checked to be a single column. */
+export function column(v: unknown, ctx: ArgContext): Cell[] {
+  const grid = toGrid(v);
+  if (grid.length > 0 && grid[0].length !== 1) {
+    if (grid.length === 1) return grid[0]; // a single row given where a column is expected: read across
+    throw argError(ctx, `must be a single column, but has ${grid[0].length} columns.`);
+  }
+  const out = new Array<Cell>(grid.length);
+  for (let i = 0; i < grid.length; i++) out[i] = grid[i][0];
+  return out;
+}
+
+/** Status and stage labels compare without case, outer spaces, or the difference between spaces, hyphens and underscores. */
+export function normalizeLabel(v: unknown): string {
+  return String(v).toLowerCase().replace(/[\s\-_./]+/g, ' ').trim();
+}
+
+// ---------------------------------------------------------------- numbers
+
+const NUMBER_TEXT = /^\(?-?[$€£¥]?\s*-?[\d,]*\.?\d+\s*%?\)?$/;
+
+/** A number from a cell: numbers as they are, text like "$22,700.00", "1 200", "(350)" or "12%". NaN for blank. */
+export function readNumber(v: Cell, ctx: ArgContext, row?: number): number {
+  if (typeof v === 'number') return v;
+  if (isBlank(v)) return NaN;
+  if (typeof v === 'boolean') throw argError(ctx, `${where(row)}holds ${v}, which is not a number.`);
+  if (typeof v === 'string') {
+    const compact = v.trim().replace(/[\s\u00a0]/g, '').replace(/(?:USD|EUR|GBP)$/i, '');
+    if (NUMBER_TEXT.test(compact)) {
+      const negative = compact.startsWith('(') && compact.endsWith(')');
+      const digits = compact.replace(/[()$€£¥,%]/g, '');
+      let n = Number(digits);
+      if (compact.endsWith('%') || compact.endsWith('%)')) n /= 100;
+      if (!Number.isNaN(n)) return negative ? -n : n;
+    }
+  }
+  throw argError(ctx, `${where(row)}holds ${show(v)}, which is not a number; expected a number such as 22700 or "$22,700.00".`);
+}
+
+// ---------------------------------------------------------------- dates
+
+const MONTHS: Record<string, number> = {
+  jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, sept: 8, oct: 9, nov: 10, dec: 11,
+};
+
+const ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
+/** Zoho and similar exports: "15 Apr, 2021 00:03:00", "15-Apr-2021", "15 April 2021". */
+const DAY_MONTH_YEAR = /^(\d{1,2})[\s-]([a-z]{3,9})\.?,?[\s-](\d{4})(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([ap]m)?)?$/i;
+/** "Apr 15, 2021", "April 15 2021 3:05 PM". */
+const MONTH_DAY_YEAR = /^([a-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([ap]m)?)?$/i;
+/** "04/15/2021" as Sheets reads it in an en_US spreadsheet (month first), "15/04/2021" when the first part cannot be a month. */
+const SLASHED = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([ap]m)?)?$/i;
+
+function wallFromParts(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, ampm?: string): WallMs | undefined {
+  if (ampm) {
+    if (h < 1 || h > 12) return undefined;
+    h = (h % 12) + (ampm.toLowerCase() === 'pm' ? 12 : 0);
+  }
+  if (mo < 0 || mo > 11 || d < 1 || h > 23 || mi > 59 || s > 59) return undefined;
+  const wall = Date.UTC(y, mo, d, h, mi, s);
+  if (new Date(wall).getUTCDate() !== d) return undefined; // 31 April and friends
+  return wall;
+}
+
+function monthIndex(name: string): number | undefined {
+  return MONTHS[name.toLowerCase().slice(0, name.length > 3 && name.toLowerCase().startsWith('sept') ? 4 : 3)];
+}
+
+const num = (s: string | undefined) => (s === undefined ? 0 : Number(s));
+
+/** Wall time from date text, or undefined when the text is not a date LeadFlow knows. */
+export function parseDateText(text: string, clock: TimeZoneClock): WallMs | undefined {
+  const t = text.trim();
+  let m = ISO.exec(t);
+  if (m) {
+    const wall = wallFromParts(+m[1], +m[2] - 1, +m[3], num(m[4]), num(m[5]), num(m[6]));
+    if (wall === undefined || !m[7]) return wall;
+    // An explicit zone names an instant: convert it into the spreadsheet's wall time.
+    const zone = m[7].toUpperCase();
+    let offsetMin = 0;
+    if (zone !== 'Z') {
+      const sign = zone.startsWith('-') ? -1 : 1;
+      const digits = zone.slice(1).replace(':', '');
+      offsetMin = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2)));
+    }
+    return clock.toWall(wall - offsetMin * 60_000);
+  }
+  m = DAY_MONTH_YEAR.exec(t);
+  if (m) {
+    const mo = monthIndex(m[2]);
+    return mo === undefined ? undefined : wallFromParts(+m[3], mo, +m[1], num(m[4]), num(m[5]), num(m[6]), m[7]);
+  }
+  m = MONTH_DAY_YEAR.exec(t);
+  if (m) {
+    const mo = monthIndex(m[1]);
+    return mo === undefined ? undefined : wallFromParts(+m[3], mo, +m[2], num(m[4]), num(m[5]), num(m[6]), m[7]);
+  }
+  m = SLASHED.exec(t);
+  if (m) {
+    let mo = +m[1];
+    let d = +m[2];
+    if (mo > 12 && d <= 12) [mo, d] = [d, mo];
+    return wallFromParts(+m[3], mo - 1, d, num(m[4]), num(m[5]), num(m[6]), m[7]);
+  }
+  return undefined;
+}
+
+/** Largest serial Sheets accepts as a date (31 Dec 9999). */
+const MAX_SERIAL = 2_958_465;
+
+/**
+ * Reads dates cell by cell with a cache per distinct text: CRM exports repeat the same
+ * timestamps thousands of times, and parsing is the costly part of a million-row column.
+ */
+export class DateReader {
+  private readonly cache = new Map<string, WallMs | undefined>();
+  constructor(readonly clock: TimeZoneClock) {}
+
+  /** Wall time, or NaN for a blank cell; throws for a cell that is not a date. */
+  read(v: Cell, ctx: ArgContext, row?: number): WallMs {
+    if (isDate(v)) {
+      const t = v.getTime();
+      if (Number.isNaN(t)) throw argError(ctx, `${where(row)}holds an invalid date.`);
+      return this.clock.toWall(t);
+    }
+    if (typeof v === 'number') {
+      if (v >= 1 && v <= MAX_SERIAL) return serialToWall(v);
+      throw argError(ctx, `${where(row)}holds the number ${v}, which is not a date; expected a date or a date serial between 1 and ${MAX_SERIAL}.`);
+    }
+    if (isBlank(v)) return NaN;
+    if (typeof v === 'string') {
+      let wall = this.cache.get(v);
+      if (wall === undefined && !this.cache.has(v)) {
+        wall = parseDateText(v, this.clock);
+        this.cache.set(v, wall);
+      }
+      if (wall !== undefined) return wall;
+    }
+    throw argError(ctx, `${where(row)}holds ${show(v)}, which is not a date; expected a date, a date serial or text such as 2026-03-31, 2026-03-31 23:30:00 or 31 Mar, 2026 23:30:00.`);
+  }
+}
+
+function where(row?: number): string {
+  return row === undefined ? '' : `row ${row} `;
+}
+
+/** A whole-day end date counts whole: 31 March means up to the end of 31 March. */
+export function endExclusive(endWall: WallMs): WallMs {
+  return endWall % DAY_MS === 0 ? endWall + DAY_MS : endWall;
+}
+
+export function assertSameHeight(fn: string, a: { name: string; length: number }, b: { name: string; length: number }): void {
+  if (a.length !== b.length) {
+    throw new LeadFlowError(`${fn}: ${a.name} and ${b.name} must be ranges of the same height, but ${a.name} has ${a.length} rows and ${b.name} has ${b.length}.`);
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * The registry of LeadFlow's custom functions: the single source of their names, parameters and
+ * descriptions. The build generates each top-level Apps Script function and its JSDoc (what Sheets
+ * shows in autocomplete) from this table, and the README's function reference too.
+ */
+import { DateReader } from '../core/values';
+import { timeZoneClock } from '../core/time';
+import { Env, ParamSpec, checkArgs } from './args';
+import * as formulas from './formulas';
+
+export interface CustomFunctionSpec {
+  name: string;
+  /** One or two sentences for autocomplete. */
+  description: string;
+  params: ParamSpec[];
+  /** What comes back: a number, or the table that spills. */
+  returns: string;
+  /** A worked example for the docs. */
+  example: { formula: string; result: string };
+  run: (args: unknown[], env: Env) => unknown;
+}
+
+const STAGES: ParamSpec = {
+  name: 'stages',
+  kind: 'stages',
+  optional: true,
+  sample: '"Arrived, Reviewed, Qualified"',
+  description:
+    'Optional. Your pipeline: a range listing the stages in order (aliases in column 2, and for an exit the stage it leaves after in column 3), or text such as "Arrived, Reviewed (Contacted), Qualified; Disqualified after Reviewed". Default: Arrived, Reviewed, Qualified, Converted to Opportunity, Closed-Won.',
+};
+
+const LEADS: ParamSpec = {
+  name: 'statuses_or_stage_dates',
+  kind: 'range',
+  sample: 'G2:G',
+  description: 'One column of lead statuses, or one date column per stage in stage order (the furthest stage with a date counts).',
+};
+
+const ARRIVED: ParamSpec = {
+  name: 'arrived_dates',
+  kind: 'column',
+  optional: true,
+  sample: 'F2:F',
+  description: 'Optional. The date each lead arrived, the same height as the leads; needed to pick a cohort by start and end.',
+};
+
+const START: ParamSpec = { name: 'start', kind: 'value', optional: true, sample: 'DATE(2026,1,1)', description: 'Optional. First arrival date of the cohort.' };
+const END: ParamSpec = { name: 'end', kind: 'value', optional: true, sample: 'DATE(2026,3,31)', description: 'Optional. Last arrival date of the cohort; the whole day counts.' };
+
+export const REGISTRY: CustomFunctionSpec[] = [
+  {
+    name: 'NETLEADFLOW',
+    description:
+      'Net lead flow: new leads in a period minus those disqualified, lost or gone inactive. Give "week", "month", "quarter" or "year" as start to get a table by period.',
+    params: [
+      { name: 'arrived_dates', kind: 'column', sample: 'F2:F', description: 'The date each lead arrived.' },
+      { name: 'statuses', kind: 'column', sample: 'G2:G', description: 'Each lead\'s current status; statuses of a removing exit (Disqualified, Closed-Lost and their aliases) count as removed.' },
+      { name: 'start', kind: 'value', optional: true, sample: 'DATE(2026,3,1)', description: 'Optional. First day of the period, or "week", "month", "quarter" or "year" for a table of every period.' },
+      { name: 'end', kind: 'value', optional: true, sample: 'DATE(2026,3,31)', description: 'Optional. Last day of the period; the whole day counts.' },
+      { name: 'removed_dates', kind: 'column', optional: true, sample: 'N2:N', description: 'Optional. When each removed lead was removed. With it, removals count in the period they happened, whenever the lead arrived.' },
+      { name: 'last_activity_dates', kind: 'column', optional: true, sample: 'I2:I', description: 'Optional. Each lead\'s last activity; an open lead quiet for inactive_days counts as removed.' },
+      { name: 'inactive_days', kind: 'value', optional: true, sample: '90', description: `Optional. Days without activity after which an open lead is inactive. Default ${formulas.DEFAULT_INACTIVE_DAYS}.` },
+      STAGES,
+    ],
+    returns: 'A number (new − removed), or a table Period | New | Removed | Net.',
+    example: { formula: '=NETLEADFLOW(F2:F, G2:G, DATE(2026,3,1), DATE(2026,3,31))', result: '350 when 500 leads arrived in March and 150 of them are Disqualified.' },
+    run: formulas.NETLEADFLOW,
+  },
+  {
+    name: 'FUNNELSTAGE',
+    description: 'The furthest pipeline stage each lead reached, one row per lead. A lead that exited counts as the stage it left from (Disqualified → Reviewed).',
+    params: [LEADS, STAGES],
+    returns: 'One stage name per input row; blank rows stay blank.',
+    example: { formula: '=FUNNELSTAGE(G2:G)', result: '"Closed-Lost" → Converted to Opportunity, "Closed Won" → Closed-Won, "Nurturing" → Qualified.' },
+    run: formulas.FUNNELSTAGE,
+  },
+  {
+    name: 'FUNNEL',
+    description: 'The funnel of a cohort of leads: how many reached each stage, step and overall conversion, drop-off, and optionally pipeline value.',
+    params: [
+      LEADS, STAGES, ARRIVED, START, END,
+      { name: 'deal_values', kind: 'column-or-number', optional: true, sample: 'H2:H', description: 'Optional. Each lead\'s deal value (summed per stage), or one average deal value (count × average, marked as an estimate).' },
+    ],
+    returns: 'A table with a header: Stage | Reached | Step conversion | Overall conversion | Drop-off [| Pipeline value].',
+    example: { formula: '=FUNNEL(G2:G, , F2:F, DATE(2026,1,1), DATE(2026,3,31))', result: 'The Q1 2026 funnel, one row per stage.' },
+    run: formulas.FUNNEL,
+  },
+  {
+    name: 'FUNNELBY',
+    description: 'One funnel per group (lead source, owner, campaign...): leads reaching each stage, and overall conversion, one row per group.',
+    params: [
+      LEADS,
+      { name: 'group_by', kind: 'column', sample: 'D2:D', description: 'The column to group by, such as the lead source; the same height as the leads.' },
+      STAGES, ARRIVED, START, END,
+    ],
+    returns: 'A table: Group | one column per stage | Overall conversion, with All leads first, then the groups, largest first.',
+    example: { formula: '=FUNNELBY(G2:G, D2:D)', result: 'A funnel per lead source, to compare channels.' },
+    run: formulas.FUNNELBY,
+  },
+  {
+    name: 'FUNNELCONVERSION',
+    description: 'Conversion between two stages: of the leads that reached from_stage, the share that reached to_stage.',
+    params: [
+      LEADS,
+      { name: 'from_stage', kind: 'value', sample: '"Reviewed"', description: 'The stage to measure from (a stage name or alias).' },
+      { name: 'to_stage', kind: 'value', sample: '"Closed-Won"', description: 'The later stage to measure to.' },
+      STAGES, ARRIVED, START, END,
+    ],
+    returns: 'A number between 0 and 1.',
+    example: { formula: '=FUNNELCONVERSION(G2:G, "Qualified", "Closed-Won")', result: 'The share of qualified leads that were won.' },
+    run: formulas.FUNNELCONVERSION,
+  },
+  {
+    name: 'FUNNELVALUE',
+    description: 'Pipeline value per stage: the sum of deal values of the leads that reached it, or leads × average deal value as an estimate.',
+    params: [
+      LEADS,
+      { name: 'deal_values', kind: 'column-or-number', sample: 'H2:H', description: 'Each lead\'s deal value, or one average deal value for an estimate.' },
+      { name: 'stage', kind: 'value', optional: true, sample: '"Converted to Opportunity"', description: 'Optional. One stage, to get its value as a number; without it, a table of every stage.' },
+      STAGES,
+    ],
+    returns: 'A number for one stage, or a table Stage | Reached | Pipeline value | Basis.',
+    example: { formula: '=FUNNELVALUE(G2:G, H2:H, "Converted to Opportunity")', result: 'The value of every deal that became an opportunity.' },
+    run: formulas.FUNNELVALUE,
+  },
+  {
+    name: 'FUNNELDAYS',
+    description: 'Median days between stages, from one date column per stage.',
+    params: [
+      { name: 'stage_dates', kind: 'range', sample: 'F2:J', description: 'One date column per stage, in stage order (blank where a lead never reached the stage).' },
+      { name: 'from_stage', kind: 'value', optional: true, sample: '"Arrived"', description: 'Optional. The earlier stage; with to_stage, returns one number.' },
+      { name: 'to_stage', kind: 'value', optional: true, sample: '"Qualified"', description: 'Optional. The later stage.' },
+      STAGES,
+    ],
+    returns: 'A number of days, or a table From | To | Median days | Leads measured for each step.',
+    example: { formula: '=FUNNELDAYS(F2:J, "Arrived", "Closed-Won")', result: 'The median days from arrival to a won deal.' },
+    run: formulas.FUNNELDAYS,
+  },
+];
+
+export function makeEnv(timeZone: string, nowInstant: number): Env {
+  const clock = timeZoneClock(timeZone);
+  return { timeZone, clock, dates: new DateReader(clock), now: clock.toWall(nowInstant) };
+}
+
+/** Runs one registry function: argument checks from its declaration, then the formula itself. */
+export function callCustomFunction(name: string, args: unknown[], env: Env): unknown {
+  const spec = REGISTRY.find((s) => s.name === name);
+  if (!spec) throw new Error(`LeadFlow has no function ${name}`);
+  // Sheets passes every declared parameter; trailing omitted ones arrive as undefined.
+  let n = args.length;
+  while (n > 0 && args[n - 1] === undefined) n--;
+  const used = args.slice(0, n);
+  checkArgs(name, spec.params, used);
+  return spec.run(used, env);
+}
+
+/** The registry without its code: what the build and the docs read. */
+export function registryMetadata() {
+  return REGISTRY.map(({ run: _run, ...meta }) => meta);
+}
