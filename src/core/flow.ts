@@ -9,14 +9,20 @@
  * - flow-based (removal dates given): arrivals in the period minus removals in the period,
  *   whenever those leads arrived.
  */
-import { Pipeline, Resolution } from './pipeline';
+import { Pipeline } from './pipeline';
 import { DAY_MS, PeriodUnit, WallMs, nextPeriodStart, periodLabel, periodStart } from './time';
 
-export interface FlowLead {
-  arrived: WallMs; // NaN when unknown
-  status: Resolution | null; // null when blank
-  removedAt: WallMs; // NaN when unknown
-  lastActivity: WallMs; // NaN when unknown
+/**
+ * The leads, column by column (one typed array per field, not one object per lead: a million-row
+ * sheet must not cost a million allocations). Dates are wall times, NaN where unknown; stage and
+ * exit come from Pipeline.resolve (-1 stage for a blank status, -1 exit for none).
+ */
+export interface FlowLeads {
+  arrived: Float64Array;
+  stage: Int16Array;
+  exit: Int16Array;
+  removedAt?: Float64Array;
+  lastActivity?: Float64Array;
 }
 
 export interface FlowOptions {
@@ -40,51 +46,80 @@ export interface FlowCounts {
   removedBy: Record<RemovalReason, number>;
 }
 
+/** Why and when one lead left the pipeline; reason -1 means it is still in it. */
+interface Removal {
+  /** Index into the exits, EXIT_INACTIVE for inactivity, -1 for none. */
+  reason: number;
+  at: WallMs;
+}
+
+const EXIT_INACTIVE = -2;
+
 /**
- * Why and when a lead left the pipeline, or null if it is still in it. A lead that exited through
- * a removing exit is removed at its removal date (or, lacking one, when it arrived); a lead still
- * open in the pipeline with no activity for `inactiveDays` is removed on the day it went inactive.
- * Won leads and kept exits (nurturing) are never removed.
+ * Why and when lead i left the pipeline. A lead that exited through a removing exit is removed at
+ * its removal date (or, lacking one, when it arrived); a lead still open in the pipeline with no
+ * activity for `inactiveDays` is removed on the day it went quiet. Won leads and kept exits
+ * (nurturing) are never removed. Writes into `out` to stay allocation-free.
  */
-export function removal(lead: FlowLead, opts: FlowOptions): { reason: RemovalReason; at: WallMs } | null {
-  const st = lead.status;
-  const pipe = opts.pipeline;
-  if (st && st.exit >= 0) {
-    const exit = pipe.def.exits[st.exit];
-    if (!exit.removes) return null;
-    return { reason: exit.name, at: Number.isNaN(lead.removedAt) ? lead.arrived : lead.removedAt };
+function removalOf(leads: FlowLeads, i: number, opts: FlowOptions, out: Removal): Removal {
+  out.reason = -1;
+  const exit = leads.exit[i];
+  if (exit >= 0) {
+    if (opts.pipeline.def.exits[exit].removes) {
+      out.reason = exit;
+      const at = leads.removedAt ? leads.removedAt[i] : NaN;
+      out.at = Number.isNaN(at) ? leads.arrived[i] : at;
+    }
+    return out;
   }
-  const stillOpen = !st || st.stage < pipe.stageNames.length - 1;
-  if (stillOpen && opts.inactiveDays !== undefined && !Number.isNaN(lead.lastActivity)) {
-    const wentInactive = lead.lastActivity + opts.inactiveDays * DAY_MS;
-    if (wentInactive <= opts.now) return { reason: INACTIVE, at: wentInactive };
+  const stillOpen = leads.stage[i] < opts.pipeline.stageNames.length - 1;
+  if (stillOpen && opts.inactiveDays !== undefined && leads.lastActivity) {
+    const last = leads.lastActivity[i];
+    if (!Number.isNaN(last)) {
+      const wentQuiet = last + opts.inactiveDays * DAY_MS;
+      if (wentQuiet <= opts.now) {
+        out.reason = EXIT_INACTIVE;
+        out.at = wentQuiet;
+      }
+    }
   }
-  return null;
+  return out;
 }
 
-function emptyCounts(): FlowCounts {
-  return { added: 0, removed: 0, net: 0, removedBy: {} };
+function reasonName(reason: number, opts: FlowOptions): RemovalReason {
+  return reason === EXIT_INACTIVE ? INACTIVE : opts.pipeline.def.exits[reason].name;
 }
 
-function addRemoval(c: FlowCounts, reason: RemovalReason): void {
-  c.removed++;
-  c.removedBy[reason] = (c.removedBy[reason] ?? 0) + 1;
+/** Counts per period, with removals tallied by reason index first and named at the end. */
+class Tally {
+  added = 0;
+  removed = 0;
+  private readonly byReason = new Map<number, number>();
+  remove(reason: number): void {
+    this.removed++;
+    this.byReason.set(reason, (this.byReason.get(reason) ?? 0) + 1);
+  }
+  counts(opts: FlowOptions): FlowCounts {
+    const removedBy: Record<RemovalReason, number> = {};
+    for (const [r, n] of this.byReason) removedBy[reasonName(r, opts)] = n;
+    return { added: this.added, removed: this.removed, net: this.added - this.removed, removedBy };
+  }
 }
 
 /** Net lead flow over [start, endExclusive). */
-export function netLeadFlow(leads: FlowLead[], start: WallMs, endExclusive: WallMs, opts: FlowOptions): FlowCounts {
-  const c = emptyCounts();
-  const inPeriod = (t: WallMs) => t >= start && t < endExclusive;
-  for (const lead of leads) {
-    const arrivedHere = inPeriod(lead.arrived);
-    if (arrivedHere) c.added++;
+export function netLeadFlow(leads: FlowLeads, start: WallMs, endExclusive: WallMs, opts: FlowOptions): FlowCounts {
+  const t = new Tally();
+  const r: Removal = { reason: -1, at: NaN };
+  const n = leads.arrived.length;
+  for (let i = 0; i < n; i++) {
+    const arrived = leads.arrived[i];
+    const arrivedHere = arrived >= start && arrived < endExclusive;
+    if (arrivedHere) t.added++;
     if (!opts.flowBased && !arrivedHere) continue;
-    const r = removal(lead, opts);
-    if (!r) continue;
-    if (!opts.flowBased || inPeriod(r.at)) addRemoval(c, r.reason);
+    if (removalOf(leads, i, opts, r).reason === -1) continue;
+    if (!opts.flowBased || (r.at >= start && r.at < endExclusive)) t.remove(r.reason);
   }
-  c.net = c.added - c.removed;
-  return c;
+  return t.counts(opts);
 }
 
 export interface FlowPeriod extends FlowCounts {
@@ -96,35 +131,72 @@ export interface FlowPeriod extends FlowCounts {
 
 /**
  * Net lead flow for every period from the first to the last one with an arrival or removal, empty
- * periods included so a chart of the trend has no gaps.
+ * periods included so a chart of the trend has no gaps. Counting is two passes over typed arrays
+ * (when each lead arrived and left, then a per-day period index), so a million leads cost no
+ * allocation per lead.
  */
-export function netLeadFlowByPeriod(leads: FlowLead[], unit: PeriodUnit, opts: FlowOptions): FlowPeriod[] {
-  const buckets = new Map<WallMs, FlowCounts>();
-  const bucket = (t: WallMs) => {
-    const key = periodStart(t, unit);
-    let c = buckets.get(key);
-    if (!c) buckets.set(key, (c = emptyCounts()));
-    return c;
-  };
-  for (const lead of leads) {
-    if (Number.isNaN(lead.arrived)) continue;
-    bucket(lead.arrived).added++;
-    const r = removal(lead, opts);
-    if (!r) continue;
-    const at = opts.flowBased ? r.at : lead.arrived;
-    if (!Number.isNaN(at)) addRemoval(bucket(at), r.reason);
+export function netLeadFlowByPeriod(leads: FlowLeads, unit: PeriodUnit, opts: FlowOptions): FlowPeriod[] {
+  const n = leads.arrived.length;
+  const reasons = new Int16Array(n).fill(-1);
+  const leftAt = new Float64Array(n).fill(NaN);
+  let minDay = Infinity;
+  let maxDay = -Infinity;
+  const r: Removal = { reason: -1, at: NaN };
+  for (let i = 0; i < n; i++) {
+    const arrived = leads.arrived[i];
+    if (Number.isNaN(arrived)) continue;
+    const d = Math.floor(arrived / DAY_MS);
+    if (d < minDay) minDay = d;
+    if (d > maxDay) maxDay = d;
+    if (removalOf(leads, i, opts, r).reason === -1) continue;
+    const at = opts.flowBased ? r.at : arrived;
+    if (Number.isNaN(at)) continue;
+    reasons[i] = r.reason;
+    leftAt[i] = at;
+    const e = Math.floor(at / DAY_MS);
+    if (e < minDay) minDay = e;
+    if (e > maxDay) maxDay = e;
   }
-  if (buckets.size === 0) return [];
-  const keys = [...buckets.keys()];
-  const first = Math.min(...keys);
-  const last = Math.max(...keys);
+  if (minDay === Infinity) return [];
+  // Every day from the first to the last maps to its period's position.
+  const starts: WallMs[] = [];
+  const periodOfDay = new Int32Array(maxDay - minDay + 1);
+  let p = periodStart(minDay * DAY_MS, unit);
+  let next = nextPeriodStart(p, unit);
+  starts.push(p);
+  for (let d = minDay; d <= maxDay; d++) {
+    while (d * DAY_MS >= next) {
+      p = next;
+      next = nextPeriodStart(p, unit);
+      starts.push(p);
+    }
+    periodOfDay[d - minDay] = starts.length - 1;
+  }
+  const reasonSlots = opts.pipeline.def.exits.length + 1; // the last slot is inactivity
+  const slot = (reason: number) => (reason === EXIT_INACTIVE ? reasonSlots - 1 : reason);
+  const added = new Float64Array(starts.length);
+  const removedBy = new Float64Array(starts.length * reasonSlots);
+  for (let i = 0; i < n; i++) {
+    const arrived = leads.arrived[i];
+    if (Number.isNaN(arrived)) continue;
+    added[periodOfDay[Math.floor(arrived / DAY_MS) - minDay]]++;
+    if (reasons[i] === -1) continue;
+    removedBy[periodOfDay[Math.floor(leftAt[i] / DAY_MS) - minDay] * reasonSlots + slot(reasons[i])]++;
+  }
   const out: FlowPeriod[] = [];
   let running = 0;
-  for (let p = first; p <= last; p = nextPeriodStart(p, unit)) {
-    const c = buckets.get(p) ?? emptyCounts();
-    c.net = c.added - c.removed;
-    running += c.net;
-    out.push({ ...c, label: periodLabel(p, unit), start: p, runningNet: running });
-  }
+  starts.forEach((start, k) => {
+    const by: Record<RemovalReason, number> = {};
+    let removed = 0;
+    for (let j = 0; j < reasonSlots; j++) {
+      const count = removedBy[k * reasonSlots + j];
+      if (count === 0) continue;
+      by[j === reasonSlots - 1 ? INACTIVE : opts.pipeline.def.exits[j].name] = count;
+      removed += count;
+    }
+    const net = added[k] - removed;
+    running += net;
+    out.push({ added: added[k], removed, net, removedBy: by, label: periodLabel(start, unit), start, runningNet: running });
+  });
   return out;
 }

@@ -3,9 +3,9 @@
  * Sheets passes them. Arity and single-value checks happen before these run (see registry.ts).
  */
 import { LeadFlowError, argError, show } from '../core/errors';
-import { FlowLead, FlowOptions, netLeadFlow, netLeadFlowByPeriod } from '../core/flow';
+import { FlowLeads, FlowOptions, netLeadFlow, netLeadFlowByPeriod } from '../core/flow';
 import { funnel, funnelByGroup, ratio, reachedCounts } from '../core/funnel';
-import { Resolution, pipelineFromArg, readReached } from '../core/pipeline';
+import { pipelineFromArg, reachedFromStatuses, readReached } from '../core/pipeline';
 import { medianDaysBetween } from '../core/timing';
 import { assertSameHeight, column, endExclusive, isBlank, readNumber, toGrid } from '../core/values';
 import { Env, given, readDateArg, readPeriodUnit, readPositiveNumber, single } from './args';
@@ -37,23 +37,13 @@ export function NETLEADFLOW(args: unknown[], env: Env): number | Out[][] {
   if (inactiveDays !== undefined && !lastActivity) {
     throw argError({ fn, arg: 'last_activity_dates' }, 'is needed when inactive_days is given; give the column of last-activity dates.');
   }
-  const resolutions = new Map<unknown, Resolution | null>();
-  const leads: FlowLead[] = new Array(arrivedCol.length);
-  const ctx = { fn, arg: 'statuses' };
-  for (let i = 0; i < arrivedCol.length; i++) {
-    const s = statusCol[i];
-    let status: Resolution | null = null;
-    if (!isBlank(s)) {
-      let res = resolutions.get(s);
-      if (res === undefined) resolutions.set(s, (res = pipeline.resolve(s) ?? null));
-      if (res === null) throw pipeline.unmatchedMessage(s, ctx, i + 1);
-      status = res;
+  const { stage, exit } = reachedFromStatuses(statusCol, pipeline, { fn, arg: 'statuses' });
+  for (let i = 0; i < stage.length; i++) {
+    if (stage[i] >= 0 && Number.isNaN(arrived[i])) {
+      throw argError({ fn, arg: 'arrived_dates' }, `row ${i + 1} is empty but the lead has the status ${show(statusCol[i])}; every lead needs the date it arrived.`);
     }
-    if (Number.isNaN(arrived[i]) && status !== null) {
-      throw argError({ fn, arg: 'arrived_dates' }, `row ${i + 1} is empty but the lead has the status ${show(s)}; every lead needs the date it arrived.`);
-    }
-    leads[i] = { arrived: arrived[i], status, removedAt: removedAt ? removedAt[i] : NaN, lastActivity: lastActivity ? lastActivity[i] : NaN };
   }
+  const leads: FlowLeads = { arrived, stage, exit, removedAt, lastActivity };
   const opts: FlowOptions = {
     pipeline,
     flowBased: removedAt !== undefined,

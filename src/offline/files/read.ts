@@ -1,0 +1,588 @@
+/**
+ * Reads a CRM leads export (CSV or xlsx) into a LeadsTable, the way Google Sheets would show it
+ * after "File > Import" (locale en_US): typed values (numbers, booleans, Dates) and per-cell
+ * number formats. See infer.ts for the CSV typing rules.
+ *
+ * Both formats are parsed as streams and cells are counted as rows arrive, so a file over
+ * Google Sheets' 10,000,000-cell limit is refused without first being held in memory.
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { basename, extname } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import Papa from 'papaparse';
+import { LeadsFileError, columnLetter } from './errors.ts';
+import { inferCell } from './infer.ts';
+import { assertTimeZone, utcPartsOf, wallTimeToDate } from './timezone.ts';
+
+export { LeadsFileError } from './errors.ts';
+
+export interface LeadsTable {
+  sheetName: string;
+  /** Header row first; every row as wide as the header; empty cells are "". */
+  rows: unknown[][];
+  /** Same shape as rows: e.g. 'yyyy-mm-dd hh:mm:ss' for a date-time, '$#,##0.00' for currency, null for plain. */
+  numberFormats: (string | null)[][];
+}
+
+export interface ReadOptions {
+  /** IANA zone whose wall-clock times dates in the file are read in. Default 'America/New_York'. */
+  timeZone?: string;
+}
+
+export const DEFAULT_TIME_ZONE = 'America/New_York';
+/** Google Sheets' limit on cells in a spreadsheet. */
+export const MAX_CELLS = 10_000_000;
+/** Google Sheets' limit on columns in a sheet (ZZZ). */
+export const MAX_COLUMNS = 18_278;
+
+const CSV_EXTENSIONS = new Set(['.csv', '.tsv', '.txt']);
+const XLSX_EXTENSIONS = new Set(['.xlsx', '.xlsm']);
+const SNIFF_BYTES = 64 * 1024;
+
+// ---------------------------------------------------------------------------------------------
+// Building the table row by row (shared by CSV and xlsx)
+
+function isBlank(v: unknown): boolean {
+  return v === '' || v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
+}
+
+function describe(v: unknown): string {
+  if (v instanceof Date) return `a date (${v.toISOString()})`;
+  if (typeof v === 'number') return `a number (${v})`;
+  if (typeof v === 'boolean') return `a boolean (${v ? 'TRUE' : 'FALSE'})`;
+  return `"${String(v)}"`;
+}
+
+function preview(v: unknown): string {
+  const s = v instanceof Date ? v.toISOString() : String(v);
+  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
+}
+
+class TableBuilder {
+  private readonly rows: unknown[][] = [];
+  private readonly formats: (string | null)[][] = [];
+  private width = 0;
+  private headerSeen = false;
+  /** Blank rows seen since the last non-blank one: kept only if a non-blank row follows. */
+  private pendingBlank = 0;
+  private headerRow = 1;
+
+  constructor(readonly file: string, private readonly maxCells: number) {}
+
+  /** n blank rows (e.g. rows an xlsx sheet leaves out): counted, materialised only if data follows. */
+  skipBlank(n: number): void {
+    if (this.headerSeen) this.pendingBlank += n;
+  }
+
+  /** `where` names the row for messages, e.g. "row 5" or "row 5 (line 7)". */
+  add(values: unknown[], formats: (string | null)[], where: string, rowNumber: number): void {
+    let last = values.length - 1;
+    while (last >= 0 && isBlank(values[last])) last--;
+    if (!this.headerSeen) {
+      if (last < 0) return; // leading blank rows: the header is the first non-empty row
+      this.header(values.slice(0, last + 1), where, rowNumber);
+      this.rows.push(values.slice(0, this.width));
+      this.formats.push(new Array(this.width).fill(null));
+      return;
+    }
+    if (last < 0) {
+      this.pendingBlank++;
+      return;
+    }
+    if (last >= this.width) {
+      throw new LeadsFileError('ROW_TOO_WIDE', this.file,
+        `${this.file}: ${where} has more cells than the header row: it has a value in column ${columnLetter(last)} ` +
+        `("${preview(values[last])}"), but the header (row ${this.headerRow}) names only ${this.width} column` +
+        `${this.width === 1 ? '' : 's'} (A to ${columnLetter(this.width - 1)}). ` +
+        'Each row must fit under the header: add a header name for the extra column or remove the stray value.');
+    }
+    const total = (this.rows.length + this.pendingBlank + 1) * this.width;
+    if (total > this.maxCells) this.tooLarge(where);
+    for (; this.pendingBlank > 0; this.pendingBlank--) {
+      this.rows.push(new Array(this.width).fill(''));
+      this.formats.push(new Array(this.width).fill(null));
+    }
+    const row = new Array(this.width);
+    const fmt = new Array<string | null>(this.width);
+    for (let i = 0; i < this.width; i++) {
+      const v = values[i];
+      row[i] = v === undefined || v === null ? '' : v;
+      fmt[i] = formats[i] ?? null;
+    }
+    this.rows.push(row);
+    this.formats.push(fmt);
+  }
+
+  private header(cells: unknown[], where: string, rowNumber: number): void {
+    this.headerSeen = true;
+    this.headerRow = rowNumber;
+    this.width = cells.length;
+    if (this.width > MAX_COLUMNS) {
+      throw new LeadsFileError('TOO_LARGE', this.file,
+        `${this.file}: the header row has ${this.width.toLocaleString('en-US')} columns; Google Sheets allows at most ` +
+        `${MAX_COLUMNS.toLocaleString('en-US')}.`);
+    }
+    const problems: string[] = [];
+    const seen = new Map<string, number[]>();
+    cells.forEach((v, i) => {
+      if (isBlank(v)) problems.push(`column ${columnLetter(i)} has no name`);
+      else if (typeof v !== 'string') problems.push(`column ${columnLetter(i)} is ${describe(v)}, not a text name`);
+      else {
+        const key = v.trim().toLowerCase();
+        const cols = seen.get(key);
+        if (cols) cols.push(i);
+        else seen.set(key, [i]);
+      }
+    });
+    for (const cols of seen.values()) {
+      if (cols.length > 1) {
+        problems.push(`"${String(cells[cols[0]]).trim()}" names more than one column (${cols.map(columnLetter).join(', ')})`);
+      }
+    }
+    if (problems.length > 0) {
+      throw new LeadsFileError('NO_HEADER', this.file,
+        `${this.file}: expected a header row (the first non-empty row, here ${where}) of unique, non-blank text ` +
+        `column names, but ${problems.join('; ')}.`);
+    }
+  }
+
+  private tooLarge(where: string): never {
+    throw new LeadsFileError('TOO_LARGE', this.file,
+      `${this.file} has more than ${this.maxCells.toLocaleString('en-US')} cells, Google Sheets' limit ` +
+      `(${this.width} columns × at least ${(this.rows.length + this.pendingBlank + 1).toLocaleString('en-US')} rows, ` +
+      `reached at ${where}). Split the export into smaller files or drop unused columns.`);
+  }
+
+  finish(sheetName: string, emptyMessage: string): LeadsTable {
+    if (!this.headerSeen) throw new LeadsFileError('EMPTY', this.file, emptyMessage);
+    // trailing blank rows (pendingBlank) are dropped, as Sheets' import drops trailing empty lines
+    return { sheetName, rows: this.rows, numberFormats: this.formats };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV
+
+interface CsvOptions extends ReadOptions {
+  /** Field delimiter; detected from the first rows when absent. */
+  delimiter?: string;
+  /** Used in error messages; defaults to the sheet name. */
+  fileLabel?: string;
+  maxCells?: number;
+}
+
+const DELIMITERS = [',', ';', '\t', '|'];
+
+/** Guesses the delimiter from a sample of the text (the first 20 records). */
+export function detectDelimiter(sample: string): string {
+  const result = Papa.parse<string[]>(sample, { preview: 20, delimitersToGuess: DELIMITERS, skipEmptyLines: true });
+  const guessed = result.meta.delimiter;
+  return DELIMITERS.includes(guessed) ? guessed : ',';
+}
+
+function sheetNameFromFile(path: string): string {
+  const base = basename(path, extname(path)).trim();
+  return base === '' ? 'Sheet1' : base.slice(0, 100);
+}
+
+/**
+ * Builds a Papa step handler feeding the table; tracks file line numbers (quoted fields may
+ * span lines) so errors can name both the sheet row and the line of the file.
+ */
+function csvRowSink(builder: TableBuilder, timeZone: string) {
+  let record = 0;
+  let line = 1;
+  let failure: unknown = null;
+  const step = (results: Papa.ParseStepResult<string[]>, parser: Papa.Parser) => {
+    if (failure) return;
+    try {
+      record++;
+      const fields = results.data;
+      const quoteError = results.errors.find(e => e.code === 'MissingQuotes');
+      const where = line === record ? `row ${record}` : `row ${record} (line ${line} of the file)`;
+      if (quoteError) {
+        throw new LeadsFileError('MALFORMED', builder.file,
+          `${builder.file}: ${where} opens a quoted field that is never closed, so the rest of the file would ` +
+          'land in one cell. Check that every " inside a field is doubled ("").');
+      }
+      const values = new Array(fields.length);
+      const formats = new Array<string | null>(fields.length);
+      let embedded = 0;
+      for (let i = 0; i < fields.length; i++) {
+        const f = fields[i];
+        if (f.length > 0) {
+          const c = inferCell(f, timeZone);
+          values[i] = c.value;
+          formats[i] = c.format;
+          if (f.includes('\n')) embedded += f.split('\n').length - 1;
+        } else {
+          values[i] = '';
+          formats[i] = null;
+        }
+      }
+      builder.add(values, formats, where, record);
+      line += 1 + embedded;
+    } catch (e) {
+      failure = e;
+      parser.abort();
+    }
+  };
+  return { step, failure: () => failure };
+}
+
+function emptyCsvMessage(label: string): string {
+  return `${label} has no data: expected CSV text with a header row naming the columns, then one row per lead.`;
+}
+
+/** Parses CSV text the way Sheets imports it (see infer.ts for typing rules). */
+export function parseCsv(text: string, name = 'Sheet1', opts: CsvOptions = {}): LeadsTable {
+  const timeZone = opts.timeZone ?? DEFAULT_TIME_ZONE;
+  assertTimeZone(timeZone);
+  const label = opts.fileLabel ?? name;
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const builder = new TableBuilder(label, opts.maxCells ?? MAX_CELLS);
+  if (body.trim() === '') throw new LeadsFileError('EMPTY', label, emptyCsvMessage(label));
+  const delimiter = opts.delimiter ?? detectDelimiter(body.slice(0, SNIFF_BYTES));
+  const sink = csvRowSink(builder, timeZone);
+  Papa.parse<string[]>(body, { delimiter, skipEmptyLines: false, step: sink.step });
+  const failure = sink.failure();
+  if (failure) throw failure;
+  return builder.finish(name, emptyCsvMessage(label));
+}
+
+/** Streams a CSV file (any supported encoding) through Papa into a table. */
+async function readCsvFile(path: string, label: string, encoding: string, delimiter: string, timeZone: string, maxCells: number): Promise<LeadsTable> {
+  const builder = new TableBuilder(label, maxCells);
+  const source = createReadStream(path, { highWaterMark: SNIFF_BYTES });
+  async function* decode(): AsyncGenerator<string> {
+    // TextDecoder strips a byte-order mark and copes with characters split across chunks
+    const decoder = new TextDecoder(encoding);
+    for await (const chunk of source) {
+      const s = decoder.decode(chunk as Buffer, { stream: true });
+      if (s) yield s;
+    }
+    const tail = decoder.decode();
+    if (tail) yield tail;
+  }
+  const text = Readable.from(decode(), { objectMode: false, encoding: 'utf8' });
+  const sink = csvRowSink(builder, timeZone);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      Papa.parse<string[], NodeJS.ReadableStream>(text, {
+        delimiter,
+        skipEmptyLines: false,
+        step: sink.step,
+        complete: () => resolve(),
+        error: (err: Error) => reject(err),
+      });
+    });
+  } finally {
+    source.destroy();
+    text.destroy();
+  }
+  const failure = sink.failure();
+  if (failure) throw failure;
+  return builder.finish(sheetNameFromFile(path), emptyCsvMessage(label));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sniffing what a file really is
+
+type Sniffed =
+  | { kind: 'zip' | 'ods' | 'ole' | 'pdf' | 'html' | 'xmlss' | 'binary' | 'empty' }
+  | { kind: 'text'; encoding: string; sample: string };
+
+function startsWith(buf: Buffer, bytes: number[]): boolean {
+  return bytes.every((b, i) => buf[i] === b);
+}
+
+function sniff(buf: Buffer): Sniffed {
+  if (buf.length === 0) return { kind: 'empty' };
+  if (startsWith(buf, [0x50, 0x4b, 0x03, 0x04]) || startsWith(buf, [0x50, 0x4b, 0x05, 0x06])) {
+    // ODF puts an uncompressed "mimetype" entry first
+    const head = buf.subarray(0, 200).toString('latin1');
+    return { kind: head.includes('mimetypeapplication/vnd.oasis.opendocument') ? 'ods' : 'zip' };
+  }
+  if (startsWith(buf, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) return { kind: 'ole' };
+  if (buf.subarray(0, 1024).toString('latin1').includes('%PDF-')) return { kind: 'pdf' };
+
+  let encoding = 'utf-8';
+  if (startsWith(buf, [0xff, 0xfe])) encoding = 'utf-16le';
+  else if (startsWith(buf, [0xfe, 0xff])) encoding = 'utf-16be';
+  else if (!startsWith(buf, [0xef, 0xbb, 0xbf])) {
+    // UTF-16 without a BOM: ASCII text has every other byte zero
+    const n = Math.min(buf.length, 4096) & ~1;
+    let evenZero = 0;
+    let oddZero = 0;
+    for (let i = 0; i < n; i += 2) {
+      if (buf[i] === 0) evenZero++;
+      if (buf[i + 1] === 0) oddZero++;
+    }
+    if (n >= 4 && oddZero > n / 2 * 0.9 && evenZero === 0) encoding = 'utf-16le';
+    else if (n >= 4 && evenZero > n / 2 * 0.9 && oddZero === 0) encoding = 'utf-16be';
+    else {
+      try {
+        new TextDecoder('utf-8', { fatal: true }).decode(buf, { stream: true });
+      } catch {
+        encoding = 'windows-1252'; // older CRM/Excel exports; Sheets shows these accents too
+      }
+    }
+  }
+  const sample = new TextDecoder(encoding).decode(buf, { stream: true });
+  let control = 0;
+  for (let i = 0; i < sample.length; i++) {
+    const c = sample.charCodeAt(i);
+    if (c === 0) return { kind: 'binary' };
+    if (c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12) control++;
+  }
+  if (control > sample.length / 100) return { kind: 'binary' };
+  const start = sample.replace(/^\s+/, '').slice(0, 512).toLowerCase();
+  if (start.startsWith('<!doctype html') || start.startsWith('<html')) return { kind: 'html' };
+  if (start.startsWith('<?xml') && sample.includes('urn:schemas-microsoft-com:office:spreadsheet')) return { kind: 'xmlss' };
+  return { kind: 'text', encoding, sample };
+}
+
+function notWhatItSays(label: string, ext: string, s: Sniffed): LeadsFileError | null {
+  const wantXlsx = XLSX_EXTENSIONS.has(ext);
+  const msg = (what: string) => new LeadsFileError('UNSUPPORTED_TYPE', label,
+    `${label}: expected ${wantXlsx ? 'an Excel workbook (.xlsx)' : 'CSV text'}, but the file ${what}. ` +
+    'Export the leads from your CRM as CSV or .xlsx.');
+  switch (s.kind) {
+    case 'pdf': return msg('is a PDF document');
+    case 'ole': return msg('is an Excel 97-2003 .xls workbook (or a password-protected one); save it as .xlsx or CSV first');
+    case 'ods': return msg('is an OpenDocument spreadsheet (.ods); save it as .xlsx or CSV first');
+    case 'html': return msg('is an HTML page');
+    case 'xmlss': return msg('is an Excel 2003 XML spreadsheet; save it as .xlsx or CSV first');
+    case 'binary': return msg('contains binary data');
+    case 'zip': return wantXlsx ? null : msg('is a ZIP archive (an .xlsx workbook named .csv? If so, rename it to .xlsx)');
+    case 'text': return wantXlsx ? msg('is plain text (if it is CSV, rename it to .csv)') : null;
+    default: return null;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// xlsx
+
+interface XlsxOptions extends ReadOptions {
+  /** Used in error messages; default "xlsx data". */
+  fileLabel?: string;
+  maxCells?: number;
+}
+
+/** ExcelJS' own test for date number formats: date/time letters outside quotes and brackets. */
+export function isDateFormat(fmt: string | null | undefined): boolean {
+  if (!fmt) return false;
+  const bare = fmt.replace(/\[[^\]]*]/g, '').replace(/"[^"]*"/g, '').replace(/\\./g, '');
+  return /[ymdhsb]/i.test(bare.replace(/General/gi, ''));
+}
+
+function xlsxFormat(fmt: string | undefined): string | null {
+  return !fmt || fmt === 'General' ? null : fmt;
+}
+
+type XCell = { value: unknown; numFmt?: string };
+
+function xlsxValue(cell: XCell, timeZone: string): { value: unknown; format: string | null } {
+  let v = cell.value;
+  const format = xlsxFormat(cell.numFmt);
+  if (v !== null && typeof v === 'object' && !(v instanceof Date)) {
+    const o = v as Record<string, unknown>;
+    if ('formula' in o || 'sharedFormula' in o) {
+      // keep the cached result; a formula with none (never calculated) reads as empty
+      v = o.result;
+      if (v !== null && typeof v === 'object' && !(v instanceof Date) && 'error' in (v as object)) v = (v as { error: string }).error;
+      if (typeof v === 'number' && Number.isNaN(v)) v = '#ERROR!'; // error results the streaming reader cannot name
+      if (typeof v === 'number' && isDateFormat(format)) {
+        // ExcelJS turns only plain date cells into Dates; do the same for formula results
+        v = new Date(Math.round((v - 25569) * 86_400_000));
+      }
+    } else if ('richText' in o) {
+      v = (o.richText as { text: string }[]).map(r => r.text ?? '').join('');
+    } else if ('error' in o) {
+      v = o.error;
+    } else if ('text' in o) {
+      v = o.text; // hyperlink
+    } else if ('sharedString' in o) {
+      v = '';
+    } else {
+      v = String(v);
+    }
+  }
+  if (v === null || v === undefined) return { value: '', format: null };
+  if (v instanceof Date) {
+    // ExcelJS encodes a cell's wall time in the Date's UTC fields
+    return { value: wallTimeToDate(utcPartsOf(v), timeZone), format: format ?? 'yyyy-mm-dd hh:mm:ss' };
+  }
+  if (typeof v === 'number') return { value: v === 0 ? 0 : v, format };
+  if (typeof v === 'string' || typeof v === 'boolean') return { value: v, format: typeof v === 'string' ? null : format };
+  return { value: String(v), format: null };
+}
+
+interface SheetMeta {
+  name: string;
+  state?: string;
+}
+
+/** The sheet to read: one named "Leads" (then "Leads…", then "…lead…"), else the first visible one. */
+export function chooseSheet(sheets: SheetMeta[]): string | undefined {
+  const visible = sheets.filter(s => !s.state || s.state === 'visible');
+  const pools = visible.length > 0 ? [visible, sheets] : [sheets];
+  for (const pool of pools) {
+    const norm = (s: SheetMeta) => s.name.trim().toLowerCase();
+    const pick = pool.find(s => norm(s) === 'leads')
+      ?? pool.find(s => norm(s).startsWith('lead'))
+      ?? pool.find(s => /lead/.test(norm(s)));
+    if (pick) return pick.name;
+  }
+  return (visible[0] ?? sheets[0])?.name;
+}
+
+type StreamFactory = () => Readable;
+
+/**
+ * ExcelJS' streaming reader parses a worksheet straight away when the shared strings and
+ * relationships have already been read, even if styles.xml comes later in the zip (then date
+ * cells would read as plain numbers). This makes it always defer worksheets (it spools them to
+ * temp files) until the whole zip has been seen, so styles, names and visibility are all known.
+ */
+function deferringReader(input: Readable): ExcelJS.stream.xlsx.WorkbookReader & { model?: { sheets?: SheetMeta[] } } {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+    worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore',
+  }) as unknown as Record<string, unknown>;
+  let rels: unknown;
+  let zipRead = false;
+  Object.defineProperty(reader, 'workbookRels', {
+    configurable: true,
+    get: () => (zipRead ? rels : undefined),
+    set: (v: unknown) => { rels = v; },
+  });
+  const parseWorksheet = (reader._parseWorksheet as (...a: unknown[]) => Generator).bind(reader);
+  reader._parseWorksheet = function* (...args: unknown[]) {
+    zipRead = true;
+    yield* parseWorksheet(...args);
+  };
+  return reader as unknown as ExcelJS.stream.xlsx.WorkbookReader & { model?: { sheets?: SheetMeta[] } };
+}
+
+async function readXlsxStreams(open: StreamFactory, label: string, timeZone: string, maxCells: number): Promise<LeadsTable> {
+  const emptyMessage = `${label} has no data: expected its first worksheet (or one named "Leads") to start with a header row naming the columns.`;
+  const pass = async (pickFirst: boolean): Promise<{ table?: LeadsTable; sawSheets: boolean }> => {
+    const input = open();
+    const reader = deferringReader(input);
+    let sawSheets = false;
+    let table: LeadsTable | undefined;
+    let target: string | undefined;
+    try {
+      for await (const ws of reader) {
+        const sheet = ws as unknown as { name: string } & AsyncIterable<ExcelJS.Row>;
+        if (!sawSheets) {
+          sawSheets = true;
+          target = pickFirst ? sheet.name : chooseSheet(reader.model?.sheets ?? []);
+        }
+        if (table || sheet.name !== target) continue; // not iterated: ExcelJS drains it
+        const builder = new TableBuilder(label, maxCells);
+        let lastRow = 0;
+        for await (const row of sheet) {
+          // rows the sheet leaves out are blank: counted, not materialised
+          builder.skipBlank(row.number - lastRow - 1);
+          lastRow = row.number;
+          const values: unknown[] = [];
+          const formats: (string | null)[] = [];
+          row.eachCell({ includeEmpty: false }, (cell, col) => {
+            const c = xlsxValue(cell as unknown as XCell, timeZone);
+            values[col - 1] = c.value;
+            formats[col - 1] = c.format;
+          });
+          builder.add(values, formats, `row ${row.number} of sheet "${sheet.name}"`, row.number);
+        }
+        table = builder.finish(sheet.name, emptyMessage);
+      }
+    } finally {
+      input.destroy();
+    }
+    return { table, sawSheets };
+  };
+  try {
+    let { table, sawSheets } = await pass(false);
+    if (!sawSheets) {
+      throw new LeadsFileError('UNSUPPORTED_TYPE', label,
+        `${label}: expected an Excel workbook (.xlsx), but it is a ZIP archive with no worksheets in it.`);
+    }
+    if (!table) table = (await pass(true)).table; // sheet names could not be matched: take the first
+    if (!table) throw new LeadsFileError('EMPTY', label, emptyMessage);
+    return table;
+  } catch (e) {
+    if (e instanceof LeadsFileError || e instanceof RangeError) throw e;
+    throw new LeadsFileError('MALFORMED', label,
+      `${label}: could not be read as an Excel workbook (.xlsx): ${(e as Error).message ?? e}`, { cause: e });
+  }
+}
+
+/** Reads the leads sheet of an xlsx workbook held in memory. */
+export async function parseXlsx(buffer: Buffer, opts: XlsxOptions = {}): Promise<LeadsTable> {
+  const timeZone = opts.timeZone ?? DEFAULT_TIME_ZONE;
+  assertTimeZone(timeZone);
+  const label = opts.fileLabel ?? 'xlsx data';
+  if (buffer.length === 0) throw new LeadsFileError('EMPTY', label, `${label} is empty (0 bytes): expected an Excel workbook (.xlsx).`);
+  const bad = notWhatItSays(label, '.xlsx', sniff(buffer.subarray(0, SNIFF_BYTES)));
+  if (bad) throw bad;
+  return readXlsxStreams(() => new PassThrough().end(buffer), label, timeZone, opts.maxCells ?? MAX_CELLS);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files
+
+export interface ReadFileOptions extends ReadOptions {
+  /** Override the cell limit (tests); default MAX_CELLS. */
+  maxCells?: number;
+}
+
+/** Reads a CSV (.csv/.tsv/.txt) or Excel (.xlsx/.xlsm) leads export. Throws LeadsFileError on anything unusable. */
+export async function readLeadsFile(path: string, opts: ReadFileOptions = {}): Promise<LeadsTable> {
+  const timeZone = opts.timeZone ?? DEFAULT_TIME_ZONE;
+  assertTimeZone(timeZone);
+  const maxCells = opts.maxCells ?? MAX_CELLS;
+  const label = path;
+  const ext = extname(path).toLowerCase();
+  if (!CSV_EXTENSIONS.has(ext) && !XLSX_EXTENSIONS.has(ext)) {
+    throw new LeadsFileError('UNSUPPORTED_TYPE', label,
+      `${label}: expected a CSV (.csv) or Excel workbook (.xlsx) export, but got ${ext ? `a "${ext}" file` : 'a file without an extension'}.`);
+  }
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new LeadsFileError('NOT_FOUND', label, `${label}: no such file.`);
+    if (code === 'EISDIR') throw new LeadsFileError('UNSUPPORTED_TYPE', label, `${label} is a directory, not a CSV or .xlsx file.`);
+    throw new LeadsFileError('NOT_FOUND', label, `${label}: cannot be opened (${(e as Error).message}).`, { cause: e });
+  }
+  let head: Buffer;
+  try {
+    const st = await handle.stat();
+    if (st.isDirectory()) throw new LeadsFileError('UNSUPPORTED_TYPE', label, `${label} is a directory, not a CSV or .xlsx file.`);
+    if (st.size === 0) {
+      throw new LeadsFileError('EMPTY', label,
+        `${label} is empty (0 bytes): expected ${XLSX_EXTENSIONS.has(ext) ? 'an Excel workbook' : 'CSV text with a header row'}.`);
+    }
+    head = Buffer.alloc(Math.min(SNIFF_BYTES, st.size));
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    head = head.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+  const sniffed = sniff(head);
+  const bad = notWhatItSays(label, ext, sniffed);
+  if (bad) throw bad;
+  if (XLSX_EXTENSIONS.has(ext)) {
+    return readXlsxStreams(() => createReadStream(path), label, timeZone, maxCells);
+  }
+  if (sniffed.kind !== 'text') throw new LeadsFileError('UNSUPPORTED_TYPE', label, `${label}: expected CSV text.`);
+  if (sniffed.sample.trim() === '' && head.length < SNIFF_BYTES) {
+    throw new LeadsFileError('EMPTY', label, emptyCsvMessage(label));
+  }
+  const delimiter = ext === '.tsv' ? '\t' : detectDelimiter(sniffed.sample.replace(/^\ufeff/, ''));
+  return readCsvFile(path, label, sniffed.encoding, delimiter, timeZone, maxCells);
+}
