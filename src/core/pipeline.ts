@@ -5,7 +5,11 @@
  * maps to the funnel.
  */
 import { ArgContext, LeadFlowError, argError, show } from './errors';
+import { DEFAULT_PIPELINE } from './defaults';
+import { Setup, isSetupGrid, pipelineOf, setupFromGrid } from './setup';
 import { Cell, DateReader, Grid, isBlank, normalizeLabel, toGrid } from './values';
+
+export { DEFAULT_PIPELINE };
 
 export interface StageDef {
   name: string;
@@ -25,24 +29,6 @@ export interface PipelineDef {
   stages: StageDef[];
   exits: ExitDef[];
 }
-
-export const DEFAULT_PIPELINE: PipelineDef = {
-  stages: [
-    { name: 'Arrived', aliases: ['New', 'Open', 'Lead', 'Not Contacted', 'Unread', 'Incoming', 'Raw'] },
-    { name: 'Reviewed', aliases: ['Contacted', 'Attempted to Contact', 'Working', 'In Progress', 'Reviewing', 'Under Review'] },
-    { name: 'Qualified', aliases: ['Pre Qualified', 'Prequalified', 'Qualification', 'MQL', 'SQL', 'Marketing Qualified', 'Sales Qualified'] },
-    {
-      name: 'Converted to Opportunity',
-      aliases: ['Converted', 'Opportunity', 'Needs Analysis', 'Value Proposition', 'Id. Decision Makers', 'Perception Analysis', 'Proposal', 'Proposal/Price Quote', 'Negotiation', 'Negotiation/Review'],
-    },
-    { name: 'Closed-Won', aliases: ['Won', 'Closed', 'Deal Won', 'Customer', 'Signed'] },
-  ],
-  exits: [
-    { name: 'Disqualified', from: 'Reviewed', aliases: ['Junk Lead', 'Junk', 'Lost Lead', 'Unqualified', 'Not Qualified', 'Spam', 'Invalid'], removes: true },
-    { name: 'Nurturing', from: 'Qualified', aliases: ['Nurture', 'Contact in Future', 'Not Ready', 'Recycled'], removes: false },
-    { name: 'Closed-Lost', from: 'Converted to Opportunity', aliases: ['Lost', 'Deal Lost', 'Lost to Competition'], removes: true },
-  ],
-};
 
 /** What one status means: the furthest stage reached, and the exit taken (-1 when still in the pipeline). */
 export interface Resolution {
@@ -193,15 +179,27 @@ export function parsePipelineRange(grid: Grid, ctx: ArgContext): PipelineDef {
 }
 
 /**
- * The pipeline a formula works with: the default one when the argument is omitted, otherwise the
- * stages text or range the user gave. (The setup sheet of the sidebar plugs in here too.)
+ * The pipeline a formula works with: the default one when the argument is omitted, the LeadFlow
+ * setup when the argument is the setup range (its first cell says "LeadFlow setup"), otherwise the
+ * stages text or range the user gave.
  */
-export function pipelineFromArg(v: unknown, ctx: ArgContext): Pipeline {
-  if (v === undefined || v === null || (typeof v === 'string' && v.trim() === '')) return defaultPipeline();
+export function readPipelineArg(v: unknown, ctx: ArgContext): { pipeline: Pipeline; setup?: Setup } {
+  if (v === undefined || v === null || (typeof v === 'string' && v.trim() === '')) return { pipeline: defaultPipeline() };
   const grid = toGrid(v);
-  if (grid.every((r) => r.every(isBlank))) return defaultPipeline();
+  if (grid.every((r) => r.every(isBlank))) return { pipeline: defaultPipeline() };
+  if (isSetupGrid(grid)) {
+    const { setup, problems } = setupFromGrid(grid);
+    if (!setup) {
+      throw argError(ctx, `is the LeadFlow setup, but it is not valid: ${problems[0].message}${problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : ''} Open Extensions > LeadFlow > Open setup to repair it.`);
+    }
+    return { pipeline: new Pipeline(pipelineOf(setup), ctx), setup };
+  }
   const def = grid.length === 1 && grid[0].length === 1 ? parsePipelineText(String(grid[0][0]), ctx) : parsePipelineRange(grid, ctx);
-  return new Pipeline(def, ctx);
+  return { pipeline: new Pipeline(def, ctx) };
+}
+
+export function pipelineFromArg(v: unknown, ctx: ArgContext): Pipeline {
+  return readPipelineArg(v, ctx).pipeline;
 }
 
 // ---------------------------------------------------------------- furthest stage reached

@@ -5,7 +5,7 @@
 import { LeadFlowError, argError, show } from '../core/errors';
 import { FlowLeads, FlowOptions, netLeadFlow, netLeadFlowByPeriod } from '../core/flow';
 import { funnel, funnelByGroup, ratio, reachedCounts } from '../core/funnel';
-import { pipelineFromArg, reachedFromStatuses, readReached } from '../core/pipeline';
+import { pipelineFromArg, reachedFromStatuses, readPipelineArg, readReached } from '../core/pipeline';
 import { medianDaysBetween } from '../core/timing';
 import { assertSameHeight, column, endExclusive, isBlank, readNumber, toGrid } from '../core/values';
 import { Env, given, readDateArg, readPeriodUnit, readPositiveNumber, single } from './args';
@@ -20,7 +20,7 @@ export const DEFAULT_INACTIVE_DAYS = 90;
 export function NETLEADFLOW(args: unknown[], env: Env): number | Out[][] {
   const fn = 'NETLEADFLOW';
   const [arrivedArg, statusesArg, startArg, endArg, removedArg, activityArg, daysArg, stagesArg] = args;
-  const pipeline = pipelineFromArg(stagesArg, { fn, arg: 'stages' });
+  const { pipeline, setup } = readPipelineArg(stagesArg, { fn, arg: 'stages' });
   const arrivedCol = column(arrivedArg, { fn, arg: 'arrived_dates' });
   const statusCol = column(statusesArg, { fn, arg: 'statuses' });
   assertSameHeight(fn, { name: 'arrived_dates', length: arrivedCol.length }, { name: 'statuses', length: statusCol.length });
@@ -47,7 +47,7 @@ export function NETLEADFLOW(args: unknown[], env: Env): number | Out[][] {
   const opts: FlowOptions = {
     pipeline,
     flowBased: removedAt !== undefined,
-    inactiveDays: lastActivity ? inactiveDays ?? DEFAULT_INACTIVE_DAYS : undefined,
+    inactiveDays: lastActivity ? inactiveDays ?? setup?.flow.inactiveDays ?? DEFAULT_INACTIVE_DAYS : undefined,
     now: env.now,
   };
   const unit = readPeriodUnit(startArg);

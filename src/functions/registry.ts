@@ -26,7 +26,7 @@ const STAGES: ParamSpec = {
   optional: true,
   sample: '"Arrived, Reviewed, Qualified"',
   description:
-    'Optional. Your pipeline: a range listing the stages in order (aliases in column 2, and for an exit the stage it leaves after in column 3), or text such as "Arrived, Reviewed (Contacted), Qualified; Disqualified after Reviewed". Default: Arrived, Reviewed, Qualified, Converted to Opportunity, Closed-Won.',
+    'Optional. Your pipeline: the LeadFlow setup range (LeadFlowSetup), a range listing the stages in order (aliases in column 2; for an exit, the stage it leaves after in column 3), or text such as "Arrived, Reviewed (Contacted), Qualified; Disqualified after Reviewed". Default: Arrived, Reviewed, Qualified, Converted to Opportunity, Closed-Won.',
 };
 
 const LEADS: ParamSpec = {
@@ -59,7 +59,7 @@ export const REGISTRY: CustomFunctionSpec[] = [
       { name: 'end', kind: 'value', optional: true, sample: 'DATE(2026,3,31)', description: 'Optional. Last day of the period; the whole day counts.' },
       { name: 'removed_dates', kind: 'column', optional: true, sample: 'N2:N', description: 'Optional. When each removed lead was removed. With it, removals count in the period they happened, whenever the lead arrived.' },
       { name: 'last_activity_dates', kind: 'column', optional: true, sample: 'I2:I', description: 'Optional. Each lead\'s last activity; an open lead quiet for inactive_days counts as removed.' },
-      { name: 'inactive_days', kind: 'value', optional: true, sample: '90', description: `Optional. Days without activity after which an open lead is inactive. Default ${formulas.DEFAULT_INACTIVE_DAYS}.` },
+      { name: 'inactive_days', kind: 'value', optional: true, sample: '90', description: `Optional. Days without activity after which an open lead is inactive. Default: the setup's, else ${formulas.DEFAULT_INACTIVE_DAYS}.` },
       STAGES,
     ],
     returns: 'A number (new − removed), or a table Period | New | Removed | Net.',

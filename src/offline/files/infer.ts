@@ -231,3 +231,10 @@ export function inferCell(raw: string, timeZone: string): InferredCell {
   }
   return { value: raw, format: null };
 }
+
+/** ExcelJS' own test for date number formats: date/time letters outside quotes and brackets. */
+export function isDateFormat(fmt: string | null | undefined): boolean {
+  if (!fmt) return false;
+  const bare = fmt.replace(/\[[^\]]*]/g, '').replace(/"[^"]*"/g, '').replace(/\\./g, '');
+  return /[ymdhsb]/i.test(bare.replace(/General/gi, ''));
+}

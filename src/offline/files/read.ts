@@ -13,7 +13,9 @@ import { PassThrough, Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { LeadsFileError, columnLetter } from './errors.ts';
-import { inferCell } from './infer.ts';
+import { inferCell, isDateFormat } from './infer.ts';
+
+export { isDateFormat } from './infer.ts';
 import { assertTimeZone, utcPartsOf, wallTimeToDate } from './timezone.ts';
 
 export { LeadsFileError } from './errors.ts';
@@ -369,13 +371,6 @@ interface XlsxOptions extends ReadOptions {
   /** Used in error messages; default "xlsx data". */
   fileLabel?: string;
   maxCells?: number;
-}
-
-/** ExcelJS' own test for date number formats: date/time letters outside quotes and brackets. */
-export function isDateFormat(fmt: string | null | undefined): boolean {
-  if (!fmt) return false;
-  const bare = fmt.replace(/\[[^\]]*]/g, '').replace(/"[^"]*"/g, '').replace(/\\./g, '');
-  return /[ymdhsb]/i.test(bare.replace(/General/gi, ''));
 }
 
 function xlsxFormat(fmt: string | undefined): string | null {

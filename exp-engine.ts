@@ -1,0 +1,15 @@
+import { FormulaEngine, TypedNumber, EngineError } from './src/offline/engine.ts';
+const e = new FormulaEngine();
+const s = e.addSheet('Data');
+const t = e.addSheet('Sum');
+e.setContents(s, 0, 0, [['name', 'date', 'amt'], ['a', '2026-03-31', 5], ['B', '3/1/2026', 7], ['b', 46000, 'x']]);
+e.setContents(t, 0, 0, [['=COUNTIFS(Data!A:A,"b")', '=AVERAGEIFS(Data!C:C,Data!A:A,"b")', '=QUERY(Data!A:C,"select A")', '=FALSE', '=SUM(', '=1/0', "'abc", '=A1+']]);
+console.log(e.getValues(t, 0, 0, 1, 8), e.getFormulas(t,0,0,1,3));
+e.registerFunctions({ SPREAD: (args) => { console.log('called', JSON.stringify(args)); if ((args[0] as any).kind === 'value' && (args[0] as any).value === 'boom') throw new Error('Bad input'); const n = (args[0] as any).kind === 'value' ? (args[0] as any).value : 3; return Array.from({ length: n }, (_, i) => [i, new TypedNumber(46000 + i, 'date')]); } });
+e.setContents(t, 2, 0, [['=SPREAD(Data!A1:B3)', null, '=SPREAD("boom")', '=SPREAD(2)']]);
+console.log(e.getValues(t, 2, 0, 4, 5), e.numberKind(t, 3, 1), e.errorMessage(t, 2, 2));
+e.setContents(t, 2, 3, [['=SPREAD(4)']]);
+console.log(e.getValues(t, 2, 0, 6, 5));
+console.log(e.usedRows(t), e.usedColumns(t), e.usedRows(s));
+e.insertRows(s, 1, 1);
+console.log(e.getValues(t, 0, 0, 1, 2), e.getFormulas(t, 0, 0, 1, 2));

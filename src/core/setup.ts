@@ -1,0 +1,317 @@
+/**
+ * The LeadFlow setup: which sheet and columns hold the leads, the pipeline's stages and exits, net
+ * lead flow's inactivity window, and the qualification criteria. One schema, shared by the
+ * sidebar, the server code and the formulas; it lives in the spreadsheet as a readable setup sheet
+ * (see setupToGrid / setupFromGrid), so "Make a copy" carries it along.
+ */
+import * as v from 'valibot';
+import { DEFAULT_PIPELINE } from './defaults';
+import type { PipelineDef } from './pipeline';
+import { normalizeLabel } from './values';
+
+export const SETUP_VERSION = 1;
+
+/** Column roles a setup can map, with the label a person sees on the setup sheet and in the sidebar. */
+export const COLUMN_FIELDS = {
+  arrived: 'Arrival date',
+  status: 'Status',
+  source: 'Source',
+  owner: 'Owner',
+  value: 'Deal value',
+  lastActivity: 'Last activity',
+  firstResponse: 'First response time',
+  attempts: 'Contact attempts',
+  nextStep: 'Next step',
+  outcome: 'Outcome',
+} as const;
+export type ColumnField = keyof typeof COLUMN_FIELDS;
+
+export const OPERATORS = {
+  equals: 'equals',
+  oneOf: 'is one of',
+  contains: 'contains',
+  greaterThan: 'greater than',
+  lessThan: 'less than',
+  between: 'between',
+  blank: 'is blank',
+  notBlank: 'is not blank',
+  validEmail: 'is a valid email',
+  withinDays: 'within the last N days',
+} as const;
+export type Operator = keyof typeof OPERATORS;
+/** Operators whose value must be a number. */
+export const NUMERIC_OPERATORS: readonly Operator[] = ['greaterThan', 'lessThan', 'between', 'withinDays'];
+/** Operators that take no value. */
+export const VALUELESS_OPERATORS: readonly Operator[] = ['blank', 'notBlank', 'validEmail'];
+
+const name = v.pipe(v.string(), v.trim(), v.minLength(1, 'Give it a name.'), v.maxLength(100, 'Keep names under 100 characters.'));
+const alias = v.pipe(v.string(), v.trim(), v.minLength(1, 'An alias cannot be empty.'), v.maxLength(100, 'Keep aliases under 100 characters.'));
+const points = v.pipe(v.number('Points must be a number.'), v.integer('Points must be a whole number.'), v.minValue(-1000), v.maxValue(1000));
+const score = v.pipe(v.number('Must be a number.'), v.minValue(0, 'Must be 0 or more.'), v.maxValue(10000));
+
+export const RuleSchema = v.object({
+  group: v.picklist(['fit', 'intent'], 'Choose Fit or Intent.'),
+  column: v.pipe(v.string(), v.trim(), v.minLength(1, 'Choose the column this rule looks at.')),
+  operator: v.picklist(Object.keys(OPERATORS) as Operator[], 'Choose how to compare.'),
+  value: v.optional(v.string(), ''),
+  value2: v.optional(v.string(), ''),
+  points,
+  label: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(100)), ''),
+});
+export type Rule = v.InferOutput<typeof RuleSchema>;
+
+export const SetupSchema = v.object({
+  version: v.literal(SETUP_VERSION),
+  leads: v.object({
+    sheet: name,
+    headerRow: v.pipe(v.number(), v.integer(), v.minValue(1, 'The header row is row 1 or below.')),
+  }),
+  columns: v.object({
+    ...(Object.fromEntries(Object.keys(COLUMN_FIELDS).map((k) => [k, v.optional(v.string(), '')])) as Record<ColumnField, v.OptionalSchema<v.StringSchema<undefined>, ''>>),
+    /** Stage name → header of the column holding the date the lead reached it. */
+    stageDates: v.optional(v.record(v.string(), v.string()), {}),
+  }),
+  stages: v.pipe(v.array(v.object({ name, aliases: v.array(alias) })), v.minLength(1, 'Add at least one stage.')),
+  exits: v.array(v.object({ name, from: name, aliases: v.array(alias), removes: v.boolean() })),
+  flow: v.object({ inactiveDays: v.pipe(v.number('Must be a number of days.'), v.integer(), v.minValue(1, 'At least 1 day.'), v.maxValue(3650)) }),
+  scoring: v.object({
+    rules: v.array(RuleSchema),
+    caps: v.object({ fit: score, intent: score }),
+    mql: v.object({ fit: score, intent: score }),
+    sql: v.object({ fit: score, intent: score }),
+    temperature: v.object({ warm: score, hot: score }),
+  }),
+});
+export type Setup = v.InferOutput<typeof SetupSchema>;
+
+/** A problem with one field, addressed by its path ("stages.2.name"), so the sidebar can show it next to that field. */
+export interface SetupProblem {
+  field: string;
+  message: string;
+}
+
+export function defaultSetup(sheet = 'Leads'): Setup {
+  return {
+    version: SETUP_VERSION,
+    leads: { sheet, headerRow: 1 },
+    columns: { arrived: '', status: '', source: '', owner: '', value: '', lastActivity: '', firstResponse: '', attempts: '', nextStep: '', outcome: '', stageDates: {} },
+    stages: DEFAULT_PIPELINE.stages.map((s) => ({ name: s.name, aliases: [...s.aliases] })),
+    exits: DEFAULT_PIPELINE.exits.map((e) => ({ ...e, aliases: [...e.aliases] })),
+    flow: { inactiveDays: 90 },
+    scoring: { rules: [], caps: { fit: 100, intent: 100 }, mql: { fit: 60, intent: 40 }, sql: { fit: 60, intent: 70 }, temperature: { warm: 40, hot: 80 } },
+  };
+}
+
+export function pipelineOf(setup: Setup): PipelineDef {
+  return { stages: setup.stages, exits: setup.exits };
+}
+
+/**
+ * Checks a setup: the schema first, then what a schema cannot say (names claimed twice, thresholds
+ * out of order, rules on columns that do not exist, numbers where numbers are needed). With the
+ * leads sheet's header row, column references are checked too.
+ */
+export function validateSetup(input: unknown, headers?: unknown[]): { setup?: Setup; problems: SetupProblem[] } {
+  const parsed = v.safeParse(SetupSchema, input);
+  if (!parsed.success) {
+    return {
+      problems: parsed.issues.map((i) => ({ field: (i.path ?? []).map((p) => String(p.key)).join('.') || 'setup', message: i.message })),
+    };
+  }
+  const setup = parsed.output;
+  const problems: SetupProblem[] = [];
+  const add = (field: string, message: string) => problems.push({ field, message });
+
+  // Every stage, exit and alias spelling belongs to one place only.
+  const owner = new Map<string, string>();
+  const claim = (label: string, who: string, field: string) => {
+    const key = normalizeLabel(label);
+    const prior = owner.get(key);
+    if (prior !== undefined && prior !== who) add(field, `"${label}" is already used by ${prior}; each name and alias may belong to one stage or exit.`);
+    else owner.set(key, who);
+  };
+  setup.stages.forEach((s, i) => {
+    claim(s.name, `stage ${s.name}`, `stages.${i}.name`);
+    s.aliases.forEach((a, j) => claim(a, `stage ${s.name}`, `stages.${i}.aliases.${j}`));
+  });
+  const stageKeys = new Set(setup.stages.map((s) => normalizeLabel(s.name)));
+  setup.exits.forEach((e, i) => {
+    claim(e.name, `exit ${e.name}`, `exits.${i}.name`);
+    e.aliases.forEach((a, j) => claim(a, `exit ${e.name}`, `exits.${i}.aliases.${j}`));
+    if (!stageKeys.has(normalizeLabel(e.from))) add(`exits.${i}.from`, `"${e.from}" is not one of the stages.`);
+  });
+
+  const { caps, mql, sql, temperature } = setup.scoring;
+  if (mql.fit > caps.fit) add('scoring.mql.fit', `The MQL fit threshold (${mql.fit}) is above the fit cap (${caps.fit}), so no lead could reach it.`);
+  if (mql.intent > caps.intent) add('scoring.mql.intent', `The MQL intent threshold (${mql.intent}) is above the intent cap (${caps.intent}).`);
+  if (sql.fit < mql.fit) add('scoring.sql.fit', `The SQL fit threshold (${sql.fit}) must be at least the MQL one (${mql.fit}): an SQL is also an MQL.`);
+  if (sql.intent < mql.intent) add('scoring.sql.intent', `The SQL intent threshold (${sql.intent}) must be at least the MQL one (${mql.intent}).`);
+  if (sql.fit > caps.fit) add('scoring.sql.fit', `The SQL fit threshold (${sql.fit}) is above the fit cap (${caps.fit}).`);
+  if (sql.intent > caps.intent) add('scoring.sql.intent', `The SQL intent threshold (${sql.intent}) is above the intent cap (${caps.intent}).`);
+  if (temperature.hot <= temperature.warm) add('scoring.temperature.hot', `Hot (${temperature.hot}) must be above warm (${temperature.warm}).`);
+
+  const headerKeys = headers ? new Set(headers.map((h) => normalizeLabel(h ?? ''))) : undefined;
+  const columnExists = (h: string) => !headerKeys || headerKeys.has(normalizeLabel(h));
+  if (headers) problems.push(...headerProblems(headers));
+  for (const [field, header] of Object.entries(setup.columns)) {
+    if (field === 'stageDates' || typeof header !== 'string' || header === '') continue;
+    if (!columnExists(header)) add(`columns.${field}`, `There is no column "${header}" in the header row of "${setup.leads.sheet}".`);
+  }
+  for (const [stage, header] of Object.entries(setup.columns.stageDates)) {
+    if (!stageKeys.has(normalizeLabel(stage))) add(`columns.stageDates.${stage}`, `"${stage}" is not one of the stages.`);
+    else if (header && !columnExists(header)) add(`columns.stageDates.${stage}`, `There is no column "${header}" in the header row.`);
+  }
+  setup.scoring.rules.forEach((r, i) => {
+    if (!columnExists(r.column)) add(`scoring.rules.${i}.column`, `There is no column "${r.column}" in the header row of "${setup.leads.sheet}".`);
+    if (NUMERIC_OPERATORS.includes(r.operator)) {
+      if (!isNumberText(r.value)) add(`scoring.rules.${i}.value`, `"${OPERATORS[r.operator]}" needs a number, but the value is "${r.value}".`);
+      if (r.operator === 'between') {
+        if (!isNumberText(r.value2)) add(`scoring.rules.${i}.value2`, `"between" needs a second number, but it is "${r.value2}".`);
+        else if (isNumberText(r.value) && Number(r.value) > Number(r.value2)) add(`scoring.rules.${i}.value2`, `The upper bound (${r.value2}) is below the lower one (${r.value}).`);
+      }
+    } else if (!VALUELESS_OPERATORS.includes(r.operator) && r.value.trim() === '') {
+      add(`scoring.rules.${i}.value`, `"${OPERATORS[r.operator]}" needs a value to compare with.`);
+    }
+  });
+  return problems.length ? { problems } : { setup, problems };
+}
+
+function isNumberText(s: string): boolean {
+  return s.trim() !== '' && Number.isFinite(Number(s.trim()));
+}
+
+const columnLetter = (i: number): string => (i >= 26 ? columnLetter(Math.floor(i / 26) - 1) : '') + String.fromCharCode(65 + (i % 26));
+
+/** A header row LeadFlow can map: no blank names among the used columns, no name twice. */
+export function headerProblems(headers: unknown[]): SetupProblem[] {
+  const problems: SetupProblem[] = [];
+  let last = headers.length - 1;
+  while (last >= 0 && String(headers[last] ?? '').trim() === '') last--;
+  const seen = new Map<string, number>();
+  for (let i = 0; i <= last; i++) {
+    const h = String(headers[i] ?? '').trim();
+    if (h === '') {
+      problems.push({ field: 'leads.headerRow', message: `Column ${columnLetter(i)} of the header row is blank; give every column a name.` });
+      continue;
+    }
+    const key = normalizeLabel(h);
+    const prior = seen.get(key);
+    if (prior !== undefined) problems.push({ field: 'leads.headerRow', message: `"${h}" names both column ${columnLetter(prior)} and column ${columnLetter(i)}; header names must differ.` });
+    else seen.set(key, i);
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------- the setup sheet
+
+export const SETUP_SHEET = 'LeadFlow setup';
+export const SETUP_RANGE_NAME = 'LeadFlowSetup';
+export const SETUP_MARKER = 'LeadFlow setup';
+
+/**
+ * The setup as rows a person can read on the setup sheet: a kind in column A, then its fields.
+ * The first row carries the marker and version, which is how the formulas recognise a setup range
+ * passed as their stages argument.
+ */
+export function setupToGrid(setup: Setup): string[][] {
+  const rows: string[][] = [
+    [SETUP_MARKER, `version ${setup.version}`, 'Edit with Extensions > LeadFlow > Open setup, or by hand with care.', '', '', '', ''],
+    ['Kind', 'Name', 'Value / aliases', 'Leaves after / operator', 'Removes / value', 'Second value', 'Points'],
+    ['Leads', 'Sheet', setup.leads.sheet, '', '', '', ''],
+    ['Leads', 'Header row', String(setup.leads.headerRow), '', '', '', ''],
+  ];
+  for (const [field, label] of Object.entries(COLUMN_FIELDS)) rows.push(['Column', label, setup.columns[field as ColumnField] ?? '', '', '', '', '']);
+  for (const [stage, header] of Object.entries(setup.columns.stageDates)) rows.push(['Stage date', stage, header, '', '', '', '']);
+  for (const s of setup.stages) rows.push(['Stage', s.name, s.aliases.join(', '), '', '', '', '']);
+  for (const e of setup.exits) rows.push(['Exit', e.name, e.aliases.join(', '), e.from, e.removes ? 'removes' : 'kept', '', '']);
+  rows.push(['Flow', 'Inactive days', String(setup.flow.inactiveDays), '', '', '', '']);
+  const sc = setup.scoring;
+  for (const r of sc.rules) rows.push([r.group === 'fit' ? 'Fit rule' : 'Intent rule', r.label || r.column, r.column, OPERATORS[r.operator], r.value, r.value2, String(r.points)]);
+  rows.push(
+    ['Cap', 'Fit', String(sc.caps.fit), '', '', '', ''],
+    ['Cap', 'Intent', String(sc.caps.intent), '', '', '', ''],
+    ['Threshold', 'MQL fit', String(sc.mql.fit), '', '', '', ''],
+    ['Threshold', 'MQL intent', String(sc.mql.intent), '', '', '', ''],
+    ['Threshold', 'SQL fit', String(sc.sql.fit), '', '', '', ''],
+    ['Threshold', 'SQL intent', String(sc.sql.intent), '', '', '', ''],
+    ['Temperature', 'Warm from', String(sc.temperature.warm), '', '', '', ''],
+    ['Temperature', 'Hot from', String(sc.temperature.hot), '', '', '', ''],
+  );
+  return rows;
+}
+
+export function isSetupGrid(grid: unknown[][]): boolean {
+  return grid.length > 0 && normalizeLabel(grid[0]?.[0] ?? '') === normalizeLabel(SETUP_MARKER);
+}
+
+const splitList = (s: unknown) => String(s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+const operatorByLabel = new Map(Object.entries(OPERATORS).map(([k, label]) => [normalizeLabel(label), k as Operator]));
+
+/**
+ * Reads the setup sheet back. Whatever a hand edit broke is reported with the sheet row it is on,
+ * then the result goes through validateSetup like anything the sidebar saves.
+ */
+export function setupFromGrid(grid: unknown[][], headers?: unknown[]): { setup?: Setup; problems: SetupProblem[] } {
+  if (!isSetupGrid(grid)) return { problems: [{ field: 'setup', message: `The setup range does not start with "${SETUP_MARKER}"; it may have been moved or overwritten.` }] };
+  const s = defaultSetup();
+  s.stages = [];
+  s.exits = [];
+  const problems: SetupProblem[] = [];
+  const num = (x: unknown, row: number): number => {
+    const n = typeof x === 'number' ? x : Number(String(x ?? '').trim());
+    if (String(x ?? '').trim() === '' || !Number.isFinite(n)) {
+      problems.push({ field: `row ${row}`, message: `Row ${row} of the setup sheet needs a number, but holds "${String(x ?? '')}".` });
+      return NaN;
+    }
+    return n;
+  };
+  const fieldByLabel = new Map(Object.entries(COLUMN_FIELDS).map(([k, label]) => [normalizeLabel(label), k as ColumnField]));
+  for (let i = 2; i < grid.length; i++) {
+    const [kindRaw, nameRaw, c, d, e, f, g] = grid[i];
+    const kind = normalizeLabel(kindRaw ?? '');
+    const nm = String(nameRaw ?? '').trim();
+    const row = i + 1;
+    if (kind === '' && nm === '') continue;
+    const key = normalizeLabel(nm);
+    switch (kind) {
+      case 'leads':
+        if (key === 'sheet') s.leads.sheet = String(c ?? '').trim();
+        else if (key === 'header row') s.leads.headerRow = num(c, row);
+        break;
+      case 'column': {
+        const field = fieldByLabel.get(key);
+        if (field) s.columns[field] = String(c ?? '').trim();
+        else problems.push({ field: `row ${row}`, message: `Row ${row}: "${nm}" is not a column LeadFlow maps.` });
+        break;
+      }
+      case 'stage date': s.columns.stageDates[nm] = String(c ?? '').trim(); break;
+      case 'stage': s.stages.push({ name: nm, aliases: splitList(c) }); break;
+      case 'exit': s.exits.push({ name: nm, aliases: splitList(c), from: String(d ?? '').trim(), removes: normalizeLabel(e ?? '') !== 'kept' }); break;
+      case 'flow': if (key === 'inactive days') s.flow.inactiveDays = num(c, row); break;
+      case 'fit rule':
+      case 'intent rule': {
+        const op = operatorByLabel.get(normalizeLabel(d ?? ''));
+        if (!op) {
+          problems.push({ field: `row ${row}`, message: `Row ${row}: "${String(d ?? '')}" is not an operator; use one of: ${Object.values(OPERATORS).join(', ')}.` });
+          break;
+        }
+        s.scoring.rules.push({ group: kind === 'fit rule' ? 'fit' : 'intent', label: nm === String(c ?? '').trim() ? '' : nm, column: String(c ?? '').trim(), operator: op, value: String(e ?? ''), value2: String(f ?? ''), points: num(g, row) });
+        break;
+      }
+      case 'cap': if (key === 'fit' || key === 'intent') s.scoring.caps[key] = num(c, row); break;
+      case 'threshold': {
+        const m = /^(mql|sql) (fit|intent)$/.exec(key);
+        if (m) s.scoring[m[1] as 'mql' | 'sql'][m[2] as 'fit' | 'intent'] = num(c, row);
+        break;
+      }
+      case 'temperature':
+        if (key === 'warm from') s.scoring.temperature.warm = num(c, row);
+        else if (key === 'hot from') s.scoring.temperature.hot = num(c, row);
+        break;
+      default:
+        problems.push({ field: `row ${row}`, message: `Row ${row}: "${String(kindRaw)}" is not a kind of setting LeadFlow knows.` });
+    }
+  }
+  if (problems.length) return { problems };
+  return validateSetup(s, headers);
+}

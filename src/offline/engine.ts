@@ -1,0 +1,602 @@
+/**
+ * The offline host's formula engine: one HyperFormula instance per spreadsheet, one HyperFormula
+ * sheet per host sheet, configured as close to Google Sheets (en_US) as HyperFormula allows.
+ *
+ * HyperFormula is GPL-3.0-only unless a commercial key is used; this module links it with
+ * `licenseKey: 'gpl-v3'`. Only the offline host (preview, report command, tests) imports this
+ * file: the Apps Script bundle never does.
+ *
+ * Coordinates in this module are 0-based (HyperFormula's); the host converts from Apps Script's
+ * 1-based ones. See docs/offline-host.md for every known difference from Google Sheets.
+ */
+import {
+  ArraySize, CellError, DetailedCellError, EmptyValue, ErrorType, FunctionPlugin, HyperFormula, SimpleRangeValue,
+} from 'hyperformula';
+import type { ConfigParams, FunctionPluginDefinition, ImplementedFunctions, RawCellContent } from 'hyperformula';
+
+/** Sheets' error strings, as getValues() returns them. */
+export type SheetsErrorCode = '#ERROR!' | '#N/A' | '#DIV/0!' | '#VALUE!' | '#REF!' | '#NAME?' | '#NUM!' | '#NULL!';
+
+/** An error value of a cell: its Sheets code and the message Sheets shows in its tooltip. */
+export class EngineError {
+  constructor(readonly code: SheetsErrorCode, readonly message: string) {}
+  toString(): string {
+    return this.code;
+  }
+}
+
+export type NumberKind = 'number' | 'date' | 'datetime' | 'time' | 'percent' | 'currency';
+
+/** A number HyperFormula typed as a date, time, percent... (e.g. the result of DATE()). */
+export class TypedNumber {
+  constructor(readonly value: number, readonly kind: NumberKind) {}
+  toJSON(): unknown {
+    return { n: this.value, k: this.kind };
+  }
+}
+
+/** A computed cell value. */
+export type EngineValue = number | string | boolean | null | EngineError;
+/** A value passed to or returned by a custom function, keeping HyperFormula's number type. */
+export type EngineScalar = EngineValue | TypedNumber;
+/** What can be written to a cell: a formula is a string starting with "=". */
+export type RawContent = number | string | boolean | null;
+
+/** One argument of a custom-function call, as the engine evaluated it. */
+export type CustomArg =
+  | { kind: 'range'; sheet: number; row: number; col: number; values: EngineScalar[][] }
+  | { kind: 'array'; values: EngineScalar[][] }
+  | { kind: 'cell'; sheet: number; row: number; col: number; value: EngineScalar }
+  | { kind: 'value'; value: EngineScalar }
+  | { kind: 'omitted' };
+
+export type CustomResult = EngineScalar | EngineScalar[][];
+/** A custom function as the engine calls it; a thrown error becomes an #ERROR! with its message. */
+export type EngineCustomFunction = (args: CustomArg[], call: { sheet: number; row: number; col: number }) => CustomResult;
+
+export interface EngineOptions {
+  /** Date formats HyperFormula parses typed strings with (Sheets: depends on the locale). */
+  dateFormats?: string[];
+  /** Formats a number for TEXT(value, pattern); undefined falls back to HyperFormula's formatter. */
+  formatText?: (value: number, pattern: string) => string | undefined;
+}
+
+export const MAX_COLUMNS = 18_278;
+/** Sheets' limit on cells per spreadsheet; also the most rows one sheet can have. */
+export const MAX_CELLS = 10_000_000;
+
+const US_DATE_FORMATS = ['MM/DD/YYYY', 'MM/DD/YY', 'YYYY-MM-DD', 'YYYY/MM/DD'];
+
+// ---------------------------------------------------------------------------------------------
+// Errors: HyperFormula's error types → Sheets' codes and tooltips.
+
+const ERROR_CODES: Record<string, SheetsErrorCode> = {
+  DIV_BY_ZERO: '#DIV/0!', NAME: '#NAME?', VALUE: '#VALUE!', NUM: '#NUM!', NA: '#N/A', REF: '#REF!',
+  // Sheets has no #CYCLE! or #SPILL!: both show #REF!.
+  CYCLE: '#REF!', SPILL: '#REF!', ERROR: '#ERROR!', LIC: '#ERROR!',
+};
+
+const CODE_TO_TYPE: Record<SheetsErrorCode, ErrorType> = {
+  '#ERROR!': ErrorType.ERROR, '#N/A': ErrorType.NA, '#DIV/0!': ErrorType.DIV_BY_ZERO, '#VALUE!': ErrorType.VALUE,
+  '#REF!': ErrorType.REF, '#NAME?': ErrorType.NAME, '#NUM!': ErrorType.NUM, '#NULL!': ErrorType.ERROR,
+};
+
+/** Rewrites HyperFormula's messages into the ones Sheets shows where they differ. */
+function sheetsMessage(type: string, message: string): string {
+  if (type === 'CYCLE') return 'Circular dependency detected. To resolve with iterative calculation, see File > Settings.';
+  if (type === 'SPILL') return 'Array result was not expanded because it would overwrite data.';
+  if (type === 'ERROR' && message.startsWith('Parsing error')) return 'Formula parse error.';
+  const fn = /^Function name (.+) not recognized\.$/.exec(message);
+  if (fn) return `Unknown function: '${fn[1]}'.`;
+  const named = /^Named expression (.+) not recognized\.$/.exec(message);
+  if (named) return `Unknown range name: '${named[1]}'.`;
+  return message;
+}
+
+function errorFromDetailed(e: DetailedCellError): EngineError {
+  return new EngineError(ERROR_CODES[e.type] ?? '#ERROR!', sheetsMessage(e.type, e.message ?? ''));
+}
+
+function errorFromCellError(e: CellError): EngineError {
+  return new EngineError(ERROR_CODES[e.type] ?? '#ERROR!', sheetsMessage(e.type, e.message ?? ''));
+}
+
+const NUMBER_KINDS: Record<string, NumberKind> = {
+  NUMBER_DATE: 'date', NUMBER_DATETIME: 'datetime', NUMBER_TIME: 'time', NUMBER_PERCENT: 'percent', NUMBER_CURRENCY: 'currency',
+};
+
+// ---------------------------------------------------------------------------------------------
+// Internal values of HyperFormula (what a plugin sees) ↔ engine scalars.
+
+interface RichNumberLike { val: number; getDetailedType(): string }
+
+function isRichNumber(v: unknown): v is RichNumberLike {
+  return typeof v === 'object' && v !== null && typeof (v as RichNumberLike).val === 'number'
+    && typeof (v as RichNumberLike).getDetailedType === 'function';
+}
+
+function scalarFromInternal(v: unknown): EngineScalar {
+  if (v === EmptyValue || v === undefined || v === null) return null;
+  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (v instanceof CellError) return errorFromCellError(v);
+  if (isRichNumber(v)) {
+    const kind = NUMBER_KINDS[v.getDetailedType()];
+    return kind === 'date' || kind === 'datetime' || kind === 'time' ? new TypedNumber(v.val, kind) : v.val;
+  }
+  return String(v);
+}
+
+/** The parts of FunctionPlugin's protected API the engine's plugins use. */
+interface PluginInternals {
+  evaluateAst(ast: unknown, state: unknown): unknown;
+  arithmeticHelper: { ExtendedNumberFactory(value: number, info: { type: string }): unknown };
+  runFunction(args: unknown[], state: unknown, metadata: unknown, fn: (...a: any[]) => unknown): unknown;
+  metadata(name: string): unknown;
+  computeConditionalAggregationFunction(...args: unknown[]): unknown;
+}
+
+interface ProcedureAstLike { procedureName: string; args: AstLike[] }
+interface AstLike { type: string; reference?: { toSimpleCellAddress(base: unknown): { sheet: number; row: number; col: number } } }
+interface StateLike { formulaAddress: { sheet: number; row: number; col: number } }
+
+const TYPED_KIND_TO_HF: Partial<Record<NumberKind, string>> = {
+  date: 'NUMBER_DATE', datetime: 'NUMBER_DATETIME', time: 'NUMBER_TIME',
+};
+
+function internalFromScalar(plugin: PluginInternals, v: EngineScalar): unknown {
+  if (v === null) return EmptyValue;
+  if (v instanceof TypedNumber) {
+    const type = TYPED_KIND_TO_HF[v.kind];
+    return type ? plugin.arithmeticHelper.ExtendedNumberFactory(v.value, { type }) : v.value;
+  }
+  if (v instanceof EngineError) return new CellError(CODE_TO_TYPE[v.code] ?? ErrorType.ERROR, v.message);
+  if (typeof v === 'number' && !Number.isFinite(v)) return new CellError(ErrorType.NUM, 'Result is not a finite number.');
+  return v;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Built-in plugins: Sheets functions HyperFormula lacks.
+
+const BUILT_IN_PLUGINS = HyperFormula.getAllFunctionPlugins();
+const BUILT_IN_IDS = new Set(BUILT_IN_PLUGINS.flatMap((p) => [...Object.keys(p.implementedFunctions), ...Object.keys(p.aliases ?? {})]));
+
+/** Sheets functions with no HyperFormula counterpart: they evaluate to #NAME? with a clear message. */
+const UNSUPPORTED_SHEETS_FUNCTIONS = [
+  'QUERY', 'IMPORTRANGE', 'IMPORTDATA', 'IMPORTHTML', 'IMPORTXML', 'IMPORTFEED', 'GOOGLEFINANCE',
+  'GOOGLETRANSLATE', 'DETECTLANGUAGE', 'SPARKLINE', 'IMAGE',
+].filter((name) => !BUILT_IN_IDS.has(name));
+
+const ConditionalAggregationBase = BUILT_IN_PLUGINS.find((p) => 'SUMIFS' in p.implementedFunctions) as unknown as typeof FunctionPlugin;
+
+interface Average { sum: number; count: number }
+
+/** AVERAGEIFS (missing from HyperFormula 3.5) on HyperFormula's own criteria machinery. */
+class SheetsCompatPlugin extends ConditionalAggregationBase {
+  averageifs(ast: ProcedureAstLike, state: unknown): unknown {
+    const self = this as unknown as PluginInternals;
+    return self.runFunction(ast.args, state, self.metadata('AVERAGEIFS'), (values: unknown, ...conditions: unknown[]) => {
+      const result = self.computeConditionalAggregationFunction(
+        values, conditions, 'AVERAGEIFS', { sum: 0, count: 0 },
+        (a: Average, b: Average) => ({ sum: a.sum + b.sum, count: a.count + b.count }),
+        (arg: unknown) => (typeof arg === 'number' ? { sum: arg, count: 1 } : isRichNumber(arg) ? { sum: arg.val, count: 1 } : { sum: 0, count: 0 }),
+      ) as Average | CellError;
+      if (result instanceof CellError) return result;
+      return result.count === 0 ? new CellError(ErrorType.DIV_BY_ZERO, 'AVERAGEIFS has no matching numbers.') : result.sum / result.count;
+    });
+  }
+
+  unsupportedSheetsFunction(ast: ProcedureAstLike): unknown {
+    const name = ast.procedureName;
+    return new CellError(ErrorType.NAME, `${name} is not supported offline (HyperFormula has no ${name}).`);
+  }
+}
+
+const RANGE = 'RANGE' as never;
+const NOERROR = 'NOERROR' as never;
+const ANY = 'ANY' as never;
+
+(SheetsCompatPlugin as unknown as FunctionPluginDefinition).implementedFunctions = {
+  AVERAGEIFS: {
+    method: 'averageifs',
+    parameters: [{ argumentType: RANGE }, { argumentType: RANGE }, { argumentType: NOERROR }],
+    repeatLastArgs: 2,
+  },
+  ...Object.fromEntries(UNSUPPORTED_SHEETS_FUNCTIONS.map((name) => [name, {
+    method: 'unsupportedSheetsFunction', parameters: [{ argumentType: ANY, optionalArg: true }], repeatLastArgs: 1,
+  }])),
+} as ImplementedFunctions;
+
+const COMPAT_NAMES = Object.keys((SheetsCompatPlugin as unknown as FunctionPluginDefinition).implementedFunctions);
+HyperFormula.getLanguage('enGB').extendFunctions(Object.fromEntries(COMPAT_NAMES.map((n) => [n, n])));
+
+// ---------------------------------------------------------------------------------------------
+// The engine.
+
+interface Size { width: number; height: number }
+interface Address { sheet: number; row: number; col: number }
+
+function sizeOfResult(result: CustomResult): Size {
+  if (!Array.isArray(result)) return { width: 1, height: 1 };
+  const height = Math.max(1, result.length);
+  const width = Math.max(1, ...result.map((row) => (Array.isArray(row) ? row.length : 1)));
+  return { width, height };
+}
+
+function sameSize(a: Size, b: Size): boolean {
+  return a.width === b.width && a.height === b.height;
+}
+
+/** Identifies a call site: the formula's cell, the function and the call's source arguments. */
+function callKey(name: string, ast: ProcedureAstLike, state: StateLike): string {
+  const a = state.formulaAddress;
+  let args = '';
+  try {
+    args = JSON.stringify(ast.args);
+  } catch {
+    args = String(ast.args.length);
+  }
+  return `${a.sheet}:${a.row}:${a.col}|${name}|${args}`;
+}
+
+function argsSignature(args: CustomArg[]): string {
+  return JSON.stringify(args, (_k, v) => (v instanceof EngineError ? { e: v.code, m: v.message } : v));
+}
+
+export class FormulaEngine {
+  readonly hf: HyperFormula;
+  private batchDepth = 0;
+  private readonly customFunctions = new Map<string, EngineCustomFunction>();
+  /** Last result per call site, reused while the arguments are unchanged (Sheets caches too). */
+  private readonly resultCache = new Map<string, { signature: string; result: CustomResult }>();
+  /** The size each call site's result needs, and the size HyperFormula reserved for it. */
+  private readonly neededSize = new Map<string, Size>();
+  private readonly reservedSize = new Map<string, Size>();
+  /** Formula cells whose custom-function result no longer fits the reserved size. */
+  private readonly resizeQueue = new Map<string, Address>();
+
+  constructor(private readonly options: EngineOptions = {}) {
+    this.hf = HyperFormula.buildEmpty(this.config());
+    this.hf.addNamedExpression('TRUE', '=TRUE()');
+    this.hf.addNamedExpression('FALSE', '=FALSE()');
+  }
+
+  private config(): Partial<ConfigParams> {
+    return {
+      licenseKey: 'gpl-v3',
+      // Sheets spills array results of any formula (its ARRAYFORMULA is implicit for many functions).
+      useArrayArithmetic: true,
+      dateFormats: this.options.dateFormats ?? US_DATE_FORMATS,
+      timeFormats: ['hh:mm', 'hh:mm:ss.sss'],
+      nullDate: { year: 1899, month: 12, day: 30 },
+      leapYear1900: false,
+      functionArgSeparator: ',',
+      decimalSeparator: '.',
+      thousandSeparator: '',
+      arrayColumnSeparator: ',',
+      arrayRowSeparator: ';',
+      caseSensitive: false,
+      accentSensitive: true,
+      useWildcards: true,
+      useRegularExpressions: false,
+      matchWholeCell: true,
+      evaluateNullToZero: false,
+      smartRounding: true,
+      currencySymbol: ['$', 'USD'],
+      localeLang: 'en-US',
+      maxRows: MAX_CELLS,
+      maxColumns: MAX_COLUMNS,
+      undoLimit: 0,
+      ...(this.options.formatText ? { stringifyCurrency: this.options.formatText } : {}),
+      functionPlugins: [...BUILT_IN_PLUGINS, SheetsCompatPlugin as unknown as FunctionPluginDefinition, ...this.customPlugins()],
+    };
+  }
+
+  // --- sheets -------------------------------------------------------------------------------
+
+  addSheet(name: string): number {
+    const added = this.hf.addSheet(name);
+    return this.hf.getSheetId(added)!;
+  }
+
+  removeSheet(sheet: number): void {
+    this.hf.removeSheet(sheet);
+    this.settle();
+  }
+
+  renameSheet(sheet: number, name: string): void {
+    this.hf.renameSheet(sheet, name);
+  }
+
+  // --- batching -----------------------------------------------------------------------------
+
+  /** Runs writes with evaluation suspended, then recalculates once. */
+  batch<T>(fn: () => T): T {
+    if (this.batchDepth > 0) return fn();
+    this.batchDepth++;
+    let result!: T;
+    try {
+      this.hf.batch(() => {
+        result = fn();
+      });
+    } finally {
+      this.batchDepth--;
+    }
+    this.settle();
+    return result;
+  }
+
+  private afterWrite(): void {
+    if (this.batchDepth === 0) this.settle();
+  }
+
+  // --- contents -----------------------------------------------------------------------------
+
+  /** Writes a block of contents (null clears a cell). */
+  setContents(sheet: number, row: number, col: number, data: RawContent[][]): void {
+    if (data.length === 0) return;
+    this.hf.setCellContents({ sheet, row, col }, data as RawCellContent[][]);
+    this.afterWrite();
+  }
+
+  clear(sheet: number, row: number, col: number, height: number, width: number): void {
+    const { height: usedHeight, width: usedWidth } = this.hf.getSheetDimensions(sheet);
+    const h = Math.min(height, usedHeight - row);
+    const w = Math.min(width, usedWidth - col);
+    if (h <= 0 || w <= 0) return;
+    const nulls = Array.from({ length: h }, () => new Array<RawContent>(w).fill(null));
+    this.setContents(sheet, row, col, nulls);
+  }
+
+  getValue(sheet: number, row: number, col: number): EngineValue {
+    return this.exportValue(this.hf.getCellValue({ sheet, row, col }));
+  }
+
+  getValues(sheet: number, row: number, col: number, height: number, width: number): EngineValue[][] {
+    const raw = this.hf.getRangeValues({ start: { sheet, row, col }, end: { sheet, row: row + height - 1, col: col + width - 1 } });
+    for (const line of raw) {
+      for (let c = 0; c < line.length; c++) {
+        const v = line[c];
+        if (v !== null && typeof v === 'object') line[c] = this.exportValue(v) as never;
+      }
+    }
+    return raw as EngineValue[][];
+  }
+
+  private exportValue(v: unknown): EngineValue {
+    if (v instanceof DetailedCellError) return errorFromDetailed(v);
+    if (v === undefined) return null;
+    return v as EngineValue;
+  }
+
+  /** How HyperFormula typed the cell's number (a date from DATE(), a parsed "3/31/2026"...). */
+  numberKind(sheet: number, row: number, col: number): NumberKind {
+    return NUMBER_KINDS[this.hf.getCellValueDetailedType({ sheet, row, col })] ?? 'number';
+  }
+
+  /** The formula of a cell ("" when it has none), like Range.getFormula(). */
+  getFormula(sheet: number, row: number, col: number): string {
+    return this.hf.getCellFormula({ sheet, row, col }) ?? '';
+  }
+
+  getFormulas(sheet: number, row: number, col: number, height: number, width: number): string[][] {
+    const raw = this.hf.getRangeFormulas({ start: { sheet, row, col }, end: { sheet, row: row + height - 1, col: col + width - 1 } });
+    return raw.map((line) => line.map((f) => f ?? ''));
+  }
+
+  /** The message Sheets would show in the error tooltip of the cell, if it holds an error. */
+  errorMessage(sheet: number, row: number, col: number): string | undefined {
+    const v = this.getValue(sheet, row, col);
+    return v instanceof EngineError ? v.message : undefined;
+  }
+
+  isEmpty(sheet: number, row: number, col: number): boolean {
+    return this.hf.isCellEmpty({ sheet, row, col });
+  }
+
+  /** Number of rows up to the last one with content (values, formulas or spilled results). */
+  usedRows(sheet: number): number {
+    const { height, width } = this.hf.getSheetDimensions(sheet);
+    for (let r = height - 1; r >= 0; r--) {
+      for (let c = 0; c < width; c++) if (!this.isEmpty(sheet, r, c)) return r + 1;
+    }
+    return 0;
+  }
+
+  /** Number of columns up to the last one with content. */
+  usedColumns(sheet: number): number {
+    const { height, width } = this.hf.getSheetDimensions(sheet);
+    for (let c = width - 1; c >= 0; c--) {
+      for (let r = 0; r < height; r++) if (!this.isEmpty(sheet, r, c)) return c + 1;
+    }
+    return 0;
+  }
+
+  // --- structure ----------------------------------------------------------------------------
+
+  insertRows(sheet: number, index: number, count: number): void {
+    if (index >= this.hf.getSheetDimensions(sheet).height) return;
+    this.hf.addRows(sheet, [index, count]);
+    this.afterWrite();
+  }
+
+  deleteRows(sheet: number, index: number, count: number): void {
+    if (index >= this.hf.getSheetDimensions(sheet).height) return;
+    this.hf.removeRows(sheet, [index, count]);
+    this.afterWrite();
+  }
+
+  insertColumns(sheet: number, index: number, count: number): void {
+    if (index >= this.hf.getSheetDimensions(sheet).width) return;
+    this.hf.addColumns(sheet, [index, count]);
+    this.afterWrite();
+  }
+
+  deleteColumns(sheet: number, index: number, count: number): void {
+    if (index >= this.hf.getSheetDimensions(sheet).width) return;
+    this.hf.removeColumns(sheet, [index, count]);
+    this.afterWrite();
+  }
+
+  // --- named ranges -------------------------------------------------------------------------
+
+  /** Makes `name` usable in formulas; returns false when HyperFormula refuses the name. */
+  setNamedRange(name: string, absoluteReference: string): boolean {
+    try {
+      if (this.hf.isItPossibleToChangeNamedExpression(name, `=${absoluteReference}`)) {
+        this.hf.changeNamedExpression(name, `=${absoluteReference}`);
+      } else {
+        this.hf.addNamedExpression(name, `=${absoluteReference}`);
+      }
+      this.afterWrite();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  removeNamedRange(name: string): void {
+    try {
+      this.hf.removeNamedExpression(name);
+      this.afterWrite();
+    } catch {
+      // Not known to HyperFormula (its name was refused when it was set).
+    }
+  }
+
+  // --- custom functions ---------------------------------------------------------------------
+
+  /** Names that are HyperFormula or Sheets-compat built-ins (a custom function may not take them). */
+  static isBuiltInFunction(name: string): boolean {
+    const upper = name.toUpperCase();
+    return BUILT_IN_IDS.has(upper) || COMPAT_NAMES.includes(upper) || upper === 'VERSION';
+  }
+
+  /**
+   * Registers (or replaces) custom functions; existing formulas that call them are re-evaluated.
+   * The engine is rebuilt by HyperFormula (updateConfig), which re-parses every formula.
+   */
+  registerFunctions(functions: Record<string, EngineCustomFunction>): void {
+    for (const [rawName, fn] of Object.entries(functions)) {
+      const name = rawName.toUpperCase();
+      if (!/^[A-Z_][A-Z0-9_.]*$/.test(name)) throw new Error(`Invalid custom function name: ${rawName}`);
+      if (FormulaEngine.isBuiltInFunction(name)) throw new Error(`Custom function ${rawName} has the name of a built-in function`);
+      this.customFunctions.set(name, fn);
+    }
+    HyperFormula.getLanguage('enGB').extendFunctions(Object.fromEntries([...this.customFunctions.keys()].map((n) => [n, n])));
+    this.resultCache.clear();
+    this.hf.updateConfig({ functionPlugins: this.config().functionPlugins });
+    this.settle();
+  }
+
+  private customPlugins(): FunctionPluginDefinition[] {
+    if (this.customFunctions.size === 0) return [];
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const engine = this;
+    class CustomFunctionsPlugin extends FunctionPlugin {}
+    const implemented: ImplementedFunctions = {};
+    const proto = CustomFunctionsPlugin.prototype as unknown as Record<string, unknown>;
+    for (const name of this.customFunctions.keys()) {
+      const method = `custom_${name}`;
+      implemented[name] = { method, sizeOfResultArrayMethod: `${method}_size` };
+      proto[method] = function (this: PluginInternals, ast: ProcedureAstLike, state: StateLike) {
+        return engine.evaluateCustom(this, name, ast, state);
+      };
+      proto[`${method}_size`] = function (ast: ProcedureAstLike, state: StateLike) {
+        return engine.reserveCustomSize(name, ast, state);
+      };
+    }
+    (CustomFunctionsPlugin as unknown as FunctionPluginDefinition).implementedFunctions = implemented;
+    return [CustomFunctionsPlugin as unknown as FunctionPluginDefinition];
+  }
+
+  /**
+   * HyperFormula sizes array results when it parses a formula, before any value is known. The
+   * engine reserves the size the call's last result needed (1×1 at first); when a result turns out
+   * bigger or smaller, settle() re-enters the formula so it is parsed again with the right size.
+   */
+  private reserveCustomSize(name: string, ast: ProcedureAstLike, state: StateLike): ArraySize {
+    const key = callKey(name, ast, state);
+    const size = this.neededSize.get(key) ?? { width: 1, height: 1 };
+    this.reservedSize.set(key, size);
+    return new ArraySize(size.width, size.height);
+  }
+
+  private evaluateCustom(plugin: PluginInternals, name: string, ast: ProcedureAstLike, state: StateLike): unknown {
+    const key = callKey(name, ast, state);
+    const args = ast.args.map((arg) => this.customArgument(plugin, arg, state));
+    const signature = argsSignature(args);
+    const cached = this.resultCache.get(key);
+    let result: CustomResult;
+    if (cached && cached.signature === signature) {
+      result = cached.result;
+    } else {
+      result = this.callCustom(name, args, state.formulaAddress);
+      this.resultCache.set(key, { signature, result });
+    }
+    const needed = sizeOfResult(result);
+    this.neededSize.set(key, needed);
+    if (!sameSize(needed, this.reservedSize.get(key) ?? { width: 1, height: 1 })) {
+      const a = state.formulaAddress;
+      this.resizeQueue.set(`${a.sheet}:${a.row}:${a.col}`, { sheet: a.sheet, row: a.row, col: a.col });
+    }
+    return this.internalResult(plugin, result);
+  }
+
+  private callCustom(name: string, args: CustomArg[], call: Address): CustomResult {
+    const fn = this.customFunctions.get(name)!;
+    try {
+      return fn(args, { sheet: call.sheet, row: call.row, col: call.col });
+    } catch (e) {
+      const message = e instanceof Error || (typeof e === 'object' && e !== null && 'message' in e)
+        ? String((e as Error).message) : String(e);
+      return new EngineError('#ERROR!', message);
+    }
+  }
+
+  private customArgument(plugin: PluginInternals, arg: AstLike, state: StateLike): CustomArg {
+    if (arg.type === 'EMPTY') return { kind: 'omitted' };
+    const value = plugin.evaluateAst(arg, state);
+    if (value instanceof SimpleRangeValue) {
+      const values = value.data.map((line) => line.map(scalarFromInternal));
+      const start = (value as unknown as { range?: { start: Address } }).range?.start;
+      if (start && value.width() === 1 && value.height() === 1) {
+        return { kind: 'cell', sheet: start.sheet, row: start.row, col: start.col, value: values[0][0] };
+      }
+      return start ? { kind: 'range', sheet: start.sheet, row: start.row, col: start.col, values } : { kind: 'array', values };
+    }
+    if (arg.type === 'CELL_REFERENCE' && arg.reference) {
+      const at = arg.reference.toSimpleCellAddress(state.formulaAddress);
+      return { kind: 'cell', sheet: at.sheet, row: at.row, col: at.col, value: scalarFromInternal(value) };
+    }
+    return { kind: 'value', value: scalarFromInternal(value) };
+  }
+
+  private internalResult(plugin: PluginInternals, result: CustomResult): unknown {
+    if (!Array.isArray(result)) return internalFromScalar(plugin, result);
+    const { width } = sizeOfResult(result);
+    if (result.length === 0) return EmptyValue;
+    const rows = result.map((line) => {
+      const cells = Array.isArray(line) ? line : [line];
+      const out = cells.map((v) => internalFromScalar(plugin, v));
+      while (out.length < width) out.push(EmptyValue);
+      return out;
+    });
+    if (rows.length === 1 && width === 1) return rows[0][0];
+    return SimpleRangeValue.onlyValues(rows as never);
+  }
+
+  /** Re-enters formulas whose custom-function results changed size (a few rounds at most). */
+  private settle(): void {
+    for (let round = 0; round < 3 && this.resizeQueue.size > 0; round++) {
+      const queue = [...this.resizeQueue.values()];
+      this.resizeQueue.clear();
+      this.hf.batch(() => {
+        for (const at of queue) {
+          const formula = this.hf.getCellFormula(at);
+          if (formula !== undefined) this.hf.setCellContents(at, formula);
+        }
+      });
+    }
+    this.resizeQueue.clear();
+  }
+}
