@@ -45,29 +45,30 @@ export class Pipeline {
     if (def.stages.length === 0) throw argError(ctx, 'lists no stages; expected at least one stage name.');
     this.stageNames = def.stages.map((s) => s.name);
     this.exitNames = def.exits.map((e) => e.name);
-    const owner = new Map<string, string>();
-    const claim = (label: string, who: string, res: Resolution) => {
+    // Each spelling belongs to one stage or exit; `key` tells entries apart even when two share a name.
+    const owner = new Map<string, { key: string; who: string }>();
+    const claim = (label: string, key: string, who: string, res: Resolution) => {
       if (isBlank(label)) throw argError(ctx, `has an empty name (${who}); every stage, exit and alias needs a name.`);
-      const key = normalizeLabel(label);
-      const prior = owner.get(key);
-      if (prior !== undefined && prior !== who) {
-        throw argError(ctx, `names ${show(label)} twice (${prior} and ${who}); each stage, exit and alias may appear only once.`);
+      const norm = normalizeLabel(label);
+      const prior = owner.get(norm);
+      if (prior !== undefined && prior.key !== key) {
+        throw argError(ctx, `names ${show(label)} twice (${prior.who} and ${who}); each stage, exit and alias may appear only once.`);
       }
-      if (prior === who) return;
-      owner.set(key, who);
-      this.byLabel.set(key, res);
+      if (prior) return;
+      owner.set(norm, { key, who });
+      this.byLabel.set(norm, res);
     };
     def.stages.forEach((s, i) => {
-      claim(s.name, `stage ${s.name}`, { stage: i, exit: -1 });
-      for (const a of s.aliases) claim(a, `stage ${s.name}`, { stage: i, exit: -1 });
+      claim(s.name, `s${i}`, `stage ${s.name}`, { stage: i, exit: -1 });
+      for (const a of s.aliases) claim(a, `s${i}`, `stage ${s.name}`, { stage: i, exit: -1 });
     });
     def.exits.forEach((e, i) => {
       const from = this.stageIndex(e.from);
       if (from < 0) {
         throw argError(ctx, `says exit ${show(e.name)} leaves after ${show(e.from)}, which is not one of the stages (${this.stageNames.join(', ')}).`);
       }
-      claim(e.name, `exit ${e.name}`, { stage: from, exit: i });
-      for (const a of e.aliases) claim(a, `exit ${e.name}`, { stage: from, exit: i });
+      claim(e.name, `e${i}`, `exit ${e.name}`, { stage: from, exit: i });
+      for (const a of e.aliases) claim(a, `e${i}`, `exit ${e.name}`, { stage: from, exit: i });
     });
   }
 

@@ -123,21 +123,21 @@ export function validateSetup(input: unknown, headers?: unknown[]): { setup?: Se
   const add = (field: string, message: string) => problems.push({ field, message });
 
   // Every stage, exit and alias spelling belongs to one place only.
-  const owner = new Map<string, string>();
-  const claim = (label: string, who: string, field: string) => {
-    const key = normalizeLabel(label);
-    const prior = owner.get(key);
-    if (prior !== undefined && prior !== who) add(field, `"${label}" is already used by ${prior}; each name and alias may belong to one stage or exit.`);
-    else owner.set(key, who);
+  const owner = new Map<string, { key: string; who: string }>();
+  const claim = (label: string, key: string, who: string, field: string) => {
+    const norm = normalizeLabel(label);
+    const prior = owner.get(norm);
+    if (prior !== undefined && prior.key !== key) add(field, `"${label}" is already used by ${prior.who}; each name and alias may belong to one stage or exit.`);
+    else if (!prior) owner.set(norm, { key, who });
   };
   setup.stages.forEach((s, i) => {
-    claim(s.name, `stage ${s.name}`, `stages.${i}.name`);
-    s.aliases.forEach((a, j) => claim(a, `stage ${s.name}`, `stages.${i}.aliases.${j}`));
+    claim(s.name, `s${i}`, `stage ${s.name}`, `stages.${i}.name`);
+    s.aliases.forEach((a, j) => claim(a, `s${i}`, `stage ${s.name}`, `stages.${i}.aliases.${j}`));
   });
   const stageKeys = new Set(setup.stages.map((s) => normalizeLabel(s.name)));
   setup.exits.forEach((e, i) => {
-    claim(e.name, `exit ${e.name}`, `exits.${i}.name`);
-    e.aliases.forEach((a, j) => claim(a, `exit ${e.name}`, `exits.${i}.aliases.${j}`));
+    claim(e.name, `e${i}`, `exit ${e.name}`, `exits.${i}.name`);
+    e.aliases.forEach((a, j) => claim(a, `e${i}`, `exit ${e.name}`, `exits.${i}.aliases.${j}`));
     if (!stageKeys.has(normalizeLabel(e.from))) add(`exits.${i}.from`, `"${e.from}" is not one of the stages.`);
   });
 

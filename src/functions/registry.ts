@@ -7,6 +7,7 @@ import { DateReader } from '../core/values';
 import { timeZoneClock } from '../core/time';
 import { Env, ParamSpec, checkArgs } from './args';
 import * as formulas from './formulas';
+import * as scoring from './scoring';
 
 export interface CustomFunctionSpec {
   name: string;
@@ -46,6 +47,20 @@ const ARRIVED: ParamSpec = {
 
 const START: ParamSpec = { name: 'start', kind: 'value', optional: true, sample: 'DATE(2026,1,1)', description: 'Optional. First arrival date of the cohort.' };
 const END: ParamSpec = { name: 'end', kind: 'value', optional: true, sample: 'DATE(2026,3,31)', description: 'Optional. Last arrival date of the cohort; the whole day counts.' };
+
+const LEADS_WITH_HEADERS: ParamSpec = {
+  name: 'leads_with_headers',
+  kind: 'range',
+  sample: 'A1:M',
+  description: 'The leads range starting with its header row (e.g. A1:M); the setup\'s rules find their columns by header name.',
+};
+
+const SETUP: ParamSpec = {
+  name: 'setup',
+  kind: 'stages',
+  sample: 'LeadFlowSetup',
+  description: 'The LeadFlow setup range (named LeadFlowSetup), which holds the qualification rules, caps and thresholds.',
+};
 
 export const REGISTRY: CustomFunctionSpec[] = [
   {
@@ -135,6 +150,36 @@ export const REGISTRY: CustomFunctionSpec[] = [
     returns: 'A number of days, or a table From | To | Median days | Leads measured for each step.',
     example: { formula: '=FUNNELDAYS(F2:J, "Arrived", "Closed-Won")', result: 'The median days from arrival to a won deal.' },
     run: formulas.FUNNELDAYS,
+  },
+  {
+    name: 'LEADSCORE',
+    description: 'Each lead\'s score from the setup\'s qualification rules: fit plus intent, each capped. One formula scores the whole column.',
+    params: [
+      LEADS_WITH_HEADERS, SETUP,
+      { name: 'part', kind: 'value', optional: true, sample: '"fit"', description: 'Optional. "total" (default), "fit" or "intent".' },
+    ],
+    returns: 'A column: the header "Lead score", then one score per lead row (blank rows stay blank).',
+    example: { formula: '=LEADSCORE(A1:M, LeadFlowSetup)', result: 'A score per lead, e.g. 70 for a lead with fit 40 and intent 30.' },
+    run: scoring.LEADSCORE,
+  },
+  {
+    name: 'LEADTEMPERATURE',
+    description: 'Cold, Warm or Hot per lead, from its total score and the setup\'s temperature bands.',
+    params: [LEADS_WITH_HEADERS, SETUP],
+    returns: 'A column: the header "Temperature", then Cold, Warm or Hot per lead.',
+    example: { formula: '=LEADTEMPERATURE(A1:M, LeadFlowSetup)', result: 'Hot for leads at or above the setup\'s hot threshold.' },
+    run: scoring.LEADTEMPERATURE,
+  },
+  {
+    name: 'LEADQUALIFICATION',
+    description: 'Unqualified, MQL or SQL per lead, from its fit and intent scores and the setup\'s thresholds; optionally with the rules that matched.',
+    params: [
+      LEADS_WITH_HEADERS, SETUP,
+      { name: 'show_rules', kind: 'value', optional: true, sample: 'TRUE', description: 'Optional. TRUE adds a second column listing the rules that matched each lead.' },
+    ],
+    returns: 'A column (or two with show_rules): the header, then Unqualified, MQL or SQL per lead.',
+    example: { formula: '=LEADQUALIFICATION(A1:M, LeadFlowSetup, TRUE)', result: 'SQL | Target industry; Agreed a next step' },
+    run: scoring.LEADQUALIFICATION,
   },
 ];
 

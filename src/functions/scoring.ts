@@ -1,0 +1,64 @@
+/** The scoring formulas: one formula per column, over the leads range with its header row. */
+import { argError } from '../core/errors';
+import { LeadScore, Scorer, compileScorer, describeRule } from '../core/scoring';
+import { Setup, isSetupGrid, setupFromGrid } from '../core/setup';
+import { Grid, isBlank, toGrid } from '../core/values';
+import { Env, given, single } from './args';
+
+type Out = string | number;
+
+/** The setup argument: only the setup range carries scoring rules. */
+export function readSetupArg(v: unknown, fn: string, headers: unknown[]): Setup {
+  const grid = toGrid(v);
+  if (!isSetupGrid(grid)) {
+    throw argError({ fn, arg: 'setup' }, 'must be the LeadFlow setup range (LeadFlowSetup), which holds the qualification rules; create it with Extensions > LeadFlow > Open setup.');
+  }
+  const { setup, problems } = setupFromGrid(grid, headers);
+  if (!setup) {
+    throw argError({ fn, arg: 'setup' }, `is not valid: ${problems[0].message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''} Open Extensions > LeadFlow > Open setup to repair it.`);
+  }
+  return setup;
+}
+
+/** Scores every row of a leads range whose first row is the header row; blank rows stay blank. */
+function scoreRows(fn: string, args: unknown[], env: Env, header: string, cell: (s: LeadScore, scorer: Scorer) => Out[]): Out[][] {
+  const grid: Grid = toGrid(args[0]);
+  if (grid.length < 1) throw argError({ fn, arg: 'leads_with_headers' }, 'is empty; expected the leads range including its header row.');
+  const headers = grid[0];
+  if (headers.every(isBlank)) throw argError({ fn, arg: 'leads_with_headers' }, 'starts with a blank row; expected the header row first, e.g. A1:M.');
+  const setup = readSetupArg(args[1], fn, headers);
+  const { scorer } = compileScorer(setup, headers, env.clock, env.now);
+  const first = cell({ fit: 0, intent: 0, total: 0, fired: [] }, scorer).map((_, i) => (i === 0 ? header : ''));
+  const out: Out[][] = [first];
+  for (let i = 1; i < grid.length; i++) {
+    const row = grid[i];
+    out.push(row.every(isBlank) ? first.map(() => '') : cell(scorer.score(row), scorer));
+  }
+  return out;
+}
+
+const PARTS = ['total', 'fit', 'intent'] as const;
+
+export function LEADSCORE(args: unknown[], env: Env): Out[][] {
+  const fn = 'LEADSCORE';
+  let part: (typeof PARTS)[number] = 'total';
+  if (given(args[2])) {
+    const p = String(single(args[2])).trim().toLowerCase();
+    if (!(PARTS as readonly string[]).includes(p)) throw argError({ fn, arg: 'part' }, `is "${String(single(args[2]))}"; expected "total", "fit" or "intent".`);
+    part = p as (typeof PARTS)[number];
+  }
+  const label = part === 'total' ? 'Lead score' : part === 'fit' ? 'Fit score' : 'Intent score';
+  return scoreRows(fn, args, env, label, (s) => [s[part]]);
+}
+
+export function LEADTEMPERATURE(args: unknown[], env: Env): Out[][] {
+  return scoreRows('LEADTEMPERATURE', args, env, 'Temperature', (s, scorer) => [scorer.temperature(s)]);
+}
+
+export function LEADQUALIFICATION(args: unknown[], env: Env): Out[][] {
+  const showRules = given(args[2]) && single(args[2]) !== false && String(single(args[2])).toLowerCase() !== 'false';
+  return scoreRows('LEADQUALIFICATION', args, env, 'Qualification', (s, scorer) => {
+    const status = scorer.qualification(s);
+    return showRules ? [status, s.fired.map((i) => describeRule(scorer.rules[i])).join('; ')] : [status];
+  }).map((row, i) => (i === 0 && showRules ? ['Qualification', 'Rules that matched'] : row));
+}
