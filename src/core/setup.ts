@@ -244,6 +244,9 @@ export function isSetupGrid(grid: unknown[][]): boolean {
   return grid.length > 0 && normalizeLabel(grid[0]?.[0] ?? '') === normalizeLabel(SETUP_MARKER);
 }
 
+/** Thrown inside setupFromGrid to leave a row that does not read. */
+class SkipRow extends Error {}
+
 const splitList = (s: unknown) => String(s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
 const operatorByLabel = new Map(Object.entries(OPERATORS).map(([k, label]) => [normalizeLabel(label), k as Operator]));
 
@@ -251,7 +254,7 @@ const operatorByLabel = new Map(Object.entries(OPERATORS).map(([k, label]) => [n
  * Reads the setup sheet back. Whatever a hand edit broke is reported with the sheet row it is on,
  * then the result goes through validateSetup like anything the sidebar saves.
  */
-export function setupFromGrid(grid: unknown[][], headers?: unknown[]): { setup?: Setup; problems: SetupProblem[] } {
+export function setupFromGrid(grid: unknown[][], headers?: unknown[], opts: { lenient?: boolean } = {}): { setup?: Setup; problems: SetupProblem[] } {
   if (!isSetupGrid(grid)) return { problems: [{ field: 'setup', message: `The setup range does not start with "${SETUP_MARKER}"; it may have been moved or overwritten.` }] };
   const s = defaultSetup();
   s.stages = [];
@@ -261,17 +264,24 @@ export function setupFromGrid(grid: unknown[][], headers?: unknown[]): { setup?:
     const n = typeof x === 'number' ? x : Number(String(x ?? '').trim());
     if (String(x ?? '').trim() === '' || !Number.isFinite(n)) {
       problems.push({ field: `row ${row}`, message: `Row ${row} of the setup sheet needs a number, but holds "${String(x ?? '')}".` });
-      return NaN;
+      throw new SkipRow();
     }
     return n;
   };
   const fieldByLabel = new Map(Object.entries(COLUMN_FIELDS).map(([k, label]) => [normalizeLabel(label), k as ColumnField]));
   for (let i = 2; i < grid.length; i++) {
+    try {
+      readRow(i);
+    } catch (e) {
+      if (!(e instanceof SkipRow)) throw e;
+    }
+  }
+  function readRow(i: number) {
     const [kindRaw, nameRaw, c, d, e, f, g] = grid[i];
     const kind = normalizeLabel(kindRaw ?? '');
     const nm = String(nameRaw ?? '').trim();
     const row = i + 1;
-    if (kind === '' && nm === '') continue;
+    if (kind === '' && nm === '') return;
     const key = normalizeLabel(nm);
     switch (kind) {
       case 'leads':
@@ -312,6 +322,7 @@ export function setupFromGrid(grid: unknown[][], headers?: unknown[]): { setup?:
         problems.push({ field: `row ${row}`, message: `Row ${row}: "${String(kindRaw)}" is not a kind of setting LeadFlow knows.` });
     }
   }
-  if (problems.length) return { problems };
+  if (problems.length && !opts.lenient) return { problems };
+  // Lenient reading (for a repair) has skipped the rows it could not read; it still validates.
   return validateSetup(s, headers);
 }

@@ -6,6 +6,7 @@
 import { callCustomFunction, registryMetadata } from '../functions/registry';
 import { callEnv } from './env';
 import * as menu from './menu';
+import * as setup from './setup';
 import * as sidebar from './sidebar';
 
 export const registry = registryMetadata();
@@ -29,4 +30,8 @@ export const menuHandlers = {
 export const sidebarCalls = {
   leadflowSheetSummary: sidebar.leadflowSheetSummary,
   leadflowQuickFunnel: sidebar.leadflowQuickFunnel,
+  leadflowSetupState: setup.leadflowSetupState,
+  leadflowCheckSetup: setup.leadflowCheckSetup,
+  leadflowSaveSetup: setup.leadflowSaveSetup,
+  leadflowRepairSetup: setup.leadflowRepairSetup,
 };
