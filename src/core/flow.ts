@@ -113,6 +113,8 @@ export function netLeadFlow(leads: FlowLeads, start: WallMs, endExclusive: WallM
   const n = leads.arrived.length;
   for (let i = 0; i < n; i++) {
     const arrived = leads.arrived[i];
+    // A row with no arrival date is no lead (a stray date elsewhere in an empty row).
+    if (Number.isNaN(arrived)) continue;
     const arrivedHere = arrived >= start && arrived < endExclusive;
     if (arrivedHere) t.added++;
     if (!opts.flowBased && !arrivedHere) continue;

@@ -7,7 +7,7 @@
 import { ArgContext, LeadFlowError, argError, show } from './errors';
 import { DEFAULT_PIPELINE } from './defaults';
 import { Setup, isSetupGrid, pipelineOf, setupFromGrid } from './setup';
-import { Cell, DateReader, Grid, isBlank, normalizeLabel, toGrid } from './values';
+import { Cell, DateReader, Grid, isBlank, normalizeLabel, parseDateText, toGrid } from './values';
 
 export { DEFAULT_PIPELINE };
 
@@ -195,7 +195,11 @@ export function readPipelineArg(v: unknown, ctx: ArgContext): { pipeline: Pipeli
     }
     return { pipeline: new Pipeline(pipelineOf(setup), ctx), setup };
   }
-  const def = grid.length === 1 && grid[0].length === 1 ? parsePipelineText(String(grid[0][0]), ctx) : parsePipelineRange(grid, ctx);
+  let def: PipelineDef;
+  if (grid.length === 1 && grid[0].length === 1) def = parsePipelineText(String(grid[0][0]), ctx);
+  // A single row lists the stages across, one per cell (aliases in parentheses, as in text).
+  else if (grid.length === 1) def = { stages: grid[0].filter((c) => !isBlank(c)).map((c) => nameAndAliases(String(c))), exits: [] };
+  else def = parsePipelineRange(grid, ctx);
   return { pipeline: new Pipeline(def, ctx) };
 }
 
@@ -275,9 +279,11 @@ export function readReached(v: unknown, pipeline: Pipeline, dates: DateReader, c
   if (grid.length === 0) return { stage: new Int16Array(0), exit: new Int16Array(0) };
   if (grid[0].length === 1) {
     const col = grid.map((r) => r[0]);
-    const filled = col.filter((c) => !isBlank(c));
-    const allDates = filled.length > 0 && filled.every((c) => typeof c === 'number' || Object.prototype.toString.call(c) === '[object Date]');
-    if (!allDates) return reachedFromStatuses(col, pipeline, ctx);
+    const first = col.find((c) => !isBlank(c));
+    // Statuses are text; a column whose first entry is a date (a Date, a serial, or date text) is the first stage's dates.
+    const isDateColumn = first !== undefined && (typeof first === 'number' || Object.prototype.toString.call(first) === '[object Date]' ||
+      (typeof first === 'string' && parseDateText(first, dates.clock) !== undefined));
+    if (!isDateColumn) return reachedFromStatuses(col, pipeline, ctx);
   }
   return reachedFromStageDates(grid, pipeline, dates, ctx);
 }

@@ -18,11 +18,12 @@ export interface TimeZoneClock {
   toInstant(wall: WallMs): number;
 }
 
-const HOUR_MS = 3_600_000;
+/** Offsets are cached per quarter hour: some zones (Adelaide, St John's) change at half past a UTC hour. */
+const SLOT_MS = 900_000;
 
 /**
- * A clock for an IANA zone built on Intl. Offsets are looked up once per hour of time and cached:
- * a year of lead dates costs a few thousand Intl calls, not one per row.
+ * A clock for an IANA zone built on Intl. Offsets are looked up once per quarter hour of time and
+ * cached: a year of lead dates costs some thousands of Intl calls, not one per row.
  */
 export function timeZoneClock(timeZone: string): TimeZoneClock {
   if (!timeZone || timeZone === 'UTC' || timeZone === 'Etc/UTC' || timeZone === 'GMT') return utcClock;
@@ -37,11 +38,11 @@ export function timeZoneClock(timeZone: string): TimeZoneClock {
   }
   const offsets = new Map<number, number>();
   const offsetAt = (instantMs: number): number => {
-    const hour = Math.floor(instantMs / HOUR_MS);
-    let offset = offsets.get(hour);
+    const slot = Math.floor(instantMs / SLOT_MS);
+    let offset = offsets.get(slot);
     if (offset === undefined) {
-      offset = intlOffset(format, hour * HOUR_MS);
-      offsets.set(hour, offset);
+      offset = intlOffset(format, slot * SLOT_MS);
+      offsets.set(slot, offset);
     }
     return offset;
   };

@@ -51,7 +51,7 @@ export function normalizeLabel(v: unknown): string {
 
 // ---------------------------------------------------------------- numbers
 
-const NUMBER_TEXT = /^\(?-?[$€£¥]?\s*-?[\d,]*\.?\d+\s*%?\)?$/;
+const NUMBER_TEXT = /^(?:-?[$€£¥]?-?[\d,]*\.?\d+%?|\([$€£¥]?[\d,]*\.?\d+%?\))$/;
 
 /** A number from a cell: numbers as they are, text like "$22,700.00", "1 200", "(350)" or "12%". NaN for blank. */
 export function readNumber(v: Cell, ctx: ArgContext, row?: number): number {
@@ -96,8 +96,14 @@ function wallFromParts(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, a
   return wall;
 }
 
+const FULL_MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+
+/** A month from its full name, its three-letter abbreviation, or "Sept"; any other word is not a month. */
 function monthIndex(name: string): number | undefined {
-  return MONTHS[name.toLowerCase().slice(0, name.length > 3 && name.toLowerCase().startsWith('sept') ? 4 : 3)];
+  const n = name.toLowerCase();
+  const full = FULL_MONTHS.indexOf(n);
+  if (full >= 0) return full;
+  return n.length <= 4 ? MONTHS[n] : undefined;
 }
 
 const num = (s: string | undefined) => (s === undefined ? 0 : Number(s));

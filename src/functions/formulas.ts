@@ -6,6 +6,7 @@ import { LeadFlowError, argError, show } from '../core/errors';
 import { FlowLeads, FlowOptions, netLeadFlow, netLeadFlowByPeriod } from '../core/flow';
 import { funnel, funnelByGroup, ratio, reachedCounts } from '../core/funnel';
 import { pipelineFromArg, reachedFromStatuses, readPipelineArg, readReached } from '../core/pipeline';
+import { formatWallDate } from '../core/time';
 import { medianDaysBetween } from '../core/timing';
 import { assertSameHeight, column, endExclusive, isBlank, readNumber, toGrid } from '../core/values';
 import { Env, given, readDateArg, readPeriodUnit, readPositiveNumber, single } from './args';
@@ -61,7 +62,7 @@ export function NETLEADFLOW(args: unknown[], env: Env): number | Out[][] {
   const start = readStartOrUnit(startArg, env, fn);
   const endWall = readDateArg(endArg, env, fn, 'end');
   if (start !== undefined && endWall !== undefined && start > endWall) {
-    throw new LeadFlowError(`${fn}: start (${show(single(startArg))}) is after end (${show(single(endArg))}); expected start on or before end.`);
+    throw new LeadFlowError(`${fn}: start (${formatWallDate(start)}) is after end (${formatWallDate(endWall)}); expected start on or before end.`);
   }
   return netLeadFlow(leads, start ?? -Infinity, endWall === undefined ? Infinity : endExclusive(endWall), opts).net;
 }

@@ -1,26 +1,51 @@
 import { describe, expect, it } from 'vitest';
-import { FlowLead, FlowOptions, INACTIVE, netLeadFlow, netLeadFlowByPeriod, removal } from '../../src/core/flow';
-import { defaultPipeline, pipelineFromArg } from '../../src/core/pipeline';
+import { FlowCounts, FlowLeads, FlowOptions, INACTIVE, netLeadFlow, netLeadFlowByPeriod } from '../../src/core/flow';
+import { Pipeline, defaultPipeline, pipelineFromArg } from '../../src/core/pipeline';
 import { endExclusive } from '../../src/core/values';
 
 const wall = (y: number, m: number, d: number, h = 0, mi = 0) => Date.UTC(y, m - 1, d, h, mi);
 const pipeline = defaultPipeline();
 
-function lead(arrived: number, status: string, extra: { removedAt?: number; lastActivity?: number } = {}): FlowLead {
-  const res = status === '' ? null : pipeline.resolve(status);
-  if (res === undefined) throw new Error(`test data: unknown status ${status}`);
-  return { arrived, status: res, removedAt: extra.removedAt ?? NaN, lastActivity: extra.lastActivity ?? NaN };
+/** One lead as a person writes it down: when it arrived, its status, and optionally when it was removed or last active. */
+interface L {
+  arrived: number;
+  status: string;
+  removedAt?: number;
+  lastActivity?: number;
+}
+const lead = (arrived: number, status: string, extra: { removedAt?: number; lastActivity?: number } = {}): L => ({ arrived, status, ...extra });
+
+/** The column-wise leads the flow functions take; removal and activity columns only when some lead has one. */
+function sheet(list: L[], p: Pipeline = pipeline): FlowLeads {
+  const n = list.length;
+  const stage = new Int16Array(n).fill(-1);
+  const exit = new Int16Array(n).fill(-1);
+  list.forEach((l, i) => {
+    if (l.status === '') return;
+    const r = p.resolve(l.status);
+    if (!r) throw new Error(`test data: unknown status ${l.status}`);
+    stage[i] = r.stage;
+    exit[i] = r.exit;
+  });
+  const col = (f: (l: L) => number | undefined) => (list.some((l) => f(l) !== undefined) ? Float64Array.from(list, (l) => f(l) ?? NaN) : undefined);
+  return { arrived: Float64Array.from(list, (l) => l.arrived), stage, exit, removedAt: col((l) => l.removedAt), lastActivity: col((l) => l.lastActivity) };
 }
 
 const cohort = (extra: Partial<FlowOptions> = {}): FlowOptions => ({ pipeline, flowBased: false, now: wall(2026, 6, 30), ...extra });
 const MARCH = [wall(2026, 3, 1), endExclusive(wall(2026, 3, 31))] as const;
+const ALL = [-Infinity, Infinity] as const;
+
+/** How one lead on its own counts over all time: removed, and why. */
+function alone(l: L, o: FlowOptions): FlowCounts {
+  return netLeadFlow(sheet([l]), ALL[0], ALL[1], o);
+}
 
 /** 500 leads that arrived in March 2026 (150 of them Disqualified), plus leads before and after March. */
-function marchSheet(): FlowLead[] {
-  const leads: FlowLead[] = [];
+function marchSheet(): L[] {
+  const leads: L[] = [];
   const open = ['New', 'Reviewed', 'Qualified', 'Nurturing', 'Closed Won', 'Proposal'];
   for (let i = 0; i < 500; i++) {
-    // Spread over 1–31 March, at every minute of the day, including the first and last minute of the month.
+    // Spread over 1–31 March, at every hour of the day, including the first and last minute of the month.
     const t = i === 0 ? wall(2026, 3, 1, 0, 0) : i === 1 ? wall(2026, 3, 31, 23, 59) : wall(2026, 3, 1 + (i % 31), (i * 7) % 24, (i * 13) % 60);
     leads.push(lead(t, i % 10 < 3 ? (i % 2 ? 'Disqualified' : 'Junk Lead') : open[i % open.length]));
   }
@@ -32,53 +57,61 @@ function marchSheet(): FlowLead[] {
   return leads;
 }
 
-describe('removal', () => {
+/** The reason a lead alone is removed for (undefined when it stays), and the day its removal is placed on (flow-based). */
+function removalOf(l: L, o: FlowOptions): { reason?: string; day?: string } {
+  const c = alone(l, o);
+  const reasons = Object.keys(c.removedBy);
+  expect(c.removed).toBe(reasons.length === 0 ? 0 : 1);
+  const days = netLeadFlowByPeriod(sheet([l]), 'day', { ...o, flowBased: true }).filter((r) => r.removed > 0);
+  return { reason: reasons[0], day: days[0]?.label };
+}
+
+describe('who is removed, and when', () => {
   it('removing exits remove; nurturing, won and open leads do not', () => {
     const o = cohort();
-    expect(removal(lead(wall(2026, 3, 5), 'Disqualified'), o)).toEqual({ reason: 'Disqualified', at: wall(2026, 3, 5) });
-    expect(removal(lead(wall(2026, 3, 5), 'Lost'), o)).toEqual({ reason: 'Closed-Lost', at: wall(2026, 3, 5) });
-    expect(removal(lead(wall(2026, 3, 5), 'Nurturing'), o)).toBeNull();
-    expect(removal(lead(wall(2026, 3, 5), 'Closed Won'), o)).toBeNull();
-    expect(removal(lead(wall(2026, 3, 5), 'Qualified'), o)).toBeNull();
-    expect(removal(lead(wall(2026, 3, 5), ''), o)).toBeNull();
+    expect(removalOf(lead(wall(2026, 3, 5, 10), 'Disqualified'), o)).toEqual({ reason: 'Disqualified', day: '2026-03-05' });
+    expect(removalOf(lead(wall(2026, 3, 5), 'Lost'), o)).toEqual({ reason: 'Closed-Lost', day: '2026-03-05' });
+    expect(removalOf(lead(wall(2026, 3, 5), 'Nurturing'), o)).toEqual({});
+    expect(removalOf(lead(wall(2026, 3, 5), 'Closed Won'), o)).toEqual({});
+    expect(removalOf(lead(wall(2026, 3, 5), 'Qualified'), o)).toEqual({});
+    expect(removalOf(lead(wall(2026, 3, 5), ''), o)).toEqual({});
   });
 
   it('places a removal at its removal date when there is one', () => {
-    expect(removal(lead(wall(2026, 1, 5), 'Junk Lead', { removedAt: wall(2026, 3, 9) }), cohort())).toEqual({
-      reason: 'Disqualified', at: wall(2026, 3, 9),
+    expect(removalOf(lead(wall(2026, 1, 5), 'Junk Lead', { removedAt: wall(2026, 3, 9, 17) }), cohort())).toEqual({
+      reason: 'Disqualified', day: '2026-03-09',
     });
   });
 
   it('inactivity: open leads quiet for inactive_days are removed on the day they went quiet', () => {
     const o = cohort({ inactiveDays: 30 }); // now = 30 June
-    expect(removal(lead(wall(2026, 3, 5), 'Reviewed', { lastActivity: wall(2026, 5, 1) }), o)).toEqual({ reason: INACTIVE, at: wall(2026, 5, 31) });
-    // exactly inactive_days before now counts as inactive
-    expect(removal(lead(wall(2026, 3, 5), 'New', { lastActivity: wall(2026, 5, 31) }), o)?.reason).toBe(INACTIVE);
-    expect(removal(lead(wall(2026, 3, 5), 'New', { lastActivity: wall(2026, 5, 31, 0, 1) }), o)).toBeNull();
+    expect(removalOf(lead(wall(2026, 3, 5), 'Reviewed', { lastActivity: wall(2026, 5, 1) }), o)).toEqual({ reason: INACTIVE, day: '2026-05-31' });
+    // exactly inactive_days before now counts as inactive; a minute later does not
+    expect(removalOf(lead(wall(2026, 3, 5), 'New', { lastActivity: wall(2026, 5, 31) }), o).reason).toBe(INACTIVE);
+    expect(removalOf(lead(wall(2026, 3, 5), 'New', { lastActivity: wall(2026, 5, 31, 0, 1) }), o)).toEqual({});
     // a lead with no status yet can go quiet too
-    expect(removal(lead(wall(2026, 3, 5), '', { lastActivity: wall(2026, 3, 5) }), o)?.reason).toBe(INACTIVE);
+    expect(removalOf(lead(wall(2026, 3, 5), '', { lastActivity: wall(2026, 3, 5) }), o).reason).toBe(INACTIVE);
     // won and nurturing leads are never inactive
-    expect(removal(lead(wall(2026, 1, 5), 'Won', { lastActivity: wall(2026, 1, 6) }), o)).toBeNull();
-    expect(removal(lead(wall(2026, 1, 5), 'Nurturing', { lastActivity: wall(2026, 1, 6) }), o)).toBeNull();
-    // a disqualified lead is removed as disqualified, not inactive
-    expect(removal(lead(wall(2026, 1, 5), 'Disqualified', { lastActivity: wall(2026, 1, 6) }), o)?.reason).toBe('Disqualified');
+    expect(removalOf(lead(wall(2026, 1, 5), 'Won', { lastActivity: wall(2026, 1, 6) }), o)).toEqual({});
+    expect(removalOf(lead(wall(2026, 1, 5), 'Nurturing', { lastActivity: wall(2026, 1, 6) }), o)).toEqual({});
+    // a disqualified lead is removed as disqualified, not as inactive
+    expect(removalOf(lead(wall(2026, 1, 5), 'Disqualified', { lastActivity: wall(2026, 1, 6) }), o).reason).toBe('Disqualified');
     // without inactive_days, or without a last activity, nobody is inactive
-    expect(removal(lead(wall(2026, 1, 5), 'New', { lastActivity: wall(2026, 1, 6) }), cohort())).toBeNull();
-    expect(removal(lead(wall(2026, 1, 5), 'New'), o)).toBeNull();
+    expect(removalOf(lead(wall(2026, 1, 5), 'New', { lastActivity: wall(2026, 1, 6) }), cohort())).toEqual({});
+    expect(removalOf(lead(wall(2026, 1, 5), 'New'), o)).toEqual({});
   });
 
   it('a kept exit of a custom pipeline is not removed, a removing one is', () => {
     const p = pipelineFromArg('New, Working, Won; Parked after Working (kept), Dead after Working', { fn: 'T', arg: 'stages' });
     const o: FlowOptions = { pipeline: p, flowBased: false, now: 0 };
-    const l = (s: string): FlowLead => ({ arrived: 1, status: p.resolve(s)!, removedAt: NaN, lastActivity: NaN });
-    expect(removal(l('Parked'), o)).toBeNull();
-    expect(removal(l('Dead'), o)?.reason).toBe('Dead');
+    expect(netLeadFlow(sheet([lead(1, 'Parked')], p), ALL[0], ALL[1], o).removed).toBe(0);
+    expect(netLeadFlow(sheet([lead(1, 'dead')], p), ALL[0], ALL[1], o).removedBy).toEqual({ Dead: 1 });
   });
 });
 
 describe('netLeadFlow, cohort-based (no removal dates)', () => {
   it('the pinned example: 500 arrived in March, 150 disqualified → 350', () => {
-    const c = netLeadFlow(marchSheet(), MARCH[0], MARCH[1], cohort());
+    const c = netLeadFlow(sheet(marchSheet()), MARCH[0], MARCH[1], cohort());
     expect(c).toEqual({ added: 500, removed: 150, net: 350, removedBy: { Disqualified: 150 } });
   });
 
@@ -89,7 +122,7 @@ describe('netLeadFlow, cohort-based (no removal dates)', () => {
       lead(wall(2026, 3, 31, 23, 59), 'New'),
       lead(wall(2026, 4, 1, 0, 0), 'New'),
     ];
-    expect(netLeadFlow(leads, MARCH[0], MARCH[1], cohort()).added).toBe(2);
+    expect(netLeadFlow(sheet(leads), MARCH[0], MARCH[1], cohort()).added).toBe(2);
   });
 
   it('subtracts lost and inactive leads too, and counts each removal once', () => {
@@ -103,7 +136,7 @@ describe('netLeadFlow, cohort-based (no removal dates)', () => {
       lead(wall(2026, 3, 7), 'Nurturing', { lastActivity: wall(2026, 3, 7) }), // kept
       lead(wall(2026, 2, 7), 'Disqualified'), // outside the period
     ];
-    expect(netLeadFlow(leads, MARCH[0], MARCH[1], o)).toEqual({
+    expect(netLeadFlow(sheet(leads), MARCH[0], MARCH[1], o)).toEqual({
       added: 6, removed: 3, net: 3, removedBy: { [INACTIVE]: 1, 'Closed-Lost': 1, Disqualified: 1 },
     });
   });
@@ -111,12 +144,12 @@ describe('netLeadFlow, cohort-based (no removal dates)', () => {
   it('counts a cohort removal whenever it happened (even after the period)', () => {
     const leads = [lead(wall(2026, 3, 10), 'Disqualified', { removedAt: wall(2026, 5, 1) })];
     // removedAt is ignored in cohort-based counting
-    expect(netLeadFlow(leads, MARCH[0], MARCH[1], cohort()).net).toBe(0);
+    expect(netLeadFlow(sheet(leads), MARCH[0], MARCH[1], cohort()).net).toBe(0);
   });
 
   it('covers everything with an open-ended period', () => {
     const leads = marchSheet();
-    const all = netLeadFlow(leads, -Infinity, Infinity, cohort());
+    const all = netLeadFlow(sheet(leads), -Infinity, Infinity, cohort());
     // Disqualified: 150 in March, 20 of the 40 in February, one on 1 April; lost: 20 of the 30 in April.
     expect(all.added).toBe(leads.length);
     expect(all.removedBy).toEqual({ Disqualified: 171, 'Closed-Lost': 20 });
@@ -125,7 +158,7 @@ describe('netLeadFlow, cohort-based (no removal dates)', () => {
 
   it('skips leads without an arrival date', () => {
     const leads = [lead(NaN, ''), lead(wall(2026, 3, 3), 'New')];
-    expect(netLeadFlow(leads, -Infinity, Infinity, cohort()).added).toBe(1);
+    expect(netLeadFlow(sheet(leads), -Infinity, Infinity, cohort()).added).toBe(1);
   });
 });
 
@@ -142,12 +175,23 @@ describe('netLeadFlow, flow-based (removal dates)', () => {
       lead(wall(2026, 3, 13), 'New'),
       lead(wall(2026, 3, 14), 'Won', { removedAt: wall(2026, 3, 20) }), // won: a stray date does not remove it
     ];
-    expect(netLeadFlow(leads, MARCH[0], MARCH[1], flow)).toEqual({
+    expect(netLeadFlow(sheet(leads), MARCH[0], MARCH[1], flow)).toEqual({
       added: 5, removed: 3, net: 2, removedBy: { Disqualified: 2, 'Closed-Lost': 1 },
     });
-    expect(netLeadFlow(leads, wall(2026, 4, 1), endExclusive(wall(2026, 4, 30)), flow)).toEqual({
+    expect(netLeadFlow(sheet(leads), wall(2026, 4, 1), endExclusive(wall(2026, 4, 30)), flow)).toEqual({
       added: 0, removed: 1, net: -1, removedBy: { Disqualified: 1 },
     });
+  });
+
+  it('ignores a row that has neither arrival nor status, whatever its last-activity date', () => {
+    const o = cohort({ flowBased: true, inactiveDays: 30 });
+    const leads = sheet([
+      lead(wall(2026, 3, 2), 'New', { removedAt: NaN, lastActivity: wall(2026, 6, 25) }),
+      lead(NaN, '', { lastActivity: wall(2026, 1, 10) }), // a blank row with a stray date
+    ]);
+    expect(netLeadFlow(leads, wall(2026, 2, 1), endExclusive(wall(2026, 2, 28)), o)).toEqual({ added: 0, removed: 0, net: 0, removedBy: {} });
+    const table = netLeadFlowByPeriod(leads, 'month', o);
+    expect(netLeadFlow(leads, -Infinity, Infinity, o).net).toBe(table[table.length - 1].runningNet);
   });
 
   it('places inactivity on the day the lead went quiet', () => {
@@ -156,8 +200,8 @@ describe('netLeadFlow, flow-based (removal dates)', () => {
       lead(wall(2026, 1, 5), 'Reviewed', { lastActivity: wall(2026, 2, 20) }), // inactive from 22 March
       lead(wall(2026, 1, 6), 'Reviewed', { lastActivity: wall(2026, 3, 20) }), // inactive from 19 April
     ];
-    expect(netLeadFlow(leads, MARCH[0], MARCH[1], o).removedBy).toEqual({ [INACTIVE]: 1 });
-    expect(netLeadFlow(leads, wall(2026, 4, 1), endExclusive(wall(2026, 4, 30)), o).removedBy).toEqual({ [INACTIVE]: 1 });
+    expect(netLeadFlow(sheet(leads), MARCH[0], MARCH[1], o).removedBy).toEqual({ [INACTIVE]: 1 });
+    expect(netLeadFlow(sheet(leads), wall(2026, 4, 1), endExclusive(wall(2026, 4, 30)), o).removedBy).toEqual({ [INACTIVE]: 1 });
   });
 });
 
@@ -170,7 +214,7 @@ describe('netLeadFlowByPeriod', () => {
       lead(wall(2026, 4, 2), 'Closed Lost'),
       lead(wall(2026, 4, 3), 'Won'),
     ];
-    const rows = netLeadFlowByPeriod(leads, 'month', cohort());
+    const rows = netLeadFlowByPeriod(sheet(leads), 'month', cohort());
     expect(rows.map((r) => [r.label, r.added, r.removed, r.net, r.runningNet])).toEqual([
       ['2026-01', 2, 1, 1, 1],
       ['2026-02', 0, 0, 0, 1],
@@ -187,7 +231,7 @@ describe('netLeadFlowByPeriod', () => {
       lead(wall(2026, 1, 4), 'New'),
       lead(wall(2026, 1, 5), 'Closed Lost', { removedAt: wall(2026, 5, 2) }),
     ];
-    const rows = netLeadFlowByPeriod(leads, 'month', cohort({ flowBased: true }));
+    const rows = netLeadFlowByPeriod(sheet(leads), 'month', cohort({ flowBased: true }));
     expect(rows.map((r) => [r.label, r.added, r.removed, r.net, r.runningNet])).toEqual([
       ['2026-01', 3, 0, 3, 3],
       ['2026-02', 0, 0, 0, 3],
@@ -203,14 +247,14 @@ describe('netLeadFlowByPeriod', () => {
       lead(wall(2026, 3, 30, 1, 0), 'New'), // Monday 30 March
       lead(wall(2026, 4, 13, 9, 0), 'Junk Lead'), // week of 13 April, after an empty week
     ];
-    const weeks = netLeadFlowByPeriod(leads, 'week', cohort());
+    const weeks = netLeadFlowByPeriod(sheet(leads), 'week', cohort());
     expect(weeks.map((r) => [r.label, r.added, r.removed])).toEqual([
       ['2026-03-23', 1, 0],
       ['2026-03-30', 1, 0],
       ['2026-04-06', 0, 0],
       ['2026-04-13', 1, 1],
     ]);
-    const quarters = netLeadFlowByPeriod(leads, 'quarter', cohort());
+    const quarters = netLeadFlowByPeriod(sheet(leads), 'quarter', cohort());
     expect(quarters.map((r) => [r.label, r.added, r.net])).toEqual([
       ['2026-Q1', 2, 2],
       ['2026-Q2', 1, 0],
@@ -224,25 +268,25 @@ describe('netLeadFlowByPeriod', () => {
     ]);
     for (const flowBased of [false, true]) {
       const o = cohort({ flowBased, inactiveDays: 45, now: wall(2026, 8, 1) });
-      const rows = netLeadFlowByPeriod(leads, 'month', o);
+      const rows = netLeadFlowByPeriod(sheet(leads), 'month', o);
       for (let i = 0; i < rows.length; i++) {
         const end = i + 1 < rows.length ? rows[i + 1].start : Infinity;
-        const c = netLeadFlow(leads, rows[i].start, end, o);
+        const c = netLeadFlow(sheet(leads), rows[i].start, end, o);
         expect([rows[i].added, rows[i].removed, rows[i].net]).toEqual([c.added, c.removed, c.net]);
       }
-      expect(rows[rows.length - 1].runningNet).toBe(netLeadFlow(leads, -Infinity, Infinity, o).net);
+      expect(rows[rows.length - 1].runningNet).toBe(netLeadFlow(sheet(leads), -Infinity, Infinity, o).net);
     }
   });
 
   it('is empty for no leads', () => {
-    expect(netLeadFlowByPeriod([], 'month', cohort())).toEqual([]);
-    expect(netLeadFlowByPeriod([lead(NaN, '')], 'month', cohort())).toEqual([]);
+    expect(netLeadFlowByPeriod(sheet([]), 'month', cohort())).toEqual([]);
+    expect(netLeadFlowByPeriod(sheet([lead(NaN, '')]), 'month', cohort())).toEqual([]);
   });
 
   it('custom pipeline text reaches the flow through its exits', () => {
     const p = pipelineFromArg('New, Won; Junk after New', { fn: 'T', arg: 's' });
-    const leads: FlowLead[] = ['New', 'Junk', 'Won', 'junk'].map((s, i) => ({ arrived: wall(2026, 3, i + 1), status: p.resolve(s)!, removedAt: NaN, lastActivity: NaN }));
-    expect(netLeadFlow(leads, MARCH[0], MARCH[1], { pipeline: p, flowBased: false, now: 0 })).toEqual({
+    const leads = ['New', 'Junk', 'Won', 'junk'].map((s, i) => lead(wall(2026, 3, i + 1), s));
+    expect(netLeadFlow(sheet(leads, p), MARCH[0], MARCH[1], { pipeline: p, flowBased: false, now: 0 })).toEqual({
       added: 4, removed: 2, net: 2, removedBy: { Junk: 2 },
     });
   });

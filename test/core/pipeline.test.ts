@@ -237,17 +237,11 @@ describe('pipeline errors', () => {
     expect(() => pipelineFromArg('Arrived, Closed-Won, closed won', ctx)).toThrow(/FUNNEL: stages names "closed won" twice/);
   });
 
-  // BUG: Pipeline's constructor (src/core/pipeline.ts, `claim`) identifies the owner of a label by the text
-  // `stage ${name}`, and silently accepts a label claimed twice by the same owner text. Two stages spelled exactly alike
-  // therefore produce the same owner text and no error: "Arrived, Reviewed, Reviewed, Won" builds a 4-stage pipeline
-  // whose third stage can never be reached by any status. Same for two exits with the same name. Fix: identify owners
-  // by kind and index (e.g. `stage#2`) and keep the display name only for the message.
-  it.fails('rejects duplicate stage names spelled exactly alike', () => {
+  it('rejects duplicate stage names spelled exactly alike', () => {
     expect(() => pipelineFromArg('Arrived, Reviewed, Reviewed, Won', ctx)).toThrow(/FUNNEL: stages names "Reviewed" twice/);
   });
 
-  // BUG: same cause as above, for exits (src/core/pipeline.ts, `claim`).
-  it.fails('rejects duplicate exit names spelled exactly alike', () => {
+  it('rejects duplicate exit names spelled exactly alike', () => {
     expect(() => pipelineFromArg('Arrived, Reviewed, Won; Lost after Arrived, Lost after Reviewed', ctx)).toThrow(/names "Lost" twice/);
   });
 

@@ -128,7 +128,8 @@ class TableBuilder {
     }
     const problems: string[] = [];
     const seen = new Map<string, number[]>();
-    cells.forEach((v, i) => {
+    for (let i = 0; i < cells.length; i++) {
+      const v = cells[i]; // a plain loop: xlsx rows are sparse arrays, which forEach would skip
       if (isBlank(v)) problems.push(`column ${columnLetter(i)} has no name`);
       else if (typeof v !== 'string') problems.push(`column ${columnLetter(i)} is ${describe(v)}, not a text name`);
       else {
@@ -137,7 +138,7 @@ class TableBuilder {
         if (cols) cols.push(i);
         else seen.set(key, [i]);
       }
-    });
+    }
     for (const cols of seen.values()) {
       if (cols.length > 1) {
         problems.push(`"${String(cells[cols[0]]).trim()}" names more than one column (${cols.map(columnLetter).join(', ')})`);
@@ -420,18 +421,19 @@ interface SheetMeta {
   state?: string;
 }
 
-/** The sheet to read: one named "Leads" (then "Leads…", then "…lead…"), else the first visible one. */
+/**
+ * The sheet to read: among visible sheets, one named "Leads" (then "Lead…", then "…lead…"),
+ * else the first visible one; hidden sheets only if every sheet is hidden.
+ */
 export function chooseSheet(sheets: SheetMeta[]): string | undefined {
   const visible = sheets.filter(s => !s.state || s.state === 'visible');
-  const pools = visible.length > 0 ? [visible, sheets] : [sheets];
-  for (const pool of pools) {
-    const norm = (s: SheetMeta) => s.name.trim().toLowerCase();
-    const pick = pool.find(s => norm(s) === 'leads')
-      ?? pool.find(s => norm(s).startsWith('lead'))
-      ?? pool.find(s => /lead/.test(norm(s)));
-    if (pick) return pick.name;
-  }
-  return (visible[0] ?? sheets[0])?.name;
+  const pool = visible.length > 0 ? visible : sheets;
+  const norm = (s: SheetMeta) => s.name.trim().toLowerCase();
+  const pick = pool.find(s => norm(s) === 'leads')
+    ?? pool.find(s => norm(s).startsWith('lead'))
+    ?? pool.find(s => norm(s).includes('lead'))
+    ?? pool[0];
+  return pick?.name;
 }
 
 type StreamFactory = () => Readable;

@@ -59,29 +59,47 @@ export function wallTimeToUtcMs(w: WallTime): number {
   return d.getTime();
 }
 
-/** The wall time a Date shows in a time zone. */
-export function dateToWallTime(date: Date, timeZone: string): WallTime {
-  const ms = date.getTime();
-  const parts = formatter(timeZone).formatToParts(new Date(ms));
+/** The zone's offset from UTC at an instant, in ms, straight from Intl (slow: a few µs). */
+function rawOffset(ms: number, timeZone: string): number {
+  const whole = Math.floor(ms / 1000) * 1000;
+  const parts = formatter(timeZone).formatToParts(new Date(whole));
   const get = (type: string): number => Number(parts.find(p => p.type === type)?.value ?? 0);
   let year = get('year');
   if (parts.find(p => p.type === 'era')?.value === 'BC') year = 1 - year;
-  return {
-    year,
-    month: get('month'),
-    day: get('day'),
-    hour: get('hour') % 24,
-    minute: get('minute'),
-    second: get('second'),
-    millisecond: ((ms % 1000) + 1000) % 1000,
-  };
+  const wall = wallTimeToUtcMs({
+    year, month: get('month'), day: get('day'), hour: get('hour') % 24, minute: get('minute'), second: get('second'), millisecond: 0,
+  });
+  return wall - whole;
 }
+
+/** Per zone, per UTC day: the offset if it is the same all day, else null (a transition day). */
+const dayOffsets = new Map<string, Map<number, number | null>>();
 
 /** The zone's offset from UTC at an instant, in ms (e.g. -4h for New York in summer). */
 function offsetAt(ms: number, timeZone: string): number {
-  const whole = Math.floor(ms / 1000) * 1000;
-  const w = dateToWallTime(new Date(whole), timeZone);
-  return wallTimeToUtcMs({ ...w, millisecond: 0 }) - whole;
+  let days = dayOffsets.get(timeZone);
+  if (!days) {
+    formatter(timeZone);
+    days = new Map();
+    dayOffsets.set(timeZone, days);
+  }
+  const day = Math.floor(ms / MS_PER_DAY);
+  let known = days.get(day);
+  if (known === undefined) {
+    // zones change offset at most once a day, so equal offsets at both ends mean none that day
+    const start = rawOffset(day * MS_PER_DAY, timeZone);
+    const end = rawOffset((day + 1) * MS_PER_DAY - 1000, timeZone);
+    known = start === end ? start : null;
+    if (days.size > 100_000) days.clear();
+    days.set(day, known);
+  }
+  return known ?? rawOffset(ms, timeZone);
+}
+
+/** The wall time a Date shows in a time zone. */
+export function dateToWallTime(date: Date, timeZone: string): WallTime {
+  const ms = date.getTime();
+  return utcPartsOf(new Date(ms + offsetAt(ms, timeZone)));
 }
 
 /**
@@ -96,6 +114,7 @@ export function wallTimeToDate(w: WallTime, timeZone: string): Date {
   // after are the only candidates.
   const before = offsetAt(local - MS_PER_DAY, timeZone);
   const after = offsetAt(local + MS_PER_DAY, timeZone);
+  if (before === after) return new Date(local - before);
   const fits = (t: number) => wallTimeToUtcMs(dateToWallTime(new Date(t), timeZone)) === local;
   const candidates = [local - before, local - after].filter(fits);
   if (candidates.length > 0) return new Date(Math.min(...candidates));

@@ -1,0 +1,190 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LeadsFileError } from '../../src/offline/files/errors.ts';
+import { chooseSheet, parseXlsx, readLeadsFile } from '../../src/offline/files/read.ts';
+import { cleanupTempDirs, findSoffice, SOFFICE_SKIP_NOTE, makeZip, recalcProfile, runSoffice, tempDir, toCsv, writeTemp } from './helpers.ts';
+
+afterAll(cleanupTempDirs);
+
+/** An xlsx cell showing this wall time (ExcelJS stores a Date's UTC fields). */
+const wall = (y: number, mo: number, d: number, h = 0, mi = 0) => new Date(Date.UTC(y, mo - 1, d, h, mi));
+
+async function xlsx(build: (wb: ExcelJS.Workbook) => void): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  build(wb);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+async function fileError(p: Promise<unknown>): Promise<LeadsFileError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(LeadsFileError);
+    return e as LeadsFileError;
+  }
+  throw new Error('expected a LeadsFileError');
+}
+
+function leadsWorkbook(wb: ExcelJS.Workbook): void {
+  const summary = wb.addWorksheet('Summary');
+  summary.addRow(['Not', 'the', 'leads']);
+  const ws = wb.addWorksheet('Leads');
+  ws.addRow(['Lead ID', 'Name', 'Created', 'Amount', 'Won', 'Stage', 'Closed', 'Site', 'Check']);
+  ws.getRow(1).font = { bold: true };
+  ws.addRow([1001, 'Lead 1', wall(2021, 4, 15, 23, 3), 22700, true,
+    { formula: 'IF(D2>1000,"Big","Small")', result: 'Big' },
+    { formula: 'C2+1', result: 44302.96041666667 },
+    { text: 'example.test', hyperlink: 'https://example.test' },
+    { error: '#N/A' }]);
+  ws.getCell('C2').numFmt = 'yyyy-mm-dd hh:mm';
+  ws.getCell('D2').numFmt = '$#,##0.00';
+  ws.getCell('G2').numFmt = 'yyyy-mm-dd hh:mm';
+  ws.addRow([]); // a blank row between leads is kept
+  ws.getCell('A4').value = 1002;
+  ws.getCell('B4').value = { richText: [{ text: 'Lead ' }, { font: { bold: true }, text: '2' }] };
+  ws.getCell('C4').value = wall(2021, 1, 5);
+  ws.getCell('C4').numFmt = 'm/d/yyyy';
+  ws.getCell('D4').value = 0.25;
+  ws.getCell('D4').numFmt = '0%';
+  ws.getCell('F4').value = { formula: 'UPPER("lost")', result: 'LOST' };
+  // formatting far below the data: blank rows at the end are dropped
+  ws.getCell('A40').fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFFF00' } };
+}
+
+describe('reading xlsx', () => {
+  it('reads the "Leads" sheet with typed values, cached formula results and formats', async () => {
+    const dir = tempDir();
+    const buf = await xlsx(leadsWorkbook);
+    const path = writeTemp(dir, 'export.xlsx', buf);
+    const t = await readLeadsFile(path);
+    expect(t.sheetName).toBe('Leads');
+    expect(t.rows).toEqual([
+      ['Lead ID', 'Name', 'Created', 'Amount', 'Won', 'Stage', 'Closed', 'Site', 'Check'],
+      [1001, 'Lead 1', new Date('2021-04-16T03:03:00.000Z'), 22700, true, 'Big', new Date('2021-04-17T03:03:00.000Z'), 'example.test', '#N/A'],
+      ['', '', '', '', '', '', '', '', ''],
+      [1002, 'Lead 2', new Date('2021-01-05T05:00:00.000Z'), 0.25, '', 'LOST', '', '', ''],
+    ]);
+    expect(t.numberFormats[1]).toEqual([null, null, 'yyyy-mm-dd hh:mm', '$#,##0.00', null, null, 'yyyy-mm-dd hh:mm', null, null]);
+    expect(t.numberFormats[3].slice(0, 4)).toEqual([null, null, 'm/d/yyyy', '0%']);
+    // the same from memory
+    expect(await parseXlsx(buf)).toEqual(t);
+    // dates follow the timeZone option
+    const tokyo = await parseXlsx(buf, { timeZone: 'Asia/Tokyo' });
+    expect(tokyo.rows[1][2]).toEqual(new Date('2021-04-15T14:03:00.000Z'));
+  });
+
+  it('takes the first visible worksheet when none is named like "Leads"', async () => {
+    const buf = await xlsx(wb => {
+      wb.addWorksheet('Notes', { state: 'hidden' }).addRow(['hidden', 'sheet']);
+      wb.addWorksheet('Export').addRow(['Name', 'Email']);
+      wb.getWorksheet('Export')!.addRow(['Ana', 'ana@example.test']);
+      wb.addWorksheet('Other').addRow(['X']);
+    });
+    const t = await parseXlsx(buf);
+    expect(t.sheetName).toBe('Export');
+    expect(t.rows).toEqual([['Name', 'Email'], ['Ana', 'ana@example.test']]);
+  });
+
+  it('picks sheets named like Leads', () => {
+    expect(chooseSheet([{ name: 'Summary' }, { name: 'All leads' }, { name: ' LEADS ' }])).toBe(' LEADS ');
+    expect(chooseSheet([{ name: 'Summary' }, { name: 'Old leads' }, { name: 'Leads 2024' }])).toBe('Leads 2024');
+    expect(chooseSheet([{ name: 'Summary' }, { name: 'All leads' }])).toBe('All leads');
+    expect(chooseSheet([{ name: 'Leads', state: 'hidden' }, { name: 'Data' }])).toBe('Data');
+    expect(chooseSheet([{ name: 'Only', state: 'hidden' }])).toBe('Only');
+  });
+
+  it.skipIf(!findSoffice())('reads an xlsx saved by LibreOffice (other zip layout, inline styles)' + SOFFICE_SKIP_NOTE, async () => {
+    const dir = tempDir();
+    const csv = writeTemp(dir, 'lo.csv', toCsv([['Name', 'Amount', 'Created'], ['Ana', '12.5', '2021-04-15'], ['Bo', '7', '2021-04-16']]));
+    await runSoffice(findSoffice()!, [`-env:UserInstallation=${recalcProfile(join(dir, 'profile'))}`, '--headless',
+      '--convert-to', 'xlsx', '--outdir', dir, csv]);
+    const t = await readLeadsFile(join(dir, 'lo.xlsx'));
+    expect(t.rows[0]).toEqual(['Name', 'Amount', 'Created']);
+    expect(t.rows[1][0]).toBe('Ana');
+    expect(t.rows[1][1]).toBe(12.5);
+    expect(t.rows[1][2]).toEqual(new Date('2021-04-15T04:00:00.000Z'));
+  }, 120_000);
+});
+
+describe('xlsx errors', () => {
+  it('refuses a zip that is not a workbook, an OpenDocument file, and text named .xlsx', async () => {
+    const dir = tempDir();
+    let e = await fileError(readLeadsFile(writeTemp(dir, 'a.xlsx', makeZip([{ name: 'readme.txt', data: 'hello' }]))));
+    expect(e.code).toBe('UNSUPPORTED_TYPE');
+    expect(e.message).toMatch(/a\.xlsx: expected an Excel workbook \(\.xlsx\), but it is a ZIP archive with no worksheets/);
+    const ods = makeZip([{ name: 'mimetype', data: 'application/vnd.oasis.opendocument.spreadsheet' }, { name: 'content.xml', data: '<x/>' }]);
+    e = await fileError(readLeadsFile(writeTemp(dir, 'b.xlsx', ods)));
+    expect(e.message).toMatch(/OpenDocument spreadsheet \(\.ods\)/);
+    e = await fileError(readLeadsFile(writeTemp(dir, 'c.xlsx', 'Name,Email\nAna,a@example.test\n')));
+    expect(e.message).toMatch(/c\.xlsx: expected an Excel workbook \(\.xlsx\), but the file is plain text \(if it is CSV, rename it to \.csv\)/);
+    e = await fileError(readLeadsFile(writeTemp(dir, 'd.xlsx', '%PDF-1.4\n')));
+    expect(e.message).toMatch(/is a PDF document/);
+    e = await fileError(readLeadsFile(writeTemp(dir, 'e.xlsx', '')));
+    expect(e.code).toBe('EMPTY');
+  });
+
+  it('reports a damaged workbook', async () => {
+    const buf = await xlsx(leadsWorkbook);
+    const e = await fileError(parseXlsx(buf.subarray(0, Math.floor(buf.length / 2)), { fileLabel: 'half.xlsx' }));
+    expect(['MALFORMED', 'UNSUPPORTED_TYPE', 'EMPTY']).toContain(e.code);
+    expect(e.message).toMatch(/^half\.xlsx/);
+  });
+
+  it('reports an empty worksheet', async () => {
+    const buf = await xlsx(wb => { wb.addWorksheet('Leads'); });
+    const e = await fileError(parseXlsx(buf, { fileLabel: 'blank.xlsx' }));
+    expect(e.code).toBe('EMPTY');
+    expect(e.message).toMatch(/blank\.xlsx has no data/);
+  });
+
+  it('checks the header row: text, non-blank, unique (with column letters)', async () => {
+    let buf = await xlsx(wb => {
+      const ws = wb.addWorksheet('Leads');
+      ws.getCell('A3').value = 'Name';
+      ws.getCell('C3').value = 'Email';
+      ws.getCell('D3').value = 2021;
+      ws.getCell('E3').value = 'name';
+      ws.getCell('A4').value = 'Ana';
+    });
+    let e = await fileError(parseXlsx(buf, { fileLabel: 'h.xlsx' }));
+    expect(e.code).toBe('NO_HEADER');
+    expect(e.message).toMatch(/row 3/);
+    expect(e.message).toMatch(/column B has no name/);
+    expect(e.message).toMatch(/column D is a number \(2021\)/);
+    expect(e.message).toMatch(/"Name" names more than one column \(A, E\)/);
+    buf = await xlsx(wb => { wb.addWorksheet('Leads').addRow([wall(2021, 1, 1), 'x']); });
+    e = await fileError(parseXlsx(buf));
+    expect(e.message).toMatch(/column A is a date/);
+  });
+
+  it('reports the first row wider than the header', async () => {
+    const buf = await xlsx(wb => {
+      const ws = wb.addWorksheet('Leads');
+      ws.addRow(['Name', 'Email']);
+      ws.addRow(['Ana', 'a@example.test']);
+      ws.addRow(['Bo', 'b@example.test', 'stray']);
+      ws.addRow(['Cy', 'c@example.test', 'stray too']);
+    });
+    const e = await fileError(parseXlsx(buf, { fileLabel: 'w.xlsx' }));
+    expect(e.code).toBe('ROW_TOO_WIDE');
+    expect(e.message).toMatch(/w\.xlsx: row 3 of sheet "Leads" has more cells than the header row: it has a value in column C \("stray"\)/);
+  });
+
+  it('counts cells while streaming, including rows a sparse sheet leaves out', async () => {
+    const dir = tempDir();
+    const buf = await xlsx(wb => {
+      const ws = wb.addWorksheet('Leads');
+      ws.addRow(Array.from({ length: 20 }, (_, i) => `c${i}`));
+      ws.addRow(Array.from({ length: 20 }, () => 1));
+      ws.getCell('A600000').value = 'far away'; // 600,000 rows × 20 columns = 12,000,000 cells
+    });
+    const path = writeTemp(dir, 'sparse.xlsx', buf);
+    const e = await fileError(readLeadsFile(path));
+    expect(e.code).toBe('TOO_LARGE');
+    expect(e.message).toMatch(/sparse\.xlsx has more than 10,000,000 cells, Google Sheets' limit \(20 columns × at least 600,000 rows/);
+    const small = await fileError(parseXlsx(readFileSync(path), { maxCells: 30 }));
+    expect(small.code).toBe('TOO_LARGE');
+  });
+});
