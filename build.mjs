@@ -1,10 +1,10 @@
 // Builds dist/ exactly as clasp pushes it (.clasp.json: rootDir "dist"):
 //   dist/Code.js         the server bundle + generated top-level functions Apps Script can see
-//   dist/Sidebar.html    the sidebar, one self-contained HTML file
+//   dist/<Page>.html     each page of src/pages (the sidebar, dialogs), one self-contained HTML file
 //   dist/appsscript.json the manifest
 // and regenerates the README's function reference from the same registry.
 import * as esbuild from 'esbuild';
-import { mkdirSync, readFileSync, writeFileSync, copyFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync, copyFileSync, existsSync } from 'node:fs';
 import vm from 'node:vm';
 
 const DIST = 'dist';
@@ -91,24 +91,40 @@ function generateWrappers(entry) {
 }
 
 /**
- * The sidebar as one self-contained HTML file: Apps Script serves HTML files only, so the
- * client script and styles are inlined into the page template.
+ * Each page under src/pages/<name>/ (index.html, main.ts, styles.css) becomes one self-contained
+ * dist/<Name>.html: Apps Script serves HTML files only, and HtmlService pages cannot load our
+ * scripts or styles from elsewhere, so both are inlined. src/pages/shared/addon.css (the add-on
+ * look) comes first in every page.
  */
-async function buildSidebar() {
-  const js = await esbuild.build({
-    entryPoints: ['src/sidebar/main.ts'],
-    bundle: true,
-    format: 'iife',
-    target: 'es2019',
-    platform: 'browser',
-    minify: true,
-    legalComments: 'none',
-    write: false,
-  });
-  const template = readFileSync('src/sidebar/index.html', 'utf8');
-  const css = readFileSync('src/sidebar/styles.css', 'utf8');
-  const script = js.outputFiles[0].text.replace(/<\/script/gi, '<\\/script');
-  return template.replace('/*INLINE_CSS*/', () => css).replace('/*INLINE_JS*/', () => script);
+async function buildPages() {
+  const shared = existsSync('src/pages/shared/addon.css') ? readFileSync('src/pages/shared/addon.css', 'utf8') : '';
+  const names = readdirSync('src/pages', { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(`src/pages/${d.name}/index.html`))
+    .map((d) => d.name);
+  for (const name of names) {
+    const dir = `src/pages/${name}`;
+    const js = await esbuild.build({
+      entryPoints: [`${dir}/main.ts`],
+      bundle: true,
+      format: 'iife',
+      target: 'es2019',
+      platform: 'browser',
+      minify: true,
+      legalComments: 'none',
+      write: false,
+    });
+    const template = readFileSync(`${dir}/index.html`, 'utf8');
+    const css = shared + (existsSync(`${dir}/styles.css`) ? readFileSync(`${dir}/styles.css`, 'utf8') : '');
+    const script = js.outputFiles[0].text.replace(/<\/script/gi, '<\\/script');
+    const html = template.replace('/*INLINE_CSS*/', () => css).replace('/*INLINE_JS*/', () => script);
+    writeFileSync(`${DIST}/${pageFileName(name)}.html`, html);
+  }
+  return names.map(pageFileName);
+}
+
+/** "sidebar" → "Sidebar", "build-dialog" → "BuildDialog": the name HtmlService.createHtmlOutputFromFile takes. */
+function pageFileName(dir) {
+  return dir.replace(/(^|-)(\w)/g, (_m, _d, c) => c.toUpperCase());
 }
 
 /** Function reference for the README, between markers, from the same registry. */
@@ -142,7 +158,7 @@ export async function build() {
   const bundle = await bundleServer();
   const entry = readEntryPoints(bundle);
   writeFileSync(`${DIST}/Code.js`, `${bundle}\n${generateWrappers(entry)}\n`);
-  writeFileSync(`${DIST}/Sidebar.html`, await buildSidebar());
+  await buildPages();
   copyFileSync('appsscript.json', `${DIST}/appsscript.json`);
   updateReadme(entry.registry);
   return entry;

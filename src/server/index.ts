@@ -5,6 +5,7 @@
  */
 import { callCustomFunction, registryMetadata } from '../functions/registry';
 import { callEnv } from './env';
+import * as builders from './builders';
 import * as menu from './menu';
 import * as setup from './setup';
 import * as sidebar from './sidebar';
@@ -24,6 +25,7 @@ export const menuHandlers = {
   leadflowOpenSidebar: menu.leadflowOpenSidebar,
   leadflowInsertSampleLeads: menu.leadflowInsertSampleLeads,
   leadflowShowHelp: menu.leadflowShowHelp,
+  ...builders.menuHandlers,
 };
 
 /** What the sidebar may call through google.script.run (each takes one request object). */
@@ -34,4 +36,5 @@ export const sidebarCalls = {
   leadflowCheckSetup: setup.leadflowCheckSetup,
   leadflowSaveSetup: setup.leadflowSaveSetup,
   leadflowRepairSetup: setup.leadflowRepairSetup,
+  ...builders.dialogCalls,
 };

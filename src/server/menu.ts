@@ -5,18 +5,24 @@
 import { sampleLeads } from '../core/sample';
 import { spreadsheetTimeZone } from './env';
 
-export const MENU_ITEMS: { caption: string; handler: string }[] = [
-  { caption: 'Open LeadFlow', handler: 'leadflowOpenSidebar' },
+/** The add-on menu, in order; a null entry is a separator. */
+export const MENU_ITEMS: ({ caption: string; handler: string } | null)[] = [
+  { caption: 'Open setup…', handler: 'leadflowOpenSidebar' },
+  null,
+  { caption: 'Build funnel sheet…', handler: 'leadflowBuildFunnelSheet' },
+  { caption: 'Build net lead flow sheet…', handler: 'leadflowBuildFlowSheet' },
+  { caption: 'Build checklist sheet…', handler: 'leadflowBuildChecklistSheet' },
+  null,
   { caption: 'Insert sample leads', handler: 'leadflowInsertSampleLeads' },
   { caption: 'Help', handler: 'leadflowShowHelp' },
 ];
 
 export function onOpen(_e?: unknown): void {
   const menu = SpreadsheetApp.getUi().createAddonMenu();
-  MENU_ITEMS.forEach((item, i) => {
-    if (i === MENU_ITEMS.length - 1) menu.addSeparator();
-    menu.addItem(item.caption, item.handler);
-  });
+  for (const item of MENU_ITEMS) {
+    if (item) menu.addItem(item.caption, item.handler);
+    else menu.addSeparator();
+  }
   menu.addToUi();
 }
 
