@@ -59,6 +59,11 @@ export interface EngineOptions {
   dateFormats?: string[];
   /** Formats a number for TEXT(value, pattern); undefined falls back to HyperFormula's formatter. */
   formatText?: (value: number, pattern: string) => string | undefined;
+  /**
+   * The current date-time as a serial in the spreadsheet's time zone, for TODAY() and NOW().
+   * HyperFormula's own read the Node process's local time; Sheets uses the spreadsheet's zone.
+   */
+  serialNow?: () => number;
 }
 
 export const MAX_COLUMNS = 18_278;
@@ -86,6 +91,8 @@ function sheetsMessage(type: string, message: string): string {
   if (type === 'CYCLE') return 'Circular dependency detected. To resolve with iterative calculation, see File > Settings.';
   if (type === 'SPILL') return 'Array result was not expanded because it would overwrite data.';
   if (type === 'ERROR' && message.startsWith('Parsing error')) return 'Formula parse error.';
+  if (type === 'NA' && message === 'Empty range not allowed.') return 'No matches are found in FILTER evaluation.';
+  if (type === 'DIV_BY_ZERO' && message === '') return 'Function DIVIDE parameter 2 cannot be zero.';
   const fn = /^Function name (.+) not recognized\.$/.exec(message);
   if (fn) return `Unknown function: '${fn[1]}'.`;
   const named = /^Named expression (.+) not recognized\.$/.exec(message);
@@ -170,7 +177,10 @@ const ConditionalAggregationBase = BUILT_IN_PLUGINS.find((p) => 'SUMIFS' in p.im
 
 interface Average { sum: number; count: number }
 
-/** AVERAGEIFS (missing from HyperFormula 3.5) on HyperFormula's own criteria machinery. */
+/**
+ * Sheets behaviour HyperFormula lacks: AVERAGEIFS (missing from HyperFormula 3.5, built on its own
+ * criteria machinery), INT rounding down, and clear errors for Sheets-only functions.
+ */
 class SheetsCompatPlugin extends ConditionalAggregationBase {
   averageifs(ast: ProcedureAstLike, state: unknown): unknown {
     const self = this as unknown as PluginInternals;
@@ -185,6 +195,12 @@ class SheetsCompatPlugin extends ConditionalAggregationBase {
     });
   }
 
+  /** Sheets' INT rounds down (INT(-8.9) = -9); HyperFormula's rounds toward zero. */
+  int(ast: ProcedureAstLike, state: unknown): unknown {
+    const self = this as unknown as PluginInternals;
+    return self.runFunction(ast.args, state, self.metadata('INT'), (value: number) => Math.floor(value));
+  }
+
   unsupportedSheetsFunction(ast: ProcedureAstLike): unknown {
     const name = ast.procedureName;
     return new CellError(ErrorType.NAME, `${name} is not supported offline (HyperFormula has no ${name}).`);
@@ -192,6 +208,7 @@ class SheetsCompatPlugin extends ConditionalAggregationBase {
 }
 
 const RANGE = 'RANGE' as never;
+const NUMBER = 'NUMBER' as never;
 const NOERROR = 'NOERROR' as never;
 const ANY = 'ANY' as never;
 
@@ -201,6 +218,7 @@ const ANY = 'ANY' as never;
     parameters: [{ argumentType: RANGE }, { argumentType: RANGE }, { argumentType: NOERROR }],
     repeatLastArgs: 2,
   },
+  INT: { method: 'int', parameters: [{ argumentType: NUMBER }] },
   ...Object.fromEntries(UNSUPPORTED_SHEETS_FUNCTIONS.map((name) => [name, {
     method: 'unsupportedSheetsFunction', parameters: [{ argumentType: ANY, optionalArg: true }], repeatLastArgs: 1,
   }])),
@@ -208,6 +226,40 @@ const ANY = 'ANY' as never;
 
 const COMPAT_NAMES = Object.keys((SheetsCompatPlugin as unknown as FunctionPluginDefinition).implementedFunctions);
 HyperFormula.getLanguage('enGB').extendFunctions(Object.fromEntries(COMPAT_NAMES.map((n) => [n, n])));
+
+// ---------------------------------------------------------------------------------------------
+// Wildcards: in Sheets (and Excel) "?" matches exactly one character; HyperFormula 3.5 turns it
+// into the regex ".?" (zero or one). Its criteria, MATCH and lookups all build their regex in
+// ArithmeticHelper.buildRegex, so the instance's helper gets a wrapper that drops that "?".
+
+/** Rewrites HyperFormula's wildcard regex: an unescaped ".?" (from "?") becomes ".". */
+export function exactlyOneCharacterWildcards(source: string): string {
+  let out = '';
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') {
+      out += c + (source[i + 1] ?? '');
+      i++;
+    } else if (c === '.' && source[i + 1] === '?') {
+      out += '.';
+      i++;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+function matchQuestionMarkAsOneCharacter(hf: HyperFormula): void {
+  const helper = (hf as unknown as { evaluator?: { interpreter?: { arithmeticHelper?: Record<string, unknown> } } })
+    .evaluator?.interpreter?.arithmeticHelper;
+  const original = helper?.buildRegex as ((pattern: string, whole?: boolean) => RegExp) | undefined;
+  if (!helper || typeof original !== 'function') return;
+  helper.buildRegex = (pattern: string, matchWholeCell = true) => {
+    const re = original.call(helper, pattern, matchWholeCell);
+    return pattern.includes('?') ? new RegExp(exactlyOneCharacterWildcards(re.source), re.flags) : re;
+  };
+}
 
 // ---------------------------------------------------------------------------------------------
 // The engine.
@@ -218,7 +270,7 @@ interface Address { sheet: number; row: number; col: number }
 function sizeOfResult(result: CustomResult): Size {
   if (!Array.isArray(result)) return { width: 1, height: 1 };
   const height = Math.max(1, result.length);
-  const width = Math.max(1, ...result.map((row) => (Array.isArray(row) ? row.length : 1)));
+  const width = result.reduce((w: number, row) => Math.max(w, Array.isArray(row) ? row.length : 1), 1);
   return { width, height };
 }
 
@@ -242,8 +294,11 @@ function argsSignature(args: CustomArg[]): string {
   return JSON.stringify(args, (_k, v) => (v instanceof EngineError ? { e: v.code, m: v.message } : v));
 }
 
+/** Below this many cells a write goes through HyperFormula's incremental setCellContents. */
+const REBUILD_MIN_CELLS = 20_000;
+
 export class FormulaEngine {
-  readonly hf: HyperFormula;
+  private instance: HyperFormula;
   private batchDepth = 0;
   private readonly customFunctions = new Map<string, EngineCustomFunction>();
   /** Last result per call site, reused while the arguments are unchanged (Sheets caches too). */
@@ -255,9 +310,15 @@ export class FormulaEngine {
   private readonly resizeQueue = new Map<string, Address>();
 
   constructor(private readonly options: EngineOptions = {}) {
-    this.hf = HyperFormula.buildEmpty(this.config());
-    this.hf.addNamedExpression('TRUE', '=TRUE()');
-    this.hf.addNamedExpression('FALSE', '=FALSE()');
+    this.instance = HyperFormula.buildEmpty(this.config());
+    this.instance.addNamedExpression('TRUE', '=TRUE()');
+    this.instance.addNamedExpression('FALSE', '=FALSE()');
+    matchQuestionMarkAsOneCharacter(this.instance);
+  }
+
+  /** The HyperFormula instance (replaced when a large write rebuilds the workbook). */
+  get hf(): HyperFormula {
+    return this.instance;
   }
 
   private config(): Partial<ConfigParams> {
@@ -280,14 +341,18 @@ export class FormulaEngine {
       useRegularExpressions: false,
       matchWholeCell: true,
       evaluateNullToZero: false,
+      // Comparisons keep HyperFormula's epsilon (Sheets: =0.1+0.2=0.3 is TRUE), but exported values
+      // keep 15 significant digits: Sheets hands scripts the full double, and a date-time serial
+      // rounded to the default 10 digits would be off by tens of milliseconds.
       smartRounding: true,
+      precisionRounding: 15,
       currencySymbol: ['$', 'USD'],
       localeLang: 'en-US',
       maxRows: MAX_CELLS,
       maxColumns: MAX_COLUMNS,
       undoLimit: 0,
       ...(this.options.formatText ? { stringifyCurrency: this.options.formatText } : {}),
-      functionPlugins: [...BUILT_IN_PLUGINS, SheetsCompatPlugin as unknown as FunctionPluginDefinition, ...this.customPlugins()],
+      functionPlugins: [...BUILT_IN_PLUGINS, SheetsCompatPlugin as unknown as FunctionPluginDefinition, ...this.clockPlugins(), ...this.customPlugins()],
     };
   }
 
@@ -334,8 +399,65 @@ export class FormulaEngine {
   /** Writes a block of contents (null clears a cell). */
   setContents(sheet: number, row: number, col: number, data: RawContent[][]): void {
     if (data.length === 0) return;
-    this.hf.setCellContents({ sheet, row, col }, data as RawCellContent[][]);
+    // (A loop, not Math.max(...): a spread of 100k+ arguments overflows the stack.)
+    const width = data.reduce((w, line) => Math.max(w, line.length), 0);
+    const cells = data.length * width;
+    if (this.batchDepth === 0 && cells >= REBUILD_MIN_CELLS && this.storedCells() <= cells * 1.5) {
+      this.rebuildWith(sheet, row, col, data);
+    } else {
+      this.hf.setCellContents({ sheet, row, col }, data as RawCellContent[][]);
+    }
     this.afterWrite();
+  }
+
+  /** Upper bound of the cells the workbook stores (used areas of all sheets). */
+  private storedCells(): number {
+    return this.hf.getSheetNames().reduce((n, name) => {
+      const { width, height } = this.hf.getSheetDimensions(this.hf.getSheetId(name)!);
+      return n + width * height;
+    }, 0);
+  }
+
+  /**
+   * A large write into a small workbook: HyperFormula builds a workbook from arrays about three
+   * times faster than it applies the same cells one by one, so serialise the workbook, lay the
+   * block into it and build a new instance. Sheet ids are kept (removed sheets get placeholders
+   * while building), and formulas are recalculated from their text.
+   */
+  private rebuildWith(sheet: number, row: number, col: number, data: RawContent[][]): void {
+    const old = this.hf;
+    const ids = old.getSheetNames().map((name) => old.getSheetId(name)!);
+    const sheets: Record<string, RawCellContent[][]> = {};
+    const placeholders: string[] = [];
+    for (let id = 0; id <= Math.max(...ids); id++) {
+      const name = old.getSheetName(id);
+      if (name === undefined) {
+        const placeholder = `~removed sheet ${id}~`;
+        placeholders.push(placeholder);
+        sheets[placeholder] = [];
+      } else {
+        sheets[name] = old.getSheetSerialized(id);
+      }
+    }
+    const target = sheets[old.getSheetName(sheet)!];
+    data.forEach((line, r) => {
+      const out = (target[row + r] ??= []);
+      while (out.length < col) out.push(null);
+      line.forEach((v, c) => { out[col + c] = v; });
+    });
+    for (let r = 0; r < target.length; r++) target[r] ??= [];
+    const named = old.getAllNamedExpressionsSerialized();
+    this.instance = HyperFormula.buildFromSheets(sheets, this.config(), named);
+    for (const placeholder of placeholders) this.instance.removeSheet(this.instance.getSheetId(placeholder)!);
+    matchQuestionMarkAsOneCharacter(this.instance);
+    old.destroy();
+  }
+
+  /** Fills a block from its top-left cell, moving relative references (like a drag-fill). */
+  fill(sheet: number, row: number, col: number, height: number, width: number): void {
+    const source = { start: { sheet, row, col }, end: { sheet, row, col } };
+    const target = { start: { sheet, row, col }, end: { sheet, row: row + height - 1, col: col + width - 1 } };
+    this.setContents(sheet, row, col, this.hf.getFillRangeData(source, target) as RawContent[][]);
   }
 
   clear(sheet: number, row: number, col: number, height: number, width: number): void {
@@ -348,18 +470,33 @@ export class FormulaEngine {
   }
 
   getValue(sheet: number, row: number, col: number): EngineValue {
-    return this.exportValue(this.hf.getCellValue({ sheet, row, col }));
+    const v = this.hf.getCellValue({ sheet, row, col });
+    return v instanceof DetailedCellError && this.isErroredArrayTail(sheet, row, col) ? null : this.exportValue(v);
   }
 
   getValues(sheet: number, row: number, col: number, height: number, width: number): EngineValue[][] {
     const raw = this.hf.getRangeValues({ start: { sheet, row, col }, end: { sheet, row: row + height - 1, col: col + width - 1 } });
-    for (const line of raw) {
+    raw.forEach((line, r) => {
       for (let c = 0; c < line.length; c++) {
         const v = line[c];
-        if (v !== null && typeof v === 'object') line[c] = this.exportValue(v) as never;
+        if (v instanceof DetailedCellError && this.isErroredArrayTail(sheet, row + r, col + c)) line[c] = null;
+        else if (v !== null && typeof v === 'object') line[c] = this.exportValue(v) as never;
       }
-    }
+    });
     return raw as EngineValue[][];
+  }
+
+  /**
+   * HyperFormula fills the whole area reserved for an array formula with its error when the
+   * formula fails (FILTER with no match: #N/A in every reserved cell); Sheets shows the error in
+   * the formula's cell only. True for the other cells of such an area.
+   */
+  private isErroredArrayTail(sheet: number, row: number, col: number): boolean {
+    const mapping = (this.hf as unknown as { addressMapping?: { getCell(a: Address): unknown } }).addressMapping;
+    const vertex = mapping?.getCell({ sheet, row, col }) as { array?: { error?: unknown; array?: unknown }; cellAddress?: Address } | undefined;
+    const corner = vertex?.cellAddress;
+    if (!vertex?.array || vertex.array.error === undefined || !corner) return false;
+    return corner.sheet !== sheet || corner.row !== row || corner.col !== col;
   }
 
   private exportValue(v: unknown): EngineValue {
@@ -393,11 +530,16 @@ export class FormulaEngine {
     return this.hf.isCellEmpty({ sheet, row, col });
   }
 
+  /** Whether a cell shows anything (a value, a formula, a spilled result) as Sheets would. */
+  hasContent(sheet: number, row: number, col: number): boolean {
+    return !this.isEmpty(sheet, row, col) && !this.isErroredArrayTail(sheet, row, col);
+  }
+
   /** Number of rows up to the last one with content (values, formulas or spilled results). */
   usedRows(sheet: number): number {
     const { height, width } = this.hf.getSheetDimensions(sheet);
     for (let r = height - 1; r >= 0; r--) {
-      for (let c = 0; c < width; c++) if (!this.isEmpty(sheet, r, c)) return r + 1;
+      for (let c = 0; c < width; c++) if (this.hasContent(sheet, r, c)) return r + 1;
     }
     return 0;
   }
@@ -406,7 +548,7 @@ export class FormulaEngine {
   usedColumns(sheet: number): number {
     const { height, width } = this.hf.getSheetDimensions(sheet);
     for (let c = width - 1; c >= 0; c--) {
-      for (let r = 0; r < height; r++) if (!this.isEmpty(sheet, r, c)) return c + 1;
+      for (let r = 0; r < height; r++) if (this.hasContent(sheet, r, c)) return c + 1;
     }
     return 0;
   }
@@ -468,7 +610,7 @@ export class FormulaEngine {
   /** Names that are HyperFormula or Sheets-compat built-ins (a custom function may not take them). */
   static isBuiltInFunction(name: string): boolean {
     const upper = name.toUpperCase();
-    return BUILT_IN_IDS.has(upper) || COMPAT_NAMES.includes(upper) || upper === 'VERSION';
+    return BUILT_IN_IDS.has(upper) || COMPAT_NAMES.includes(upper) || ['VERSION', 'OFFSET', 'TODAY', 'NOW'].includes(upper);
   }
 
   /**
@@ -485,7 +627,30 @@ export class FormulaEngine {
     HyperFormula.getLanguage('enGB').extendFunctions(Object.fromEntries([...this.customFunctions.keys()].map((n) => [n, n])));
     this.resultCache.clear();
     this.hf.updateConfig({ functionPlugins: this.config().functionPlugins });
+    matchQuestionMarkAsOneCharacter(this.hf);
     this.settle();
+  }
+
+  /** TODAY() and NOW() in the spreadsheet's time zone (they replace HyperFormula's). */
+  private clockPlugins(): FunctionPluginDefinition[] {
+    const clock = this.options.serialNow;
+    if (!clock) return [];
+    const serialNow: () => number = clock;
+    class ClockPlugin extends FunctionPlugin {
+      today(ast: ProcedureAstLike, state: unknown): unknown {
+        const self = this as unknown as PluginInternals;
+        return self.runFunction(ast.args, state, self.metadata('TODAY'), () => Math.floor(serialNow()));
+      }
+      now(ast: ProcedureAstLike, state: unknown): unknown {
+        const self = this as unknown as PluginInternals;
+        return self.runFunction(ast.args, state, self.metadata('NOW'), () => serialNow());
+      }
+    }
+    (ClockPlugin as unknown as FunctionPluginDefinition).implementedFunctions = {
+      TODAY: { method: 'today', parameters: [], isVolatile: true, returnNumberType: 'NUMBER_DATE' as never },
+      NOW: { method: 'now', parameters: [], isVolatile: true, returnNumberType: 'NUMBER_DATETIME' as never },
+    };
+    return [ClockPlugin as unknown as FunctionPluginDefinition];
   }
 
   private customPlugins(): FunctionPluginDefinition[] {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pipelineFromArg } from '../../src/core/pipeline';
 import {
-  SETUP_MARKER, defaultSetup, headerProblems, setupFromGrid, setupToGrid, validateSetup,
+  SETUP_MARKER, defaultSetup, headerProblems, readSetupGrid, repairSetup, setupFromGrid, setupToGrid, validateSetup,
 } from '../../src/core/setup';
 import { SAMPLE_HEADERS } from '../../src/core/sample';
 
@@ -65,11 +65,24 @@ describe('setup validation', () => {
     ]);
   });
 
-  it('keeps HTML in a name as plain text in the setup (it is data, never markup)', () => {
-    const s = defaultSetup();
+  it('refuses HTML or script in a name, an alias or a rule name, at its field', () => {
+    const s = withRules();
     s.stages[0].name = '<img src=x onerror=alert(1)>';
-    const back = setupFromGrid(setupToGrid(s)).setup!;
-    expect(back.stages[0].name).toBe('<img src=x onerror=alert(1)>');
+    s.exits[2].aliases.push('<script>alert(1)</script>');
+    s.scoring.rules[1].label = 'Warm </b> source';
+    const problems = validateSetup(s, headers).problems;
+    expect(problems.map((p) => p.field)).toEqual(['stages.0.name', 'exits.2.aliases.3', 'scoring.rules.1.label']);
+    expect(problems[0].message).toBe('"<img src=x onerror=alert(1)>" looks like HTML or script; use plain words (no <tags>).');
+    // A hand edit that puts markup in the setup sheet makes it invalid too.
+    expect(setupFromGrid(setupToGrid(s)).setup).toBeUndefined();
+  });
+
+  it('keeps names with a lone < or & as the plain text they are', () => {
+    const s = defaultSetup();
+    s.stages[0].name = 'Deals < 1k & "small"';
+    s.stages[1].aliases.push('<>');
+    expect(validateSetup(s).problems).toEqual([]);
+    expect(setupFromGrid(setupToGrid(s)).setup!.stages[0].name).toBe('Deals < 1k & "small"');
   });
 });
 
@@ -111,5 +124,59 @@ describe('the setup sheet', () => {
     expect(() => pipelineFromArg(grid, { fn: 'FUNNEL', arg: 'stages' })).toThrow(
       /^FUNNEL: stages is the LeadFlow setup, but it is not valid: "Arrived" is already used by stage Arrived.*Open Extensions > LeadFlow > Open setup to repair it\.$/,
     );
+  });
+});
+
+describe('reading a broken setup sheet and repairing it', () => {
+  it('reads what it can, skipping unreadable rows and keeping defaults for unreadable numbers', () => {
+    const grid = setupToGrid(withRules());
+    const row = (kind: string, name: string) => grid.findIndex((r) => r[0] === kind && r[1] === name);
+    const sqlRow = row('Threshold', 'SQL intent');
+    const stageRow = row('Stage', 'Qualified');
+    grid[sqlRow][2] = 'lots';
+    grid[stageRow][0] = 'Stagee';
+    const { setup, problems } = readSetupGrid(grid);
+    expect(problems.map((p) => p.field)).toEqual([`row ${stageRow + 1}`, `row ${sqlRow + 1}`]);
+    expect(setup!.scoring.sql.intent).toBe(70);
+    expect(setup!.stages.map((s) => s.name)).toEqual(['Arrived', 'Reviewed', 'Converted to Opportunity', 'Closed-Won']);
+    expect(setup!.scoring.rules).toEqual(withRules().scoring.rules);
+    // The strict reading refuses it; the lenient one validates what is left.
+    expect(setupFromGrid(grid).setup).toBeUndefined();
+    expect(setupFromGrid(grid, headers, { lenient: true }).problems.map((p) => p.field)).toEqual(['exits.1.from']);
+  });
+
+  it('leaves a valid setup as it is', () => {
+    expect(repairSetup(withRules(), headers)).toEqual({ setup: withRules(), fixes: [] });
+  });
+
+  it('drops what cannot stand, keeps the rest, and says what it did', () => {
+    const s = withRules();
+    s.stages[4].name = 'Arrived'; // a second Arrived: dropped
+    s.stages[1].aliases.push('New'); // Arrived's alias: dropped
+    s.exits[0].aliases.push('<b>Junk</b>'); // markup: dropped
+    s.exits[1].from = 'Nowhere'; // leaves after no stage: the exit is dropped
+    s.scoring.rules[0].column = 'Employees'; // no such column: the rule is dropped
+    s.scoring.temperature.hot = 10; // out of order: thresholds back to defaults, rules kept
+    s.columns.owner = 'Rep'; // not a header: unmapped
+    const { setup, fixes } = repairSetup(s, headers);
+    expect(validateSetup(setup, headers).problems).toEqual([]);
+    expect(setup.stages.map((x) => x.name)).toEqual(['Arrived', 'Reviewed', 'Qualified', 'Converted to Opportunity']);
+    expect(setup.stages[1].aliases).not.toContain('New');
+    expect(setup.exits.map((x) => x.name)).toEqual(['Disqualified', 'Closed-Lost']);
+    expect(setup.exits[0].aliases).not.toContain('<b>Junk</b>');
+    expect(setup.scoring.rules.map((r) => r.column)).toEqual(['Lead Source', 'Contact Attempts']);
+    expect(setup.scoring.temperature).toEqual(defaultSetup().scoring.temperature);
+    expect(setup.columns.owner).toBe('');
+    expect(setup.columns.status).toBe('Lead Status');
+    expect(fixes).toHaveLength(7);
+    expect(fixes.join('\n')).toMatch(/Dropped a rule: There is no column "Employees"/);
+  });
+
+  it('goes back to the default pipeline when no stage is left', () => {
+    const s = withRules();
+    s.stages = [];
+    const { setup } = repairSetup(s, headers);
+    expect(setup.stages.map((x) => x.name)).toEqual(defaultSetup().stages.map((x) => x.name));
+    expect(setup.scoring.rules).toHaveLength(3);
   });
 });

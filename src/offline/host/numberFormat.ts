@@ -31,6 +31,7 @@ type Token =
   | { kind: 'ampm'; short: boolean }
   | { kind: 'fraction'; digits: number }
   | { kind: 'num'; text: string }
+  | { kind: 'percent' }
   | { kind: 'text' };
 
 /** Splits a pattern into sections at ';' outside quotes and escapes. */
@@ -99,11 +100,13 @@ function tokenize(section: string): Token[] {
       while (section[j] === '0') j++;
       tokens.push({ kind: 'fraction', digits: j - i - 1 });
       i = j - 1;
-    } else if ('0#?.,%'.includes(ch) || ((ch === 'E' || ch === 'e') && /[+-]/.test(section[i + 1] ?? ''))) {
+    } else if (ch === '%') {
+      tokens.push({ kind: 'percent' });
+    } else if ('0#?.,'.includes(ch) || ((ch === 'E' || ch === 'e') && /[+-]/.test(section[i + 1] ?? ''))) {
       let j = i;
       while (j < section.length) {
         const c = section[j];
-        if ('0#?.,%'.includes(c)) j++;
+        if ('0#?.,'.includes(c)) j++;
         else if ((c === 'E' || c === 'e') && /[+-]/.test(section[j + 1] ?? '')) j += 2;
         else break;
       }
@@ -174,6 +177,7 @@ function formatDateTokens(tokens: Token[], serial: number): string {
       case 'literal': out += t.text; break;
       case 'text': break;
       case 'num': out += t.text; break;
+      case 'percent': out += '%'; break;
       case 'fraction': out += '.' + pad(f.millisecond, 3).slice(0, t.digits).padEnd(t.digits, '0'); break;
       case 'ampm': {
         const am = f.hour < 12;
@@ -221,18 +225,22 @@ interface NumberSpec {
   exponent?: { minDigits: number; plus: boolean };
 }
 
-function numberSpec(text: string, percentsOutside: number): NumberSpec {
+function numberSpec(text: string, percent: number): NumberSpec {
   const expMatch = /[eE]([+-])(0+)/.exec(text);
-  const mantissa = expMatch ? text.slice(0, expMatch.index) : text;
+  let mantissa = expMatch ? text.slice(0, expMatch.index) : text;
+  // Commas at the end of the number, or just before the decimal point, divide by 1000 each.
+  let scale = 0;
+  while (mantissa.endsWith(',')) {
+    scale++;
+    mantissa = mantissa.slice(0, -1);
+  }
   const dot = mantissa.indexOf('.');
   let intPart = dot < 0 ? mantissa : mantissa.slice(0, dot);
-  const decPart = dot < 0 ? '' : mantissa.slice(dot + 1).replace(/[,%]/g, '');
-  let scale = 0;
+  const decPart = dot < 0 ? '' : mantissa.slice(dot + 1).replace(/,/g, '');
   while (intPart.endsWith(',')) {
     scale++;
     intPart = intPart.slice(0, -1);
   }
-  const percent = (text.match(/%/g) ?? []).length + percentsOutside;
   return {
     minInt: (intPart.match(/0/g) ?? []).length,
     minDec: (decPart.match(/0/g) ?? []).length,
@@ -269,8 +277,8 @@ function formatDigits(abs: number, spec: NumberSpec): string {
 function formatNumberTokens(tokens: Token[], value: number, signed: boolean): string {
   const numTokens = tokens.filter((t): t is Extract<Token, { kind: 'num' }> => t.kind === 'num');
   const placeholderTokens = numTokens.filter((t) => /[0#?]/.test(t.text));
-  const loosePercents = numTokens.filter((t) => !/[0#?]/.test(t.text)).reduce((n, t) => n + (t.text.match(/%/g) ?? []).length, 0);
-  const spec = numberSpec(placeholderTokens.map((t) => t.text).join(''), loosePercents);
+  const percents = tokens.filter((t) => t.kind === 'percent').length;
+  const spec = numberSpec(placeholderTokens.map((t) => t.text).join(''), percents);
   const digits = formatDigits(Math.abs(value), spec);
   let out = '';
   let emitted = false;
@@ -283,7 +291,7 @@ function formatNumberTokens(tokens: Token[], value: number, signed: boolean): st
       } else {
         out += t.text.replace(/[.,]/g, '');
       }
-    } else if (t.kind === 'text') out += '';
+    } else if (t.kind === 'percent') out += '%';
   }
   if (!emitted && placeholderTokens.length === 0 && !tokens.some((t) => t.kind === 'literal')) out += formatGeneral(Math.abs(value));
   const isZero = digits.replace(/[^1-9]/g, '') === '';

@@ -44,10 +44,10 @@ function computeOffsetMs(ms: number, timeZone: string): number {
   return wall - wholeSecond;
 }
 
-/** The zone's offset from UTC (wall - utc) in milliseconds at the instant `ms`. */
-export function offsetAt(ms: number, timeZone: string): number {
-  let cache = offsetCaches.get(timeZone);
-  if (!cache) offsetCaches.set(timeZone, (cache = new Map()));
+const DAY_MS = 86_400_000;
+const dayCaches = new Map<string, Map<number, number | null>>();
+
+function bucketOffset(ms: number, timeZone: string, cache: Map<number, number>): number {
   const bucket = Math.floor(ms / BUCKET_MS);
   let offset = cache.get(bucket);
   if (offset === undefined) {
@@ -55,6 +55,29 @@ export function offsetAt(ms: number, timeZone: string): number {
     cache.set(bucket, offset);
   }
   return offset;
+}
+
+/**
+ * The zone's offset from UTC (wall - utc) in milliseconds at the instant `ms`. A UTC day whose
+ * start and end have the same offset has it throughout (zones change offset at most once a day);
+ * only days with a transition are resolved per 15-minute bucket.
+ */
+export function offsetAt(ms: number, timeZone: string): number {
+  let cache = offsetCaches.get(timeZone);
+  let days = dayCaches.get(timeZone);
+  if (!cache || !days) {
+    offsetCaches.set(timeZone, (cache = new Map()));
+    dayCaches.set(timeZone, (days = new Map()));
+  }
+  const day = Math.floor(ms / DAY_MS);
+  let dayOffset = days.get(day);
+  if (dayOffset === undefined) {
+    const start = bucketOffset(day * DAY_MS, timeZone, cache);
+    const end = bucketOffset((day + 1) * DAY_MS - BUCKET_MS, timeZone, cache);
+    dayOffset = start === end ? start : null;
+    days.set(day, dayOffset);
+  }
+  return dayOffset ?? bucketOffset(ms, timeZone, cache);
 }
 
 /** The wall time of `ms` in the zone, expressed as milliseconds of a UTC clock showing that time. */
@@ -66,9 +89,9 @@ export function wallClockMs(ms: number, timeZone: string): number {
 export function instantFromWallClock(wallMs: number, timeZone: string): number {
   const guess = wallMs - offsetAt(wallMs, timeZone);
   const offset = offsetAt(guess, timeZone);
-  const candidate = wallMs - offset;
-  // In a DST gap no instant shows that wall time; like Sheets, land just after the jump.
-  return candidate;
+  // In a DST gap (02:30 on a spring-forward night) no instant shows that wall time: the result
+  // is the instant one offset away (01:30 standard time), which shows the nearest real time.
+  return wallMs - offset;
 }
 
 /** Sheets serial for an instant, as shown in the zone. */
