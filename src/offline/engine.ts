@@ -294,6 +294,30 @@ function argsSignature(args: CustomArg[]): string {
   return JSON.stringify(args, (_k, v) => (v instanceof EngineError ? { e: v.code, m: v.message } : v));
 }
 
+/**
+ * Sheets' open-ended ranges ("G2:G", "Leads!A2:M"): from a row down to the sheet's last row.
+ * HyperFormula cannot parse them, and an explicit range to row 10,000,000 makes it build
+ * dependencies for every row (seconds per formula), so the engine bounds them at the workbook's
+ * current height plus headroom, re-bounds them when the data grows, and keeps the text as typed.
+ */
+const OPEN_RANGE = /((?:'[^']+'|[A-Za-z_][\w.]*)!)?(\$?[A-Za-z]{1,3}\$?\d+):(\$?[A-Za-z]{1,3})(?![\w$(!:])/g;
+
+/** Rewrites the open-ended ranges of a formula outside its string literals; undefined when it has none. */
+export function boundOpenRanges(formula: string, lastRow: number): string | undefined {
+  let changed = false;
+  const parts = formula.split('"');
+  for (let i = 0; i < parts.length; i += 2) {
+    parts[i] = parts[i].replace(OPEN_RANGE, (_m, sheet = '', start, endCol) => {
+      changed = true;
+      return `${sheet}${start}:${endCol}${lastRow}`;
+    });
+  }
+  return changed ? parts.join('"') : undefined;
+}
+
+/** Smallest bound for open-ended ranges: Sheets gives a new sheet 1,000 rows. */
+const MIN_OPEN_RANGE_ROWS = 1000;
+
 /** Below this many cells a write goes through HyperFormula's incremental setCellContents. */
 const REBUILD_MIN_CELLS = 20_000;
 
@@ -308,6 +332,10 @@ export class FormulaEngine {
   private readonly reservedSize = new Map<string, Size>();
   /** Formula cells whose custom-function result no longer fits the reserved size. */
   private readonly resizeQueue = new Map<string, Address>();
+  /** Cells whose formula has open-ended ranges: the text as typed and as given to HyperFormula. */
+  private readonly openRangeFormulas = new Map<string, { typed: string; bounded: string; at: Address }>();
+  /** The row open-ended ranges currently end at. */
+  private openRangeLastRow = MIN_OPEN_RANGE_ROWS;
 
   constructor(private readonly options: EngineOptions = {}) {
     this.instance = HyperFormula.buildEmpty(this.config());
@@ -391,7 +419,49 @@ export class FormulaEngine {
   }
 
   private afterWrite(): void {
+    this.regrowOpenRanges();
     if (this.batchDepth === 0) this.settle();
+  }
+
+  /** Formulas with open-ended ranges get the current bound; the typed text is remembered per cell. */
+  private boundFormulas(sheet: number, row: number, col: number, data: RawContent[][]): RawContent[][] {
+    const key = (r: number, c: number) => `${sheet}:${row + r}:${col + c}`;
+    let copy: RawContent[][] | undefined;
+    data.forEach((line, r) => {
+      line.forEach((v, c) => {
+        if (this.openRangeFormulas.size > 0) this.openRangeFormulas.delete(key(r, c));
+        if (typeof v !== 'string' || v[0] !== '=' || !v.includes(':')) return;
+        const bounded = boundOpenRanges(v, this.openRangeLastRow);
+        if (bounded === undefined) return;
+        copy ??= data.map((l) => l.slice());
+        copy[r][c] = bounded;
+        this.openRangeFormulas.set(key(r, c), { typed: v, bounded, at: { sheet, row: row + r, col: col + c } });
+      });
+    });
+    return copy ?? data;
+  }
+
+  /** When the data outgrows the bound, open-ended ranges are extended (with headroom) and re-entered. */
+  private regrowOpenRanges(): void {
+    if (this.openRangeFormulas.size === 0) return;
+    let tallest = 0;
+    for (const name of this.hf.getSheetNames()) tallest = Math.max(tallest, this.hf.getSheetDimensions(this.hf.getSheetId(name)!).height);
+    if (tallest < this.openRangeLastRow) return;
+    this.openRangeLastRow = Math.max(MIN_OPEN_RANGE_ROWS, Math.ceil(tallest * 1.25));
+    this.hf.batch(() => {
+      for (const entry of this.openRangeFormulas.values()) {
+        if (this.hf.getCellFormula(entry.at) !== entry.bounded) continue;
+        entry.bounded = boundOpenRanges(entry.typed, this.openRangeLastRow)!;
+        this.hf.setCellContents(entry.at, entry.bounded);
+      }
+    });
+  }
+
+  /** The formula as the user typed it: open-ended ranges shown open again. */
+  private typedFormula(at: Address, formula: string | undefined): string {
+    if (formula === undefined) return '';
+    const entry = this.openRangeFormulas.get(`${at.sheet}:${at.row}:${at.col}`);
+    return entry && entry.bounded === formula ? entry.typed : formula;
   }
 
   // --- contents -----------------------------------------------------------------------------
@@ -399,6 +469,7 @@ export class FormulaEngine {
   /** Writes a block of contents (null clears a cell). */
   setContents(sheet: number, row: number, col: number, data: RawContent[][]): void {
     if (data.length === 0) return;
+    data = this.boundFormulas(sheet, row, col, data);
     // (A loop, not Math.max(...): a spread of 100k+ arguments overflows the stack.)
     const width = data.reduce((w, line) => Math.max(w, line.length), 0);
     const cells = data.length * width;
@@ -512,12 +583,13 @@ export class FormulaEngine {
 
   /** The formula of a cell ("" when it has none), like Range.getFormula(). */
   getFormula(sheet: number, row: number, col: number): string {
-    return this.hf.getCellFormula({ sheet, row, col }) ?? '';
+    return this.typedFormula({ sheet, row, col }, this.hf.getCellFormula({ sheet, row, col }));
   }
 
   getFormulas(sheet: number, row: number, col: number, height: number, width: number): string[][] {
     const raw = this.hf.getRangeFormulas({ start: { sheet, row, col }, end: { sheet, row: row + height - 1, col: col + width - 1 } });
-    return raw.map((line) => line.map((f) => f ?? ''));
+    if (this.openRangeFormulas.size === 0) return raw.map((line) => line.map((f) => f ?? ''));
+    return raw.map((line, r) => line.map((f, c) => this.typedFormula({ sheet, row: row + r, col: col + c }, f)));
   }
 
   /** The message Sheets would show in the error tooltip of the cell, if it holds an error. */
