@@ -64,7 +64,7 @@ export const SetupSchema = v.object({
   version: v.literal(SETUP_VERSION),
   leads: v.object({
     sheet: name,
-    headerRow: v.pipe(v.number(), v.integer(), v.minValue(1, 'The header row is row 1 or below.')),
+    headerRow: v.pipe(v.number('The header row must be a row number.'), v.integer('The header row must be a whole row number.'), v.minValue(1, 'The header row is row 1 or below.')),
   }),
   columns: v.object({
     ...(Object.fromEntries(Object.keys(COLUMN_FIELDS).map((k) => [k, v.optional(v.string(), '')])) as Record<ColumnField, v.OptionalSchema<v.StringSchema<undefined>, ''>>),
@@ -122,6 +122,21 @@ export function validateSetup(input: unknown, headers?: unknown[]): { setup?: Se
   const problems: SetupProblem[] = [];
   const add = (field: string, message: string) => problems.push({ field, message });
 
+  // Names are shown as text everywhere, but a name that looks like markup is almost surely a paste
+  // gone wrong (or an attempt to inject it into some other tool that reads the sheet): refuse it.
+  const plain = (text: string, field: string) => {
+    if (MARKUP.test(text)) add(field, `"${text.length > 40 ? `${text.slice(0, 37)}...` : text}" looks like HTML or script; use plain words (no <tags>).`);
+  };
+  setup.stages.forEach((s, i) => {
+    plain(s.name, `stages.${i}.name`);
+    s.aliases.forEach((a, j) => plain(a, `stages.${i}.aliases.${j}`));
+  });
+  setup.exits.forEach((e, i) => {
+    plain(e.name, `exits.${i}.name`);
+    e.aliases.forEach((a, j) => plain(a, `exits.${i}.aliases.${j}`));
+  });
+  setup.scoring.rules.forEach((r, i) => plain(r.label, `scoring.rules.${i}.label`));
+
   // Every stage, exit and alias spelling belongs to one place only.
   const owner = new Map<string, { key: string; who: string }>();
   const claim = (label: string, key: string, who: string, field: string) => {
@@ -150,9 +165,18 @@ export function validateSetup(input: unknown, headers?: unknown[]): { setup?: Se
   if (sql.intent > caps.intent) add('scoring.sql.intent', `The SQL intent threshold (${sql.intent}) is above the intent cap (${caps.intent}).`);
   if (temperature.hot <= temperature.warm) add('scoring.temperature.hot', `Hot (${temperature.hot}) must be above warm (${temperature.warm}).`);
 
+  if (headers) problems.push(...headerProblems(headers));
+  problems.push(...columnProblems(setup, headers));
+  return problems.length ? { problems } : { setup, problems };
+}
+
+/** What a schema cannot check about column references: that each names a header of the leads sheet, and numbers where numbers are needed. */
+export function columnProblems(setup: Setup, headers?: unknown[]): SetupProblem[] {
+  const problems: SetupProblem[] = [];
+  const add = (field: string, message: string) => problems.push({ field, message });
+  const stageKeys = new Set(setup.stages.map((s) => normalizeLabel(s.name)));
   const headerKeys = headers ? new Set(headers.map((h) => normalizeLabel(h ?? ''))) : undefined;
   const columnExists = (h: string) => !headerKeys || headerKeys.has(normalizeLabel(h));
-  if (headers) problems.push(...headerProblems(headers));
   for (const [field, header] of Object.entries(setup.columns)) {
     if (field === 'stageDates' || typeof header !== 'string' || header === '') continue;
     if (!columnExists(header)) add(`columns.${field}`, `There is no column "${header}" in the header row of "${setup.leads.sheet}".`);
@@ -173,8 +197,11 @@ export function validateSetup(input: unknown, headers?: unknown[]): { setup?: Se
       add(`scoring.rules.${i}.value`, `"${OPERATORS[r.operator]}" needs a value to compare with.`);
     }
   });
-  return problems.length ? { problems } : { setup, problems };
+  return problems;
 }
+
+/** Tag-like text: "<" followed by a letter, "/", "!" or "?" ("a < b" and "<>" stay allowed). */
+export const MARKUP = /<\s*[a-z!\/?]/i;
 
 function isNumberText(s: string): boolean {
   return s.trim() !== '' && Number.isFinite(Number(s.trim()));
@@ -255,6 +282,18 @@ const operatorByLabel = new Map(Object.entries(OPERATORS).map(([k, label]) => [n
  * then the result goes through validateSetup like anything the sidebar saves.
  */
 export function setupFromGrid(grid: unknown[][], headers?: unknown[], opts: { lenient?: boolean } = {}): { setup?: Setup; problems: SetupProblem[] } {
+  const read = readSetupGrid(grid);
+  if (!read.setup || (read.problems.length && !opts.lenient)) return { problems: read.problems };
+  // Lenient reading (for a repair) has skipped the rows it could not read; it still validates.
+  return validateSetup(read.setup, headers);
+}
+
+/**
+ * The setup sheet as far as it reads, not validated: rows that do not read are skipped (and
+ * reported with their row), numbers that do not read keep their default. The sidebar edits this
+ * when a hand edit broke the sheet, and repairSetup starts from it.
+ */
+export function readSetupGrid(grid: unknown[][]): { setup?: Setup; problems: SetupProblem[] } {
   if (!isSetupGrid(grid)) return { problems: [{ field: 'setup', message: `The setup range does not start with "${SETUP_MARKER}"; it may have been moved or overwritten.` }] };
   const s = defaultSetup();
   s.stages = [];
@@ -322,7 +361,84 @@ export function setupFromGrid(grid: unknown[][], headers?: unknown[], opts: { le
         problems.push({ field: `row ${row}`, message: `Row ${row}: "${String(kindRaw)}" is not a kind of setting LeadFlow knows.` });
     }
   }
-  if (problems.length && !opts.lenient) return { problems };
-  // Lenient reading (for a repair) has skipped the rows it could not read; it still validates.
-  return validateSetup(s, headers);
+  return { setup: s, problems };
+}
+
+/**
+ * Mends a setup that does not validate, keeping as much of it as it can: an alias claimed twice or
+ * not plain text is dropped; a stage or exit without a usable name, or an exit leaving after a
+ * stage that is gone, is dropped; a rule that cannot run is dropped; a column that is not in the
+ * header row is unmapped; thresholds out of order go back to their defaults. Header-row problems
+ * belong to the leads sheet, not the setup, and are left for the user. `fixes` says what changed.
+ */
+export function repairSetup(input: Setup, headers?: unknown[]): { setup: Setup; fixes: string[] } {
+  const fixes: string[] = [];
+  let s: Setup = JSON.parse(JSON.stringify(input));
+  const defaults = defaultSetup(s.leads?.sheet || 'Leads');
+  for (let round = 0; round < 12; round++) {
+    const parsed = v.safeParse(SetupSchema, s);
+    let problems: SetupProblem[];
+    if (!parsed.success) {
+      problems = parsed.issues.map((i) => ({ field: (i.path ?? []).map((p) => String(p.key)).join('.') || 'setup', message: i.message }));
+    } else {
+      s = parsed.output;
+      problems = validateSetup(s).problems.concat(columnProblems(s, headers));
+      if (problems.length === 0) return { setup: s, fixes };
+    }
+    const drop = { stages: new Set<number>(), exits: new Set<number>(), rules: new Set<number>() };
+    const dropAlias = new Map<string, Set<number>>();
+    for (const { field, message } of problems) {
+      const path = field.split('.');
+      const [a, b, c, d] = path;
+      const i = Number(b);
+      if ((a === 'stages' || a === 'exits') && path.length === 4 && c === 'aliases') {
+        const key = `${a}.${b}`;
+        if (!dropAlias.has(key)) dropAlias.set(key, new Set());
+        dropAlias.get(key)!.add(Number(d));
+        fixes.push(`Dropped an alias: ${message}`);
+      } else if ((a === 'stages' || a === 'exits') && path.length >= 3) {
+        drop[a].add(i);
+        fixes.push(`Dropped ${a === 'stages' ? 'a stage' : 'an exit'}: ${message}`);
+      } else if (a === 'stages' || a === 'exits' || a === 'setup' || a === 'version') {
+        s.stages = defaults.stages;
+        s.exits = defaults.exits;
+        s.version = SETUP_VERSION;
+        fixes.push(`Went back to the default pipeline: ${message}`);
+      } else if (a === 'scoring' && b === 'rules' && path.length >= 3) {
+        drop.rules.add(Number(c));
+        fixes.push(`Dropped a rule: ${message}`);
+      } else if (a === 'scoring') {
+        const { rules } = s.scoring ?? defaults.scoring;
+        s.scoring = { ...defaults.scoring, rules: Array.isArray(rules) ? rules : [] };
+        fixes.push(`Went back to the default caps and thresholds: ${message}`);
+      } else if (a === 'columns' && b === 'stageDates' && path.length >= 3) {
+        delete s.columns.stageDates[path.slice(2).join('.')];
+        fixes.push(`Unmapped a stage date column: ${message}`);
+      } else if (a === 'columns' && path.length === 2 && b in COLUMN_FIELDS) {
+        s.columns[b as ColumnField] = '';
+        fixes.push(`Unmapped a column: ${message}`);
+      } else if (a === 'columns') {
+        s.columns = defaults.columns;
+        fixes.push(`Unmapped the columns: ${message}`);
+      } else if (a === 'flow') {
+        s.flow = defaults.flow;
+        fixes.push(`Went back to ${defaults.flow.inactiveDays} inactive days: ${message}`);
+      } else if (a === 'leads') {
+        s.leads = { sheet: s.leads?.sheet || defaults.leads.sheet, headerRow: 1 };
+        if (!s.leads.sheet.trim()) s.leads.sheet = defaults.leads.sheet;
+        fixes.push(`Reset the leads sheet: ${message}`);
+      } else {
+        return { setup: defaults, fixes: [...fixes, `Started over from the defaults: ${message}`] };
+      }
+    }
+    for (const [key, idx] of dropAlias) {
+      const [kind, n] = key.split('.');
+      const item = (kind === 'stages' ? s.stages : s.exits)[Number(n)];
+      if (item) item.aliases = item.aliases.filter((_, j) => !idx.has(j));
+    }
+    if (drop.stages.size) s.stages = s.stages.filter((_, j) => !drop.stages.has(j));
+    if (drop.exits.size) s.exits = s.exits.filter((_, j) => !drop.exits.has(j));
+    if (drop.rules.size) s.scoring.rules = s.scoring.rules.filter((_, j) => !drop.rules.has(j));
+  }
+  return { setup: defaults, fixes: [...fixes, 'Started over from the defaults.'] };
 }

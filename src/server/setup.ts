@@ -7,11 +7,12 @@
 import { guessColumns } from '../core/columns';
 import { LeadFlowError } from '../core/errors';
 import { Pipeline } from '../core/pipeline';
-import { compileScorer, SCORING_PRESETS, ScoringPreset } from '../core/scoring';
+import { compileScorer } from '../core/scoring';
 import {
-  COLUMN_FIELDS, ColumnField, OPERATORS, SETUP_RANGE_NAME, SETUP_SHEET, Setup, SetupProblem,
-  defaultSetup, isSetupGrid, pipelineOf, setupFromGrid, setupToGrid, validateSetup,
+  COLUMN_FIELDS, ColumnField, SETUP_RANGE_NAME, SETUP_SHEET, Setup, SetupProblem,
+  defaultSetup, pipelineOf, readSetupGrid, repairSetup, setupToGrid, validateSetup,
 } from '../core/setup';
+import { TimeZoneClock } from '../core/time';
 import { isBlank, isDate } from '../core/values';
 import { callEnv } from './env';
 
@@ -25,6 +26,12 @@ export function asCellText(s: string): string {
 }
 
 const PREVIEW_ROWS = 5;
+/**
+ * Lead rows the sidebar gets to compute live counts on its own. Up to this many it has every row
+ * and its counts are exact; beyond it gets an evenly spaced sample and asks leadflowCheckSetup for
+ * the exact figures once the user pauses.
+ */
+export const SAMPLE_LIMIT = 2000;
 
 export interface StatusCount {
   status: string;
@@ -33,20 +40,32 @@ export interface StatusCount {
   resolvesTo: string | null;
 }
 
+/** A cell as the sidebar gets it: google.script.run cannot carry Dates, so dates travel as wall-time text. */
+export type SampleCell = string | number | boolean;
+
 export interface SetupState {
   setup: Setup;
   /** Whether a setup sheet exists (false: `setup` is a proposal from the headers). */
   saved: boolean;
-  /** Problems of the saved setup sheet (a hand edit may have broken it): the sidebar offers to repair. */
+  /** Problems of the saved setup (a hand edit may have broken it): the sidebar shows them and offers to repair. */
   problems: SetupProblem[];
+  /** Columns filled in from a guess on the header names, which the user has not confirmed yet. */
+  guessed: ColumnField[];
   sheets: string[];
   headers: string[];
   preview: string[][];
+  /** Lead rows below the header row (blank rows not counted). */
   rowCount: number;
+  /** Lead rows for client-side counts: all of them up to SAMPLE_LIMIT, else an evenly spaced sample. */
+  sample: SampleCell[][];
+  sampled: boolean;
+  /** "Now" as wall time in the spreadsheet's time zone (for "within the last N days" rules). */
+  now: number;
+  timeZone: string;
+  /** Statuses of the whole sheet in setup.columns.status, most frequent first. */
   statuses: StatusCount[];
-  presets: ScoringPreset[];
-  operators: Record<string, string>;
-  columnFields: Record<string, string>;
+  /** After a repair: what it changed. */
+  fixes?: string[];
 }
 
 export interface SetupCheck {
@@ -57,47 +76,99 @@ export interface SetupCheck {
   counts: { leads: number; mql: number; sql: number; hot: number; warm: number; cold: number };
 }
 
-function readSetupSheet(): { grid: unknown[][] } | undefined {
+interface SavedSetup {
+  grid: unknown[][];
+  /** Whether the named range the formulas use exists (the sheet may be there without it). */
+  named: boolean;
+}
+
+function readSetupSheet(): SavedSetup | undefined {
   const ss = SpreadsheetApp.getActiveSpreadsheet();
   const range = ss.getRangeByName(SETUP_RANGE_NAME);
-  if (range) return { grid: range.getValues() };
+  if (range) return { grid: range.getValues(), named: true };
   const sheet = ss.getSheetByName(SETUP_SHEET);
-  return sheet ? { grid: sheet.getDataRange().getValues() } : undefined;
+  return sheet ? { grid: sheet.getDataRange().getValues(), named: false } : undefined;
 }
 
 interface LeadsData {
-  sheet: GoogleAppsScript.Spreadsheet.Sheet;
   headers: string[];
   rows: unknown[][];
 }
 
 function readLeads(sheetName: string, headerRow: number): LeadsData {
   const sheet = SpreadsheetApp.getActiveSpreadsheet().getSheetByName(sheetName);
-  if (!sheet) throw new LeadFlowError(`There is no sheet named "${sheetName}"; choose the sheet that holds your leads.`);
+  if (!sheet || sheetName === SETUP_SHEET) throw new LeadFlowError(`There is no sheet named "${sheetName}"; choose the sheet that holds your leads.`);
   const all = sheet.getDataRange().getValues();
   const headers = (all[headerRow - 1] ?? []).map((h) => String(h ?? '').trim());
-  return { sheet, headers, rows: all.slice(headerRow) };
+  return { headers, rows: all.slice(headerRow).filter((r) => !r.every(isBlank)) };
 }
 
-const asText = (v: unknown): string => (isDate(v) ? v.toISOString().slice(0, 10) : String(v ?? ''));
+/** readLeads, with a missing sheet as a problem at the field that names it. */
+function tryReadLeads(draft: Partial<Setup> | undefined): { data?: LeadsData; problem?: SetupProblem } {
+  const sheet = typeof draft?.leads?.sheet === 'string' ? draft.leads.sheet : '';
+  const headerRow = Number.isInteger(draft?.leads?.headerRow) && (draft?.leads?.headerRow as number) >= 1 ? (draft?.leads?.headerRow as number) : 1;
+  try {
+    return { data: readLeads(sheet, headerRow) };
+  } catch (e) {
+    if (!(e instanceof LeadFlowError)) throw e;
+    return { problem: { field: 'leads.sheet', message: e.message } };
+  }
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** A date cell as wall-time text in the spreadsheet's zone ("2026-03-31 23:30:00"), which LeadFlow reads back as the same wall time. */
+function wallText(d: Date, clock: TimeZoneClock): string {
+  const w = new Date(clock.toWall(d.getTime()));
+  return `${w.getUTCFullYear()}-${pad(w.getUTCMonth() + 1)}-${pad(w.getUTCDate())} ${pad(w.getUTCHours())}:${pad(w.getUTCMinutes())}:${pad(w.getUTCSeconds())}`;
+}
+
+function sampleCell(v: unknown, clock: TimeZoneClock): SampleCell {
+  if (isDate(v)) return Number.isNaN(v.getTime()) ? '' : wallText(v, clock);
+  if (typeof v === 'number' || typeof v === 'boolean') return v;
+  return String(v ?? '');
+}
+
+function previewCell(v: unknown, clock: TimeZoneClock): string {
+  if (!isDate(v)) return String(v ?? '');
+  const text = wallText(v, clock);
+  return text.endsWith(' 00:00:00') ? text.slice(0, 10) : text.slice(0, 16);
+}
+
+function sampleOf(rows: unknown[][], clock: TimeZoneClock): { sample: SampleCell[][]; sampled: boolean } {
+  const sampled = rows.length > SAMPLE_LIMIT;
+  const picked = sampled ? Array.from({ length: SAMPLE_LIMIT }, (_, i) => rows[Math.floor((i * rows.length) / SAMPLE_LIMIT)]) : rows;
+  return { sample: picked.map((r) => r.map((c) => sampleCell(c, clock))), sampled };
+}
+
+/** Columns guessed from the headers, and which fields the guess filled. */
+function guessedColumns(headers: string[]): { columns: Setup['columns']; guessed: ColumnField[] } {
+  const columns = defaultSetup().columns;
+  const guessed: ColumnField[] = [];
+  const guess = guessColumns(headers);
+  for (const field of Object.keys(COLUMN_FIELDS) as ColumnField[]) {
+    const i = guess[field as keyof typeof guess];
+    if (i !== undefined && i >= 0) {
+      columns[field] = headers[i];
+      guessed.push(field);
+    }
+  }
+  return { columns, guessed };
+}
 
 /** A first setup for a sheet nobody set up yet: default pipeline, columns guessed from the headers. */
 export function proposeSetup(sheetName: string, headers: string[]): Setup {
   const setup = defaultSetup(sheetName);
-  const guess = guessColumns(headers);
-  for (const field of Object.keys(COLUMN_FIELDS) as ColumnField[]) {
-    const i = guess[field as keyof typeof guess];
-    if (i !== undefined && i >= 0) setup.columns[field] = headers[i];
-  }
+  setup.columns = guessedColumns(headers).columns;
   return setup;
 }
 
-function statusCounts(setup: Setup, data: LeadsData): StatusCount[] {
-  const col = data.headers.indexOf(setup.columns.status);
-  if (col < 0) return [];
+function statusCounts(setup: Partial<Setup>, data: LeadsData): StatusCount[] {
+  const col = data.headers.indexOf(setup.columns?.status ?? '');
+  if (col < 0 || !setup.columns?.status) return [];
   let pipeline: Pipeline | undefined;
   try {
-    pipeline = new Pipeline(pipelineOf(setup));
+    pipeline = new Pipeline(pipelineOf(setup as Setup));
   } catch {
     pipeline = undefined;
   }
@@ -110,62 +181,87 @@ function statusCounts(setup: Setup, data: LeadsData): StatusCount[] {
   }
   return [...counts].sort((a, b) => b[1] - a[1]).map(([status, count]) => {
     const res = pipeline?.resolve(status);
-    const resolvesTo = !res ? null : res.exit >= 0 ? setup.exits[res.exit].name : setup.stages[res.stage].name;
+    const resolvesTo = !res ? null : res.exit >= 0 ? (setup.exits as Setup['exits'])[res.exit].name : (setup.stages as Setup['stages'])[res.stage].name;
     return { status, count, resolvesTo };
   });
 }
 
-/** What the sidebar opens with: the saved setup (or a proposal), the sheet's headers, first rows and statuses. */
-export function leadflowSetupState(request?: { sheetName?: string }): SetupState {
-  const ss = SpreadsheetApp.getActiveSpreadsheet();
+function leadSheets(): string[] {
+  return SpreadsheetApp.getActiveSpreadsheet().getSheets().map((s) => s.getName()).filter((n) => n !== SETUP_SHEET);
+}
+
+function firstLeadsLikeSheet(sheets: string[]): string {
+  const active = SpreadsheetApp.getActiveSpreadsheet().getActiveSheet().getName();
+  return sheets.find((s) => /lead/i.test(s)) ?? (sheets.includes(active) ? active : sheets[0] ?? active);
+}
+
+const sameProblem = (a: SetupProblem, b: SetupProblem) => a.field === b.field && a.message === b.message;
+
+/**
+ * What the sidebar opens with: the saved setup (or, for a sheet not set up yet, a proposal with
+ * columns guessed from the headers), the problems of the saved setup, the sheet's headers, first
+ * rows, statuses and a sample of rows for live counts. With sheetName or headerRow, it reads
+ * another sheet or header row and guesses that sheet's columns again (the rest of the setup is
+ * the sidebar's to keep).
+ */
+export function leadflowSetupState(request?: { sheetName?: string; headerRow?: number }): SetupState {
   const saved = readSetupSheet();
-  let setup: Setup | undefined;
-  let problems: SetupProblem[] = [];
+  const sheets = leadSheets();
+  let draft: Setup | undefined;
+  const problems: SetupProblem[] = [];
   if (saved) {
-    const parsed = setupFromGrid(saved.grid);
-    setup = parsed.setup;
-    problems = parsed.problems;
+    const read = readSetupGrid(saved.grid);
+    draft = read.setup;
+    problems.push(...read.problems);
+    if (!saved.named) problems.push({ field: 'setup', message: `The named range ${SETUP_RANGE_NAME} is missing, so formulas that use it cannot find the setup.` });
+    if (draft) {
+      const { data, problem } = tryReadLeads(draft);
+      if (problem) problems.push(problem);
+      for (const p of validateSetup(draft, data?.headers).problems) if (!problems.some((q) => sameProblem(p, q))) problems.push(p);
+    }
   }
-  const sheets = ss.getSheets().map((s) => s.getName()).filter((n) => n !== SETUP_SHEET);
-  const sheetName = request?.sheetName ?? setup?.leads.sheet ?? firstLeadsLikeSheet(sheets);
-  const headerRow = setup && setup.leads.sheet === sheetName ? setup.leads.headerRow : 1;
+  const draftSheetOk = !!draft && sheets.includes(draft.leads.sheet);
+  const sheetName = request?.sheetName ?? (draftSheetOk ? draft!.leads.sheet : firstLeadsLikeSheet(sheets));
+  const headerRow = request?.headerRow ?? (draft && draft.leads.sheet === sheetName ? draft.leads.headerRow : 1);
   const data = readLeads(sheetName, headerRow);
-  if (!setup || request?.sheetName) setup = { ...(setup ?? proposeSetup(sheetName, data.headers)), leads: { sheet: sheetName, headerRow } };
-  if (!saved || request?.sheetName) {
-    const proposed = proposeSetup(sheetName, data.headers);
-    setup.columns = { ...proposed.columns, stageDates: {} };
+  const setup = draft ?? defaultSetup(sheetName);
+  let guessed: ColumnField[] = [];
+  const sameSheet = setup.leads.sheet === sheetName && setup.leads.headerRow === headerRow;
+  if (!draft || !sameSheet) {
+    const g = guessedColumns(data.headers);
+    setup.columns = g.columns;
+    guessed = g.guessed;
   }
+  setup.leads = { sheet: sheetName, headerRow };
+  const env = callEnv();
   return {
     setup,
     saved: !!saved,
     problems,
+    guessed,
     sheets,
     headers: data.headers,
-    preview: data.rows.slice(0, PREVIEW_ROWS).map((r) => r.map(asText)),
+    preview: data.rows.slice(0, PREVIEW_ROWS).map((r) => r.map((c) => previewCell(c, env.clock))),
     rowCount: data.rows.length,
+    ...sampleOf(data.rows, env.clock),
+    now: env.now,
+    timeZone: env.timeZone,
     statuses: statusCounts(setup, data),
-    presets: SCORING_PRESETS,
-    operators: { ...OPERATORS },
-    columnFields: { ...COLUMN_FIELDS },
   };
 }
 
-function firstLeadsLikeSheet(sheets: string[]): string {
-  return sheets.find((s) => /lead/i.test(s)) ?? SpreadsheetApp.getActiveSpreadsheet().getActiveSheet().getName();
-}
-
-/** Validation and live counts for a setup being edited (nothing is written). */
+/** Validation and exact live counts for a setup being edited, over every row (nothing is written). */
 export function leadflowCheckSetup(request: { setup: unknown }): SetupCheck {
   const draft = request?.setup as Setup;
-  const data = readLeads(draft?.leads?.sheet ?? '', draft?.leads?.headerRow ?? 1);
-  const { setup, problems } = validateSetup(draft, data.headers);
   const counts = { leads: 0, mql: 0, sql: 0, hot: 0, warm: 0, cold: 0 };
-  const ruleMatches = new Array<number>(draft?.scoring?.rules?.length ?? 0).fill(0);
+  const ruleMatches = new Array<number>(Array.isArray(draft?.scoring?.rules) ? draft.scoring.rules.length : 0).fill(0);
+  const { data, problem } = tryReadLeads(draft);
+  if (!data) return { problems: [problem!], statuses: [], ruleMatches, counts };
+  const { setup, problems } = validateSetup(draft, data.headers);
   if (!setup) return { problems, statuses: safeStatusCounts(draft, data), ruleMatches, counts };
   const env = callEnv();
   const { scorer } = compileScorer(setup, data.headers, env.clock, env.now);
   for (const row of data.rows) {
-    if (row.every(isBlank)) continue;
     const s = scorer.score(row);
     counts.leads++;
     for (const i of s.fired) ruleMatches[i]++;
@@ -185,30 +281,34 @@ function safeStatusCounts(draft: Setup, data: LeadsData): StatusCount[] {
   }
 }
 
+export type SaveResult = { ok: true; savedAt: number } | { ok: false; problems: SetupProblem[] };
+
 /**
  * Validates everything, then writes the setup sheet and its named range in one step, under the
  * document lock. Nothing is written when anything is wrong.
  */
-export function leadflowSaveSetup(request: { setup: unknown }): { ok: true } | { ok: false; problems: SetupProblem[] } {
+export function leadflowSaveSetup(request: { setup: unknown }): SaveResult {
   const draft = request?.setup as Setup;
-  const data = readLeads(draft?.leads?.sheet ?? '', draft?.leads?.headerRow ?? 1);
+  if (draft?.leads?.sheet === SETUP_SHEET) return { ok: false, problems: [{ field: 'leads.sheet', message: `"${SETUP_SHEET}" holds the setup itself; choose the sheet that holds your leads.` }] };
+  const { data, problem } = tryReadLeads(draft);
+  if (!data) return { ok: false, problems: [problem!] };
   const { setup, problems } = validateSetup(draft, data.headers);
   if (!setup) return { ok: false, problems };
   const lock = LockService.getDocumentLock();
-  lock.waitLock(20_000);
+  if (!lock.tryLock(20_000)) return { ok: false, problems: [{ field: 'setup', message: 'Someone else is saving the LeadFlow setup of this spreadsheet right now; try again in a moment.' }] };
   try {
     writeSetupSheet(setup);
   } finally {
     lock.releaseLock();
   }
-  return { ok: true };
+  return { ok: true, savedAt: Date.now() };
 }
 
 /** The setup sheet's whole block, in one write: the setup's rows, then blanks to the block's end. */
 export function writeSetupSheet(setup: Setup): void {
   const ss = SpreadsheetApp.getActiveSpreadsheet();
   const rows = setupToGrid(setup).map((r) => r.map(asCellText));
-  if (rows.length > SETUP_ROWS) throw new LeadFlowError(`The setup has ${rows.length} rows; LeadFlow keeps at most ${SETUP_ROWS}. Remove some rules.`);
+  if (rows.length > SETUP_ROWS) throw new LeadFlowError(`The setup has ${rows.length} rows; LeadFlow keeps at most ${SETUP_ROWS}. Remove some rules or aliases.`);
   while (rows.length < SETUP_ROWS) rows.push(new Array(SETUP_COLS).fill(''));
   let sheet = ss.getSheetByName(SETUP_SHEET);
   const created = !sheet;
@@ -224,23 +324,33 @@ export function writeSetupSheet(setup: Setup): void {
 }
 
 /**
- * Rewrites a setup sheet a hand edit broke: rows that still read are kept, rows that do not are
- * dropped, and if what remains is still not valid the setup starts over from a proposal for the
- * leads sheet. The sidebar asks the user before calling this.
+ * Rewrites a setup sheet a hand edit broke, keeping all that still makes sense (core repairSetup:
+ * rows that do not read, aliases claimed twice, rules on missing columns... are dropped) and
+ * re-creating the named range. The sidebar asks the user before calling this.
  */
 export function leadflowRepairSetup(): SetupState {
   const saved = readSetupSheet();
-  const kept = saved && isSetupGrid(saved.grid) ? setupFromGrid(saved.grid, undefined, { lenient: true }).setup : undefined;
-  const sheets = SpreadsheetApp.getActiveSpreadsheet().getSheets().map((s) => s.getName()).filter((n) => n !== SETUP_SHEET);
-  let repaired = kept;
-  if (repaired) {
-    const data = readLeads(repaired.leads.sheet, repaired.leads.headerRow);
-    if (!validateSetup(repaired, data.headers).setup) repaired = undefined;
-  }
-  if (!repaired) {
+  const sheets = leadSheets();
+  let draft = saved ? readSetupGrid(saved.grid).setup : undefined;
+  const fixes: string[] = [];
+  if (draft && !sheets.includes(draft.leads?.sheet)) {
     const sheetName = firstLeadsLikeSheet(sheets);
-    repaired = proposeSetup(sheetName, readLeads(sheetName, 1).headers);
+    fixes.push(`The leads sheet "${draft.leads?.sheet}" is gone; using "${sheetName}" with its columns guessed from the headers.`);
+    draft = { ...draft, leads: { sheet: sheetName, headerRow: 1 }, columns: proposeSetup(sheetName, readLeads(sheetName, 1).headers).columns };
   }
-  writeSetupSheet(repaired);
-  return leadflowSetupState();
+  if (!draft) {
+    const sheetName = firstLeadsLikeSheet(sheets);
+    draft = proposeSetup(sheetName, readLeads(sheetName, 1).headers);
+    fixes.push('The setup could not be read at all; started from the default pipeline with columns guessed from the headers.');
+  }
+  const headers = tryReadLeads(draft).data?.headers;
+  const repaired = repairSetup(draft, headers);
+  const lock = LockService.getDocumentLock();
+  if (!lock.tryLock(20_000)) throw new LeadFlowError('Someone else is saving the LeadFlow setup of this spreadsheet right now; try again in a moment.');
+  try {
+    writeSetupSheet(repaired.setup);
+  } finally {
+    lock.releaseLock();
+  }
+  return { ...leadflowSetupState(), fixes: [...fixes, ...repaired.fixes] };
 }
