@@ -6,6 +6,7 @@
 import * as esbuild from 'esbuild';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync, copyFileSync, existsSync } from 'node:fs';
 import vm from 'node:vm';
+import ts from 'typescript';
 
 const DIST = 'dist';
 const GLOBAL = 'LeadFlow';
@@ -20,6 +21,7 @@ const APPS_SCRIPT_TARGET = 'es2019';
  */
 async function bundleServer() {
   const result = await esbuild.build({
+    plugins: [stripRegistryDocs],
     entryPoints: ['src/server/index.ts'],
     bundle: true,
     format: 'iife',
@@ -35,16 +37,64 @@ async function bundleServer() {
   return result.outputFiles[0].text;
 }
 
+/** Text fields of the registry that only the generated JSDoc and README need. */
+const DOC_FIELDS = new Set(['description', 'sample', 'returns', 'example']);
+
 /**
- * Read the registry and entry points from the bundle itself, in a vm where no Apps Script service
- * exists: the registry has one source, and a bundle whose top level touches a service fails here.
+ * The Apps Script bundle leaves the registry's documentation out (about 8 KB): Sheets reads the
+ * descriptions from the generated JSDoc, and every custom-function call loads the whole script,
+ * so the text would only cost load time. The TypeScript compiler removes those properties from
+ * the registry's object literals; names, kinds and the code stay.
+ */
+const stripRegistryDocs = {
+  name: 'strip-registry-docs',
+  setup(b) {
+    b.onLoad({ filter: /src[\\/]functions[\\/]registry\.ts$/ }, (args) => {
+      const source = ts.createSourceFile(args.path, readFileSync(args.path, 'utf8'), ts.ScriptTarget.ES2020, true);
+      const drop = (ctx) => (root) => {
+        const visit = (node) => {
+          if (ts.isObjectLiteralExpression(node)) {
+            const kept = node.properties.filter((p) => !(ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && DOC_FIELDS.has(p.name.text)));
+            return ts.factory.updateObjectLiteralExpression(node, ts.visitNodes(ts.factory.createNodeArray(kept), visit));
+          }
+          return ts.visitEachChild(node, visit, ctx);
+        };
+        return ts.visitNode(root, visit);
+      };
+      const out = ts.transform(source, [drop]).transformed[0];
+      return { contents: ts.createPrinter().printFile(out), loader: 'ts' };
+    });
+  },
+};
+
+/**
+ * The registry with its documentation, for the JSDoc and the README: the same TypeScript module,
+ * bundled for Node and imported here.
+ */
+async function readRegistry() {
+  const result = await esbuild.build({
+    entryPoints: ['src/functions/registry.ts'],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    write: false,
+  });
+  const url = `data:text/javascript;base64,${Buffer.from(result.outputFiles[0].text).toString('base64')}`;
+  const mod = await import(url);
+  return JSON.parse(JSON.stringify(mod.registryMetadata()));
+}
+
+/**
+ * Read the entry points (custom functions, triggers, menu handlers, sidebar calls) from the bundle
+ * itself, in a vm where no Apps Script service exists: a bundle whose top level touches a service
+ * fails here, and no wrapper can point at a function the bundle does not have.
  */
 function readEntryPoints(bundle) {
   const context = vm.createContext({});
   new vm.Script(`${bundle}\n;globalThis.__entry = ${GLOBAL};`).runInContext(context);
   const entry = context.__entry;
   return {
-    registry: JSON.parse(JSON.stringify(entry.registry)),
+    customFunctions: entry.registry.map((spec) => spec.name),
     triggers: Object.keys(entry.triggers),
     menuHandlers: Object.keys(entry.menuHandlers),
     sidebarCalls: Object.keys(entry.sidebarCalls),
@@ -156,7 +206,9 @@ function updateReadme(registry) {
 export async function build() {
   mkdirSync(DIST, { recursive: true });
   const bundle = await bundleServer();
-  const entry = readEntryPoints(bundle);
+  const entry = { ...readEntryPoints(bundle), registry: await readRegistry() };
+  const missing = entry.registry.filter((spec) => !entry.customFunctions.includes(spec.name));
+  if (missing.length) throw new Error(`The bundle lacks custom functions ${missing.map((s) => s.name).join(', ')}`);
   writeFileSync(`${DIST}/Code.js`, `${bundle}\n${generateWrappers(entry)}\n`);
   await buildPages();
   copyFileSync('appsscript.json', `${DIST}/appsscript.json`);
