@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error build.mjs is plain JavaScript
 import { build, functionReference } from '../build.mjs';
 import { REGISTRY } from '../src/functions/registry';
+import { MENU_ITEMS } from '../src/server/menu';
 import { LoadedBundle, loadBundle, throwingServices } from '../src/offline/bundle';
 
 let bundle: LoadedBundle;
@@ -75,9 +76,13 @@ describe('dist/ as clasp pushes it', () => {
   });
 
   it('declares the triggers, menu handlers and sidebar calls as top-level functions', () => {
-    for (const name of ['onOpen', 'onInstall', 'leadflowOpenSidebar', 'leadflowInsertSampleLeads', 'leadflowSheetSummary', 'leadflowQuickFunnel']) {
+    for (const name of ['onOpen', 'onInstall', 'leadflowOpenSidebar', 'leadflowInsertSampleLeads', 'leadflowSetupState', 'leadflowCheckSetup', 'leadflowSaveSetup', 'leadflowRepairSetup']) {
       expect(typeof bundle.fn(name)).toBe('function');
     }
+  });
+
+  it('has a top-level function for every item of the add-on menu', () => {
+    for (const item of MENU_ITEMS) if (item) expect(bundle.functionNames(), item.caption).toContain(item.handler);
   });
 
   it('keeps the README function reference generated from the registry', () => {

@@ -8,7 +8,6 @@ import { callEnv } from './env';
 import * as builders from './builders';
 import * as menu from './menu';
 import * as setup from './setup';
-import * as sidebar from './sidebar';
 
 export const registry = registryMetadata();
 
@@ -30,8 +29,6 @@ export const menuHandlers = {
 
 /** What the sidebar may call through google.script.run (each takes one request object). */
 export const sidebarCalls = {
-  leadflowSheetSummary: sidebar.leadflowSheetSummary,
-  leadflowQuickFunnel: sidebar.leadflowQuickFunnel,
   leadflowSetupState: setup.leadflowSetupState,
   leadflowCheckSetup: setup.leadflowCheckSetup,
   leadflowSaveSetup: setup.leadflowSaveSetup,

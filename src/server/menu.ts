@@ -71,7 +71,7 @@ export const HELP_HTML = `<div style="font-family:Arial,sans-serif;font-size:13p
 <li><code>=NETLEADFLOW(F2:F, G2:G, "month")</code> shows new, removed and net leads per month.</li>
 <li><code>=FUNNELSTAGE(G2:G)</code> gives each lead's furthest stage.</li>
 </ul>
-<p>Type <code>=FUNNEL(</code> in a cell to see every argument explained. Open LeadFlow from the menu to see a funnel of any sheet.</p></div>`;
+<p>Type <code>=FUNNEL(</code> in a cell to see every argument explained. <b>Open setup…</b> describes your pipeline and what makes a lead worth chasing; formulas given <code>LeadFlowSetup</code> follow it. The <b>Build</b> items make funnel, net lead flow and checklist sheets from ordinary formulas, so they keep working for anyone you share them with.</p></div>`;
 
 export function leadflowShowHelp(): void {
   const html = HtmlService.createHtmlOutput(HELP_HTML).setWidth(420).setHeight(260);
