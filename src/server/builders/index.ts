@@ -1,6 +1,155 @@
 /**
- * The sheet builders behind the menu's Build items. (Filled in by the builders work: funnel, net
- * lead flow and checklist sheets made of native formulas over the leads.)
+ * The menu's Build items. The dialog asks leadflowBuildData for the setup and the leads (one read
+ * each), plans the sheet itself with src/core/report, and hands the plan to leadflowBuild, which
+ * writes it in a fixed number of batched calls: the formula templates never enter this bundle.
+ * A build never writes to a sheet LeadFlow did not create, asks before replacing one it built
+ * earlier, and holds the document lock while it writes.
  */
-export const menuHandlers: Record<string, () => unknown> = {};
-export const dialogCalls: Record<string, (request?: any) => unknown> = {};
+import { LeadFlowError } from '../../core/errors';
+import type { BuildData, Kind, Plan } from '../../core/report';
+import { SCORING_PRESETS } from '../../core/scoring';
+import { SETUP_RANGE_NAME, SETUP_SHEET, setupFromGrid } from '../../core/setup';
+import { wallToSerial } from '../../core/time';
+import { isDate, normalizeLabel } from '../../core/values';
+import { callEnv } from '../env';
+import { proposeSetup } from '../setup';
+
+type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
+
+/** Document property listing the sheets LeadFlow built: { sheetId: kind }. */
+export const BUILT_PROPERTY = 'leadflow.builtSheets';
+/** The name of each kind of sheet (a clash with another sheet adds " (2)"...). */
+export const SHEET_NAMES: Record<Kind, string> = { funnel: 'Funnel', flow: 'Net lead flow', checklist: 'Lead review' };
+
+function openDialog(kind: Kind): void {
+  const page = HtmlService.createHtmlOutputFromFile('BuildDialog').getContent().replace('data-kind="funnel"', `data-kind="${kind}"`);
+  SpreadsheetApp.getUi().showModalDialog(HtmlService.createHtmlOutput(page).setWidth(460).setHeight(560), 'LeadFlow: build a sheet');
+}
+
+export const menuHandlers = {
+  leadflowBuildFunnelSheet: () => openDialog('funnel'),
+  leadflowBuildFlowSheet: () => openDialog('flow'),
+  leadflowBuildChecklistSheet: () => openDialog('checklist'),
+};
+
+function state() {
+  const ss = SpreadsheetApp.getActiveSpreadsheet();
+  const built: Record<string, Kind> = JSON.parse(PropertiesService.getDocumentProperties().getProperty(BUILT_PROPERTY) || '{}');
+  return { ss, built, sheets: ss.getSheets().map((sheet) => ({ sheet, name: sheet.getName(), id: String(sheet.getSheetId()) })) };
+}
+
+/**
+ * The setup (saved, or proposed from the headers of the first sheet named like "leads") and the
+ * leads' columns a build uses, dates as serial numbers: google.script.run cannot carry Dates.
+ */
+export function leadflowBuildData(): BuildData {
+  const { ss, built, sheets } = state();
+  const named = ss.getRangeByName(SETUP_RANGE_NAME);
+  const read = named && setupFromGrid(named.getValues());
+  if (read && !read.setup) throw new LeadFlowError(`The LeadFlow setup has a problem: ${read.problems[0].message} Open the setup to repair it.`);
+  const own = sheets.filter((s) => !built[s.id] && s.name !== SETUP_SHEET);
+  const name = read ? read.setup!.leads.sheet : (own.filter((s) => /lead/i.test(s.name))[0] || own[0] || { name: '' }).name;
+  const leads = sheets.filter((s) => s.name === name)[0];
+  if (!leads) throw new LeadFlowError(`There is no sheet "${name}" with leads: open the setup to choose it.`);
+  const all = leads.sheet.getDataRange().getValues();
+  const headerRow = read ? read.setup!.leads.headerRow : 1;
+  const headers = (all[headerRow - 1] || []).map((h) => String(h).trim());
+  const setup = read ? read.setup! : proposeSetup(name, headers);
+  const c = setup.columns;
+  // Only the columns a build reads travel (the first, the mapped ones, those scoring rules look at); the others are left blank.
+  const wanted = new Set([c.arrived, c.status, c.source, c.owner, c.value, c.lastActivity, c.firstResponse, c.attempts, c.nextStep, c.outcome,
+    ...Object.values(c.stageDates), ...[setup.scoring, ...SCORING_PRESETS].flatMap((s) => s.rules.map((r) => r.column))].map(normalizeLabel));
+  const keep = headers.map((h, i) => !i || wanted.has(normalizeLabel(h)));
+  const has = (h: string) => !!h && headers.some((x) => normalizeLabel(x) === normalizeLabel(h));
+  if (!has(c.status) || !has(c.arrived)) throw new LeadFlowError(`Which columns of "${name}" hold each lead's status and arrival date? Choose them in Open setup.`);
+  const env = callEnv();
+  return {
+    setup, saved: !!read, timeZone: env.timeZone, now: env.now, headers,
+    rows: all.slice(headerRow).map((r) => r.map((v, i) => (!keep[i] ? '' : isDate(v) ? wallToSerial(env.clock.toWall(v.getTime())) : (v as string)))),
+  };
+}
+
+export interface BuildResult {
+  ok: boolean;
+  /** True when the user chose to keep the sheet built earlier (nothing changed). */
+  cancelled?: boolean;
+  sheetName: string;
+  notes: string[];
+}
+
+/** Writes a planned sheet. Returns { ok: false, cancelled: true } when the user keeps the one built earlier. */
+export function leadflowBuild(request: { plan: Plan }): BuildResult {
+  const p = request && request.plan;
+  if (!p) throw new LeadFlowError('leadflowBuild writes a planned sheet: read leadflowBuildData, plan it with planBuild (src/core/report), then pass { plan }.');
+  const base = SHEET_NAMES[p.kind];
+  // The plan comes from the dialog: only a LeadFlow sheet of a sane size, every row as wide as the first.
+  const w = base && Array.isArray(p.cells) && p.cells.length ? p.cells[0].length : 0;
+  if (!w || p.cells.length > 5000 || w > 200 || p.cells.some((r) => r.length !== w)) throw new LeadFlowError('This is not a sheet LeadFlow can build.');
+  const l = state();
+  l.ss.toast(`Building "${base}"…`, 'LeadFlow');
+  const target = l.sheets.filter((s) => l.built[s.id] === p.kind && s.name.replace(/ \(\d+\)$/, '') === base).pop();
+  const ui = target && SpreadsheetApp.getUi();
+  if (ui && ui.alert(`Replace "${target!.name}"?`, `LeadFlow built "${target!.name}" earlier. Build it again from the current leads and setup? Only that sheet changes.`, ui.ButtonSet.YES_NO) !== ui.Button.YES) {
+    return { ok: false, cancelled: true, sheetName: target!.name, notes: [] };
+  }
+  const lock = LockService.getDocumentLock();
+  if (!lock.tryLock(30_000)) throw new LeadFlowError('Someone else is building a LeadFlow sheet here right now; try again in a moment.');
+  let sheet: Sheet;
+  try {
+    if (target) sheet = clear(target.sheet);
+    else {
+      const names = l.ss.getSheets().map((s) => s.getName().toLowerCase());
+      let name = base;
+      for (let n = 2; names.includes(name.toLowerCase()); n++) name = `${base} (${n})`;
+      sheet = l.ss.insertSheet(name, l.sheets.length);
+    }
+    write(sheet, p);
+    const props = PropertiesService.getDocumentProperties();
+    const built = JSON.parse(props.getProperty(BUILT_PROPERTY) || '{}');
+    built[sheet.getSheetId()] = p.kind;
+    props.setProperty(BUILT_PROPERTY, JSON.stringify(built));
+  } finally {
+    lock.releaseLock();
+  }
+  l.ss.setActiveSheet(sheet);
+  const sheetName = sheet.getName();
+  l.ss.toast(`"${sheetName}" is ready.`, 'LeadFlow');
+  return { ok: true, sheetName, notes: p.notes };
+}
+
+/** Empties a sheet LeadFlow built, keeping it (and any reference to it from other sheets). */
+function clear(sheet: Sheet): Sheet {
+  sheet.clear();
+  sheet.clearNotes();
+  sheet.getRange(1, 1, sheet.getMaxRows(), sheet.getMaxColumns()).clearDataValidations();
+  for (const c of sheet.getCharts()) sheet.removeChart(c);
+  return sheet;
+}
+
+/** Writes a plan in batched calls: their number depends on the kind of sheet, never on the number of leads. */
+function write(sheet: Sheet, p: Plan): void {
+  const h = p.cells.length;
+  const w = p.cells[0].length;
+  const [rows, cols] = [sheet.getMaxRows(), sheet.getMaxColumns()];
+  if (h > rows) sheet.insertRowsAfter(rows, h - rows);
+  if (w > cols) sheet.insertColumnsAfter(cols, w - cols);
+  const box = (b: number[]) => sheet.getRange(b[0], b[1], b[2], b[3]);
+  for (const b of p.checkboxes) box(b).insertCheckboxes();
+  const all = sheet.getRange(1, 1, h, w);
+  all.setNumberFormats(p.formats);
+  all.setValues(p.cells);
+  all.setFontWeights(p.styles.map((r) => r.map((s) => (s ? 'bold' : 'normal'))));
+  all.setBackgrounds(p.styles.map((r) => r.map((s) => [null, '#e8f0fe', '#d2e3fc', '#f1f3f4'][s] as string)));
+  sheet.getRange(1, 1).setNote(`Built by LeadFlow (${p.kind}): build again from Extensions > LeadFlow.`);
+  sheet.setConditionalFormatRules(p.negatives.map((b) =>
+    SpreadsheetApp.newConditionalFormatRule().whenNumberLessThan(0).setBackground('#f4c7c3').setFontColor('#a50e0e').setRanges([box(b)]).build()));
+  for (const c of p.charts) {
+    const b = sheet.newChart();
+    const typed = c.type === 'bar' ? b.asBarChart() : b.asLineChart();
+    for (const r of c.ranges) typed.addRange(box(r));
+    sheet.insertChart(typed.setPosition(c.at[0], c.at[1], 0, 0).setOption('title', c.title).build());
+  }
+  sheet.setColumnWidth(1, 190);
+}
+
+export const dialogCalls = { leadflowBuildData, leadflowBuild };

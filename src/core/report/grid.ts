@@ -1,0 +1,80 @@
+/**
+ * A built sheet as plain data: one rectangle of values and formulas with a number format and a
+ * style per cell, plus charts, checkbox blocks and "highlight when negative" ranges. The server
+ * writes a plan with a fixed number of batched calls whatever its size, so a build costs the same
+ * number of service calls for a thousand leads as for a hundred thousand.
+ */
+export type Cell = string | number | boolean;
+/** A block of cells, 1-based: row, column, rows, columns. */
+export type Box = [number, number, number, number];
+export type Kind = 'funnel' | 'flow' | 'checklist';
+
+export interface ChartSpec {
+  type: 'bar' | 'line';
+  title: string;
+  /** Data blocks (each with its header row), side by side in the chart. */
+  ranges: Box[];
+  /** Anchor cell (row, column). */
+  at: [number, number];
+}
+
+export interface Plan {
+  kind: Kind;
+  /** The sheet's name before any "(2)" for a clash. */
+  name: string;
+  cells: Cell[][];
+  formats: string[][];
+  /** 0 plain, 1 header (bold, light fill), 2 title, 3 section title. */
+  styles: number[][];
+  charts: ChartSpec[];
+  checkboxes: Box[];
+  negatives: Box[];
+  /** Things the person building should know (also on row 4 of the sheet). */
+  notes: string[];
+}
+
+/** Number formats by one-letter code: t general, i count, p percent, d date, m month, s date and time, y days. */
+export const FORMATS: Record<string, string> = { t: '0.###############', i: '#,##0', p: '0.0%', d: 'yyyy-mm-dd', m: 'yyyy-mm', s: 'yyyy-mm-dd hh:mm', y: '0.0' };
+export const HEAD = 1;
+export const TITLE = 2;
+export const SECTION = 3;
+
+export const colName = (c: number): string => (c > 26 ? colName(Math.floor((c - 1) / 26)) : '') + String.fromCharCode(65 + ((c - 1) % 26));
+/** A1 reference: relative (B5), absolute ($B$5) or with a fixed column ($B5). */
+export const ref = (r: number, c: number, abs: 0 | 1 | 2 = 0) => `${abs ? '$' : ''}${colName(c)}${abs === 1 ? '$' : ''}${r}`;
+export const block = (r: number, c: number, r2: number, c2: number) => `${ref(r, c, 1)}:${ref(r2, c2, 1)}`;
+/** A text literal inside a formula. */
+export const lit = (s: string) => `"${s.replace(/"/g, '""')}"`;
+export const sheetRef = (sheet: string) => `'${sheet.replace(/'/g, "''")}'!`;
+/** Text a sheet would otherwise read as a formula, number, date or boolean stays text. */
+export const asText = (v: unknown): string => {
+  const s = String(v);
+  return /^[=+\-@']|^[\d\s.,:/$%()]+$|^(true|false)$/i.test(s.trim()) ? `'${s}` : s;
+};
+export const dateFormula = (wall: number) => {
+  const d = new Date(wall);
+  return `=DATE(${d.getUTCFullYear()},${d.getUTCMonth() + 1},${d.getUTCDate()})`;
+};
+
+type Slot = [Cell, string, number];
+
+export class Layout {
+  readonly rows: Slot[][] = [];
+  readonly charts: ChartSpec[] = [];
+  readonly checkboxes: Box[] = [];
+  readonly negatives: Box[] = [];
+  readonly notes: string[] = [];
+
+  /** Writes one row of cells from (r, c); fmt holds one format code per cell, the last one repeating. */
+  put(r: number, c: number, values: Cell[], fmt = 'i', style = 0): void {
+    while (this.rows.length < r) this.rows.push([]);
+    values.forEach((v, i) => { this.rows[r - 1][c - 1 + i] = [v, fmt[Math.min(i, fmt.length - 1)], style]; });
+  }
+
+  plan(kind: Kind, name: string): Plan {
+    if (this.notes.length) this.put(4, 1, [this.notes.join(' ')], 't');
+    const w = Math.max(...this.rows.map((r) => r.length));
+    const map = <T>(f: (s: Slot) => T) => this.rows.map((r) => Array.from({ length: w }, (_, i) => f(r[i] || ['', 't', 0])));
+    return { kind, name, cells: map((s) => s[0]), formats: map((s) => FORMATS[s[1]]), styles: map((s) => s[2]), charts: this.charts, checkboxes: this.checkboxes, negatives: this.negatives, notes: this.notes };
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * The sheets LeadFlow builds, planned from plain data (no Apps Script globals). The server reads
+ * the setup and the leads (leadflowBuildData), the build dialog plans the sheet here, and the
+ * server writes the plan (leadflowBuild): the formula templates stay out of the Apps Script bundle.
+ */
+import { LeadFlowError } from '../errors';
+import { Setup } from '../setup';
+import { timeZoneClock } from '../time';
+import { DateReader } from '../values';
+import { ChecklistRequest, planChecklist } from './checklist';
+import { FlowRequest, planFlow } from './flow';
+import { FunnelRequest, planFunnel } from './funnel';
+import { Kind, Plan } from './grid';
+import { makeCtx } from './leads';
+
+export * from './grid';
+export * from './leads';
+export { planFunnel, resolveCohort } from './funnel';
+export type { CohortKind, FunnelRequest } from './funnel';
+export { planFlow } from './flow';
+export type { FlowRequest } from './flow';
+export { planChecklist, scoringFor, SMALL_GROUP, MAX_CHECKLIST_ROWS } from './checklist';
+export type { ChecklistRequest } from './checklist';
+export { REVIEW_CHECKLIST } from './text';
+
+/** What the server reads for a build: the setup (saved or proposed) and the leads' columns a build uses. */
+export interface BuildData {
+  setup: Setup;
+  /** Whether the setup was saved (false: proposed from the headers). */
+  saved: boolean;
+  headers: string[];
+  /** The rows below the header row; dates as serial numbers in the spreadsheet's time zone. */
+  rows: (string | number | boolean)[][];
+  timeZone: string;
+  /** Now, as wall time (ms) in the spreadsheet's time zone. */
+  now: number;
+}
+
+/** What the dialog asks for: the kind of sheet and its choices. */
+export type BuildRequest = ({ kind: 'funnel' } & FunnelRequest) | ({ kind: 'flow' } & FlowRequest) | ({ kind: 'checklist' } & ChecklistRequest);
+
+const PLANNERS = { funnel: planFunnel, flow: planFlow, checklist: planChecklist };
+
+/** The plan of one sheet, from the data the server read and the choices made in the dialog. */
+export function planBuild(data: BuildData, request: BuildRequest): Plan {
+  const planner = PLANNERS[request.kind as Kind] as (x: ReturnType<typeof makeCtx>, r: BuildRequest) => Plan;
+  if (!planner) throw new LeadFlowError('Choose the sheet to build: funnel, flow or checklist.');
+  return planner(makeCtx({ ...data, dates: new DateReader(timeZoneClock(data.timeZone)) }), request);
+}
