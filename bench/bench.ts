@@ -6,7 +6,9 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { BuildData, BuildRequest, planBuild } from '../src/core/report';
 import { SAMPLE_HEADERS, sampleLeads } from '../src/core/sample';
+import { createHost } from '../src/offline/host';
 import { DEFAULT_BUNDLE, loadBundleForTiming, loadBundleSource, throwingServices } from '../src/offline/bundle';
 
 const TIME_ZONE = 'America/New_York';
@@ -75,5 +77,56 @@ function benchSize(n: number) {
   }
 }
 
+/**
+ * The menu builds in the offline host: service calls per build (they must not grow with the
+ * leads), and how long the host takes. At 100k leads HyperFormula's evaluation of the built
+ * COUNTIFS would dominate and say nothing about LeadFlow, so formulas are written but not
+ * evaluated there (the engine's evaluation is suspended); calls are counted all the same.
+ */
+function benchBuilds() {
+  const kinds: BuildRequest['kind'][] = ['funnel', 'flow', 'checklist'];
+  console.log('\nMenu builds in the offline host: service calls per build (reads / writes / formats / total)');
+  for (const n of BUILD_SIZES) {
+    const sample = sampleLeads({ rows: n, seed: 3, timeZone: TIME_ZONE, from: '2025-01-01', days: 365 });
+    const evaluate = n <= 10_000;
+    const cells: string[] = [];
+    for (const kind of kinds) {
+      // A fresh spreadsheet per build: a suspended engine cannot be read from again.
+      const host = createHost({ timeZone: TIME_ZONE });
+      host.addSheet('Leads', [sample.headers, ...sample.rows]);
+      host.loadBundle();
+      host.calls.reset();
+      const t0 = performance.now();
+      const read = host.run('leadflowBuildData', [{}]);
+      if (!read.ok) throw new Error(read.error.message);
+      const plan = planBuild(read.value as BuildData, { kind } as BuildRequest);
+      if (!evaluate) host.engine.hf.suspendEvaluation();
+      const run = host.run('leadflowBuild', [{ plan }]);
+      if (!run.ok) throw new Error(run.error.message);
+      const ms = performance.now() - t0;
+      const c = host.calls.snapshot();
+      cells.push(`${kind} ${c.reads}/${c.writes}/${c.formats}/${c.total}${evaluate ? ` in ${(ms / 1000).toFixed(1)} s` : ''}`);
+    }
+    console.log(`  ${fmt(n).padStart(7)} leads: ${cells.join(', ')}${evaluate ? '' : ' (formulas written, not evaluated)'}`);
+  }
+}
+
+/** Bulk reads and writes of the offline host, which the preview and the report command lean on. */
+function benchHostIo() {
+  const host = createHost({ timeZone: TIME_ZONE });
+  const sample = sampleLeads({ rows: 100_000, seed: 4, timeZone: TIME_ZONE });
+  const sheet = host.spreadsheet.insertSheet('Data');
+  const t0 = performance.now();
+  sheet.getRange(1, 1, sample.rows.length, sample.headers.length).setValues(sample.rows);
+  const t1 = performance.now();
+  sheet.getRange(1, 1, sample.rows.length, sample.headers.length).getValues();
+  const t2 = performance.now();
+  console.log(`\nOffline host, 100,000 × ${sample.headers.length} cells: setValues ${(t1 - t0).toFixed(0)} ms, getValues ${(t2 - t1).toFixed(0)} ms`);
+}
+
+const BUILD_SIZES = (process.env.BENCH_BUILD_SIZES ?? '1000,100000').split(',').map(Number);
+
 benchBundleLoad();
 for (const n of SIZES) benchSize(n);
+benchHostIo();
+benchBuilds();
