@@ -7,7 +7,7 @@ import { normalizeLabel } from './values';
 
 export type ColumnRole =
   | 'arrived' | 'status' | 'source' | 'owner' | 'value' | 'lastActivity'
-  | 'firstResponse' | 'attempts' | 'nextStep' | 'outcome' | 'email';
+  | 'firstResponse' | 'attempts' | 'nextStep' | 'outcome' | 'email' | 'removedAt';
 
 /** Header spellings per role, most specific first. Compared after normalizeLabel. */
 export const HEADER_HINTS: Record<ColumnRole, string[]> = {
@@ -22,6 +22,8 @@ export const HEADER_HINTS: Record<ColumnRole, string[]> = {
   nextStep: ['next step', 'next steps', 'next action'],
   outcome: ['outcome', 'result', 'close reason', 'lost reason', 'reason'],
   email: ['email', 'e mail', 'email address'],
+  /** When a disqualified or lost lead left: net lead flow then counts it in that period. */
+  removedAt: ['removal date', 'removed date', 'date removed', 'removed at', 'disqualified date', 'date disqualified', 'lost date', 'closed date', 'close date', 'date closed', 'closing date'],
 };
 
 /** For each role, the index of the header that best matches, or -1. A column is given to one role at most. */

@@ -50,6 +50,7 @@ export const STATUS_SPELLINGS: Record<string, string[]> = {
 };
 
 export const STAGE_DATE_HEADERS = ['Reviewed Date', 'Qualified Date', 'Opportunity Date', 'Closed Won Date'];
+export const REMOVAL_DATE_HEADER = 'Removal Date';
 
 export interface SampleOptions {
   rows: number;
@@ -65,6 +66,8 @@ export interface SampleOptions {
   dateStyle?: 'date' | 'iso' | 'zoho';
   /** "Today" for last-activity dates (defaults to the day after the last arrival + 30). */
   today?: string;
+  /** Add a "Removal Date" column: when a disqualified or lost lead left (blank for about 1 in 10 of them). */
+  removalDates?: boolean;
 }
 
 export interface SampleSheet {
@@ -112,7 +115,7 @@ export function sampleLeads(opts: SampleOptions): SampleSheet {
   const days = opts.days ?? 365;
   const today = opts.today ? Date.parse(`${opts.today}T00:00:00Z`) : from + (days + 30) * DAY_MS;
   const style = opts.dateStyle ?? 'date';
-  const headers = [...SAMPLE_HEADERS, ...(opts.stageDates ? STAGE_DATE_HEADERS : [])];
+  const headers = [...SAMPLE_HEADERS, ...(opts.stageDates ? STAGE_DATE_HEADERS : []), ...(opts.removalDates ? [REMOVAL_DATE_HEADER] : [])];
   const rows: unknown[][] = new Array(opts.rows);
   const truth: SampleSheet['truth'] = new Array(opts.rows);
   for (let i = 0; i < opts.rows; i++) {
@@ -148,6 +151,12 @@ export function sampleLeads(opts: SampleOptions): SampleSheet {
     ];
     if (opts.stageDates) {
       for (let k = 1; k <= 4; k++) row.push(k <= stage ? writeDate(stageWall[k], style, clock) : '');
+    }
+    if (opts.removalDates) {
+      // Only the removal option draws these numbers, so other sheets from the same seed stay the same.
+      const removed = exit === 'Disqualified' || exit === 'Closed-Lost';
+      const gap = Math.floor(r() * 25) * DAY_MS;
+      row.push(removed && r() < 0.9 ? writeDate(Math.min(today, stageWall[stage] + gap), style, clock) : '');
     }
     rows[i] = row;
     truth[i] = { stage, exit, source: src.name, arrivedWall: arrived };

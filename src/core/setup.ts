@@ -23,6 +23,7 @@ export const COLUMN_FIELDS = {
   attempts: 'Contact attempts',
   nextStep: 'Next step',
   outcome: 'Outcome',
+  removedAt: 'Removal date',
 } as const;
 export type ColumnField = keyof typeof COLUMN_FIELDS;
 
@@ -94,7 +95,7 @@ export function defaultSetup(sheet = 'Leads'): Setup {
   return {
     version: SETUP_VERSION,
     leads: { sheet, headerRow: 1 },
-    columns: { arrived: '', status: '', source: '', owner: '', value: '', lastActivity: '', firstResponse: '', attempts: '', nextStep: '', outcome: '', stageDates: {} },
+    columns: { arrived: '', status: '', source: '', owner: '', value: '', lastActivity: '', firstResponse: '', attempts: '', nextStep: '', outcome: '', removedAt: '', stageDates: {} },
     stages: DEFAULT_PIPELINE.stages.map((s) => ({ name: s.name, aliases: [...s.aliases] })),
     exits: DEFAULT_PIPELINE.exits.map((e) => ({ ...e, aliases: [...e.aliases] })),
     flow: { inactiveDays: 90 },

@@ -7,9 +7,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error build.mjs is plain JavaScript
 import { build as buildDist } from '../../build.mjs';
 import { FlowLeads, FlowOptions, INACTIVE, netLeadFlow, netLeadFlowByPeriod } from '../../src/core/flow.ts';
-import { SampleSheet, sampleLeads } from '../../src/core/sample.ts';
+import { REMOVAL_DATE_HEADER, SampleSheet, sampleLeads } from '../../src/core/sample.ts';
 import { PeriodUnit, periodLabel } from '../../src/core/time.ts';
-import type { Host } from '../../src/offline/host/index.ts';
+import { createHost, type Host } from '../../src/offline/host/index.ts';
 import { TZ, build, coreLeads, hostWithLeads, sheetValues, wallOf } from './helpers.ts';
 
 beforeAll(async () => {
@@ -22,8 +22,11 @@ function expectedFlow(host: Host, rows: unknown[][], headers: string[], unit: Pe
   const c = coreLeads(headers, rows);
   // "As of" is =NOW() on the sheet: read the moment the formula engine used, as a wall time.
   const now = wallOf(host.sheet('Net lead flow').getRange('F3').getValue());
-  const leads: FlowLeads = { arrived: c.arrived, stage: c.reached.stage, exit: c.reached.exit, lastActivity: c.lastActivity };
-  const opts: FlowOptions = { pipeline: c.pipeline, flowBased: false, inactiveDays: 90, now };
+  // With a removal-date column the sheet counts removals when they happened: NETLEADFLOW's flow view.
+  const flowBased = headers.includes(REMOVAL_DATE_HEADER);
+  const removedAt = flowBased ? Float64Array.from(c.column(REMOVAL_DATE_HEADER).map(wallOf)) : undefined;
+  const leads: FlowLeads = { arrived: c.arrived, stage: c.reached.stage, exit: c.reached.exit, lastActivity: c.lastActivity, removedAt };
+  const opts: FlowOptions = { pipeline: c.pipeline, flowBased, inactiveDays: 90, now };
   return { c, leads, opts, periods: netLeadFlowByPeriod(leads, unit, opts) };
 }
 
@@ -57,7 +60,7 @@ function expectPeriods(host: Host, sample: { headers: string[]; rows: unknown[][
     const s = String(values[k][0]);
     const keep = c.source.map((x) => x === s);
     const pick = <T extends Float64Array | Int16Array>(a: T) => a.filter((_, i) => keep[i]) as T;
-    const f = netLeadFlow({ arrived: pick(leads.arrived), stage: pick(leads.stage), exit: pick(leads.exit), lastActivity: pick(leads.lastActivity!) }, -Infinity, Infinity, opts);
+    const f = netLeadFlow({ arrived: pick(leads.arrived), stage: pick(leads.stage), exit: pick(leads.exit), lastActivity: pick(leads.lastActivity!) }, -Infinity, Infinity, { ...opts, flowBased: false });
     expect(values[k].slice(1, 7), s).toEqual([f.added, ...REASONS.map((x) => f.removedBy[x] ?? 0), f.removed, f.net]);
     expect(values[k][7] as number).toBeCloseTo(f.net / f.added, 12);
   }
@@ -112,5 +115,25 @@ describe('a net lead flow of messy data', () => {
     host.spreadsheet.deleteSheet(host.spreadsheet.getSheetByName('Leads')!);
     const { result } = build(host, { kind: 'flow' });
     expect(result.notes.join(' ')).toMatch(/40 arrival dates are text/);
+  });
+});
+
+describe('the net lead flow sheet with a removal-date column', () => {
+  it('counts removals in the period they happened, as NETLEADFLOW does with removed_dates, and highlights negative periods', () => {
+    const host = createHost({ timeZone: TZ, strictGridBounds: true });
+    const sample = sampleLeads({ rows: 800, seed: 17, timeZone: TZ, from: '2025-01-01', days: 365, removalDates: true });
+    host.addSheet('Leads', [sample.headers, ...sample.rows]);
+    host.loadBundle();
+    const { data } = build(host, { kind: 'flow', period: 'month' });
+    // The column is found by its header name, as the sidebar proposes it.
+    expect(data.setup.columns.removedAt).toBe(REMOVAL_DATE_HEADER);
+    expectPeriods(host, sample, 'month');
+    // Leads removed after the last arrivals make the last months' net negative, which is highlighted.
+    const { values, row } = sheetValues(host, 'Net lead flow');
+    const head = row('Month');
+    const nets: number[] = [];
+    for (let r = head + 1; values[r] && values[r][0] !== ''; r++) nets.push(values[r][6] as number);
+    expect(nets.some((n) => n < 0)).toBe(true);
+    expect(host.sheet('Net lead flow').getRange('A5').getValue()).toMatch(/in the period it happened/);
   });
 });

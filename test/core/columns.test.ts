@@ -92,7 +92,15 @@ describe('guessColumns', () => {
     const g = guessColumns(['Foo', '', null, undefined, 42]);
     expect(Object.values(g).every((i) => i === -1)).toBe(true);
     expect(Object.keys(g).sort()).toEqual(
-      ['arrived', 'attempts', 'email', 'firstResponse', 'lastActivity', 'nextStep', 'outcome', 'owner', 'source', 'status', 'value'],
+      ['arrived', 'attempts', 'email', 'firstResponse', 'lastActivity', 'nextStep', 'outcome', 'owner', 'removedAt', 'source', 'status', 'value'],
     );
+  });
+});
+
+describe('guessColumns: removal dates', () => {
+  it('finds the date a deal closed or a lead was removed, after the arrival date', () => {
+    const g = guessColumns(['opportunity_id', 'deal_stage', 'engage_date', 'close_date', 'close_value']);
+    expect([g.arrived, g.status, g.removedAt, g.value]).toEqual([2, 1, 3, 4]);
+    expect(guessColumns(['Created', 'Status', 'Date Disqualified']).removedAt).toBe(2);
   });
 });

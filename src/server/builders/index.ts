@@ -57,7 +57,7 @@ export function leadflowBuildData(): BuildData {
   const setup = read ? read.setup! : proposeSetup(name, headers);
   const c = setup.columns;
   // Only the columns a build reads travel (the first, the mapped ones, those scoring rules look at); the others are left blank.
-  const wanted = new Set([c.arrived, c.status, c.source, c.owner, c.value, c.lastActivity, c.firstResponse, c.attempts, c.nextStep, c.outcome,
+  const wanted = new Set([c.arrived, c.status, c.source, c.owner, c.value, c.lastActivity, c.removedAt, c.firstResponse, c.attempts, c.nextStep, c.outcome,
     ...Object.values(c.stageDates), ...[setup.scoring, ...SCORING_PRESETS].flatMap((s) => s.rules.map((r) => r.column))].map(normalizeLabel));
   const keep = headers.map((h, i) => !i || wanted.has(normalizeLabel(h)));
   const has = (h: string) => !!h && headers.some((x) => normalizeLabel(x) === normalizeLabel(h));
