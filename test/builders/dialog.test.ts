@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { build as buildDist } from '../../build.mjs';
 import type { Host } from '../../src/offline/host/index.ts';
 import { LaunchedBrowser, launchBrowser, screenshot, withPage } from '../e2e/browser.ts';
-import { hostWithLeads } from './helpers.ts';
+import { build, hostWithLeads } from './helpers.ts';
 
 let browser: LaunchedBrowser;
 
@@ -70,6 +70,32 @@ describe('the build dialog', () => {
     });
     expect(host.values('Funnel', 'D3')[0][0]).toBe('2025-Q2');
     expect(host.values('Funnel').some((r) => String(r[0]).startsWith('Pipeline: '))).toBe(true);
+  }, 120_000);
+
+  it('asks in the dialog, not with an alert, before replacing a sheet it built earlier', async () => {
+    const { host } = hostWithLeads(100);
+    host.openAddon({ authMode: 'FULL' });
+    build(host, { kind: 'flow', period: 'month' });
+    const sheet = host.spreadsheet.getSheetByName('Net lead flow')!;
+    const id = sheet.getSheetId();
+    sheet.getRange('A1').setValue('a mark the rebuild must clear');
+    await withPage(browser, 'build-dialog-replace', async (page) => {
+      await openDialog(page, host, 'Build net lead flow sheet…');
+      await page.getByRole('button', { name: 'Build' }).click();
+      const confirm = page.getByRole('alertdialog');
+      await confirm.waitFor();
+      await expect(confirm.textContent()).resolves.toContain('LeadFlow built "Net lead flow" earlier.');
+      await page.getByRole('button', { name: 'Keep it' }).click();
+      await expect(page.locator('#bd-source').textContent()).resolves.toBe('Nothing changed: "Net lead flow" was kept as it is.');
+      expect(host.values('Net lead flow', 'A1')[0][0]).toBe('a mark the rebuild must clear');
+      await page.getByRole('button', { name: 'Build' }).click();
+      await page.getByRole('button', { name: 'Replace it' }).click();
+      await page.waitForFunction(() => (window as unknown as { __closed: boolean }).__closed, undefined, { timeout: 60_000 });
+    });
+    // Replaced in place (same sheet, so references to it survive), and no alert was raised over the dialog.
+    expect(host.spreadsheet.getSheetByName('Net lead flow')!.getSheetId()).toBe(id);
+    expect(host.values('Net lead flow', 'A1')[0][0]).not.toBe('a mark the rebuild must clear');
+    expect(host.ui.alerts).toHaveLength(0);
   }, 120_000);
 
   it('shows a wrong date range in place and builds nothing', async () => {

@@ -34,6 +34,8 @@ export interface BuildData {
   timeZone: string;
   /** Now, as wall time (ms) in the spreadsheet's time zone. */
   now: number;
+  /** Sheets LeadFlow built earlier, by kind: the dialog asks before one is replaced. */
+  builtSheets?: Partial<Record<Kind, string>>;
 }
 
 /** What the dialog asks for: the kind of sheet and its choices. */

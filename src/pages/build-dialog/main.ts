@@ -89,8 +89,14 @@ async function build(e: Event): Promise<void> {
   try {
     say('source', 'Reading the leads and the setup…');
     const data = await call<BuildData>('leadflowBuildData', {});
+    const earlier = data.builtSheets && data.builtSheets[kind];
+    const replace = earlier ? await confirmReplace(earlier) : undefined;
+    if (replace === false) {
+      say('source', `Nothing changed: "${earlier}" was kept as it is.`);
+      return;
+    }
     say('source', `Building from ${data.rows.length} rows of "${data.setup.leads.sheet}"…`);
-    const result = await call<BuildResult>('leadflowBuild', { plan: planBuild(data, r) });
+    const result = await call<BuildResult>('leadflowBuild', { plan: planBuild(data, r), replace });
     if (result.ok) {
       google.script.host.close();
       return;
@@ -102,6 +108,24 @@ async function build(e: Event): Promise<void> {
   } finally {
     button.disabled = false;
   }
+}
+
+/** Asks in the dialog whether to replace a sheet built earlier; resolves with the answer. */
+function confirmReplace(sheetName: string): Promise<boolean> {
+  say('confirm-text', `LeadFlow built "${sheetName}" earlier. Build it again from the current leads and setup? Only that sheet changes.`);
+  show('confirm', true);
+  say('source', '');
+  $('confirm-yes').focus();
+  return new Promise((resolve) => {
+    const answer = (yes: boolean) => () => {
+      show('confirm', false);
+      $('confirm-yes').onclick = null;
+      $('confirm-no').onclick = null;
+      resolve(yes);
+    };
+    $('confirm-yes').onclick = answer(true);
+    $('confirm-no').onclick = answer(false);
+  });
 }
 
 /** Quarters and months to offer, newest first, from the last two years up to today. */

@@ -63,8 +63,10 @@ export function leadflowBuildData(): BuildData {
   const has = (h: string) => !!h && headers.some((x) => normalizeLabel(x) === normalizeLabel(h));
   if (!has(c.status) || !has(c.arrived)) throw new LeadFlowError(`Which columns of "${name}" hold each lead's status and arrival date? Choose them in Open setup.`);
   const env = callEnv();
+  const builtSheets: Partial<Record<Kind, string>> = {};
+  for (const s of sheets) if (built[s.id]) builtSheets[built[s.id]] = s.name;
   return {
-    setup, saved: !!read, timeZone: env.timeZone, now: env.now, headers,
+    setup, saved: !!read, timeZone: env.timeZone, now: env.now, headers, builtSheets,
     rows: all.slice(headerRow).map((r) => r.map((v, i) => (!keep[i] ? '' : isDate(v) ? wallToSerial(env.clock.toWall(v.getTime())) : (v as string)))),
   };
 }
@@ -77,8 +79,13 @@ export interface BuildResult {
   notes: string[];
 }
 
-/** Writes a planned sheet. Returns { ok: false, cancelled: true } when the user keeps the one built earlier. */
-export function leadflowBuild(request: { plan: Plan }): BuildResult {
+/**
+ * Writes a planned sheet. A sheet LeadFlow built earlier is replaced only when `replace` is true
+ * (the dialog asks the user in place first: an alert raised from a dialog's server call would
+ * close the dialog); without `replace`, a script caller is asked with an alert. Returns
+ * { ok: false, cancelled: true } when the earlier sheet is kept.
+ */
+export function leadflowBuild(request: { plan: Plan; replace?: boolean }): BuildResult {
   const p = request && request.plan;
   if (!p) throw new LeadFlowError('leadflowBuild writes a planned sheet: read leadflowBuildData, plan it with planBuild (src/core/report), then pass { plan }.');
   const base = SHEET_NAMES[p.kind];
@@ -88,9 +95,11 @@ export function leadflowBuild(request: { plan: Plan }): BuildResult {
   const l = state();
   l.ss.toast(`Building "${base}"…`, 'LeadFlow');
   const target = l.sheets.filter((s) => l.built[s.id] === p.kind && s.name.replace(/ \(\d+\)$/, '') === base).pop();
-  const ui = target && SpreadsheetApp.getUi();
-  if (ui && ui.alert(`Replace "${target!.name}"?`, `LeadFlow built "${target!.name}" earlier. Build it again from the current leads and setup? Only that sheet changes.`, ui.ButtonSet.YES_NO) !== ui.Button.YES) {
-    return { ok: false, cancelled: true, sheetName: target!.name, notes: [] };
+  if (target && request.replace !== true) {
+    const ui = request.replace === false ? undefined : SpreadsheetApp.getUi();
+    if (!ui || ui.alert(`Replace "${target.name}"?`, `LeadFlow built "${target.name}" earlier. Build it again from the current leads and setup? Only that sheet changes.`, ui.ButtonSet.YES_NO) !== ui.Button.YES) {
+      return { ok: false, cancelled: true, sheetName: target.name, notes: [] };
+    }
   }
   const lock = LockService.getDocumentLock();
   if (!lock.tryLock(30_000)) throw new LeadFlowError('Someone else is building a LeadFlow sheet here right now; try again in a moment.');
