@@ -15,9 +15,18 @@ export function spreadsheetTimeZone(): string {
   }
 }
 
-let cached: Env | undefined;
+let cached: { env: Env; at: number } | undefined;
 
-/** Each custom-function call is its own execution, so caching here never outlives one recalculation. */
+/** How long one reading of the time zone and of "now" serves. */
+const ENV_TTL_MS = 60_000;
+
+/**
+ * In Sheets each custom-function call is its own execution, so this cache spares repeated calls
+ * within one execution only. Where the script stays loaded (the offline preview), it expires after
+ * a minute, so "now" moves on and a changed time zone is seen.
+ */
 export function callEnv(): Env {
-  return (cached ??= makeEnv(spreadsheetTimeZone(), Date.now()));
+  const t = Date.now();
+  if (!cached || t - cached.at > ENV_TTL_MS) cached = { env: makeEnv(spreadsheetTimeZone(), t), at: t };
+  return cached.env;
 }
