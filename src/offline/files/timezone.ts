@@ -6,6 +6,8 @@
  * the epoch both Sheets and Excel's 1900 system use for dates after 1900-03-01).
  */
 
+import { assertTimeZone, offsetAt } from '../host/timezone.ts';
+
 export interface WallTime {
   year: number;
   /** 1-12 */
@@ -21,35 +23,8 @@ const MS_PER_DAY = 86_400_000;
 /** Days from the spreadsheet epoch (1899-12-30) to the Unix epoch (1970-01-01). */
 const SERIAL_UNIX_EPOCH = 25_569;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    try {
-      f = new Intl.DateTimeFormat('en-US', {
-        timeZone,
-        hourCycle: 'h23',
-        year: 'numeric',
-        month: 'numeric',
-        day: 'numeric',
-        hour: 'numeric',
-        minute: 'numeric',
-        second: 'numeric',
-        era: 'short',
-      });
-    } catch {
-      throw new RangeError(`Unknown time zone "${timeZone}": expected an IANA name such as "America/New_York" or "UTC"`);
-    }
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-/** Throws a RangeError naming the zone if it is not a valid IANA time zone. */
-export function assertTimeZone(timeZone: string): void {
-  formatter(timeZone);
-}
+// One source of zone offsets for the whole offline side: the host's, cached per day and quarter hour.
+export { assertTimeZone };
 
 /** Milliseconds since the Unix epoch for a wall time read as UTC (years 0-99 kept literally). */
 export function wallTimeToUtcMs(w: WallTime): number {
@@ -57,43 +32,6 @@ export function wallTimeToUtcMs(w: WallTime): number {
   d.setUTCFullYear(w.year, w.month - 1, w.day);
   d.setUTCHours(w.hour, w.minute, w.second, w.millisecond);
   return d.getTime();
-}
-
-/** The zone's offset from UTC at an instant, in ms, straight from Intl (slow: a few µs). */
-function rawOffset(ms: number, timeZone: string): number {
-  const whole = Math.floor(ms / 1000) * 1000;
-  const parts = formatter(timeZone).formatToParts(new Date(whole));
-  const get = (type: string): number => Number(parts.find(p => p.type === type)?.value ?? 0);
-  let year = get('year');
-  if (parts.find(p => p.type === 'era')?.value === 'BC') year = 1 - year;
-  const wall = wallTimeToUtcMs({
-    year, month: get('month'), day: get('day'), hour: get('hour') % 24, minute: get('minute'), second: get('second'), millisecond: 0,
-  });
-  return wall - whole;
-}
-
-/** Per zone, per UTC day: the offset if it is the same all day, else null (a transition day). */
-const dayOffsets = new Map<string, Map<number, number | null>>();
-
-/** The zone's offset from UTC at an instant, in ms (e.g. -4h for New York in summer). */
-function offsetAt(ms: number, timeZone: string): number {
-  let days = dayOffsets.get(timeZone);
-  if (!days) {
-    formatter(timeZone);
-    days = new Map();
-    dayOffsets.set(timeZone, days);
-  }
-  const day = Math.floor(ms / MS_PER_DAY);
-  let known = days.get(day);
-  if (known === undefined) {
-    // zones change offset at most once a day, so equal offsets at both ends mean none that day
-    const start = rawOffset(day * MS_PER_DAY, timeZone);
-    const end = rawOffset((day + 1) * MS_PER_DAY - 1000, timeZone);
-    known = start === end ? start : null;
-    if (days.size > 100_000) days.clear();
-    days.set(day, known);
-  }
-  return known ?? rawOffset(ms, timeZone);
 }
 
 /** The wall time a Date shows in a time zone. */
@@ -108,7 +46,7 @@ export function dateToWallTime(date: Date, timeZone: string): WallTime {
  * a wall time that happens twice resolves to the earlier one, as Temporal's 'compatible' does.
  */
 export function wallTimeToDate(w: WallTime, timeZone: string): Date {
-  formatter(timeZone);
+  assertTimeZone(timeZone);
   const local = wallTimeToUtcMs(w);
   // Real zones change offset at most once within a day, so the offsets a day before and a day
   // after are the only candidates.

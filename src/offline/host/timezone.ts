@@ -20,16 +20,20 @@ const offsetCaches = new Map<string, Map<number, number>>();
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric',
-      hour: 'numeric', minute: 'numeric', second: 'numeric', era: 'short',
-    });
+    try {
+      f = new Intl.DateTimeFormat('en-US', {
+        timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric',
+        hour: 'numeric', minute: 'numeric', second: 'numeric', era: 'short',
+      });
+    } catch {
+      throw new RangeError(`Unknown time zone "${timeZone}": expected an IANA name such as "America/New_York" or "UTC"`);
+    }
     formatters.set(timeZone, f);
   }
   return f;
 }
 
-/** Throws a RangeError for a time zone Intl does not know. */
+/** Throws a RangeError naming a time zone Intl does not know. */
 export function assertTimeZone(timeZone: string): void {
   formatterFor(timeZone);
 }
@@ -39,7 +43,11 @@ function computeOffsetMs(ms: number, timeZone: string): number {
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
   let year = get('year');
   if (parts.find((p) => p.type === 'era')?.value === 'BC') year = 1 - year;
-  const wall = Date.UTC(year, get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  // setUTCFullYear keeps years 0-99 literal (Date.UTC would read 99 as 1999).
+  const d = new Date(0);
+  d.setUTCFullYear(year, get('month') - 1, get('day'));
+  d.setUTCHours(get('hour') % 24, get('minute'), get('second'), 0);
+  const wall = d.getTime();
   const wholeSecond = Math.floor(ms / 1000) * 1000;
   return wall - wholeSecond;
 }
