@@ -27,13 +27,7 @@ export function isDate(value: unknown): value is Date {
   return Object.prototype.toString.call(value) === '[object Date]';
 }
 
-/** True for a plain object (literal or Object.create(null)) of any realm. */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object') return false;
-  if (Object.prototype.toString.call(value) !== '[object Object]') return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === null || Object.getPrototypeOf(proto) === null;
-}
+export { isPlainObject } from '../transfer.ts';
 
 /** Copies a host-built 2D array into the realm (rows and the outer array become realm arrays). */
 export function toRealm2D<T>(realm: Realm, rows: T[][]): T[][] {

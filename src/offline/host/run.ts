@@ -10,39 +10,14 @@
  * Return values are copied back the same way; a return value that holds a prohibited type (a Date,
  * most often) reaches the success handler as null, which is what Apps Script does.
  */
-import { isPlainObject } from './realm.ts';
+import { illegalProperty } from '../transfer.ts';
 import type { Realm } from './realm.ts';
 
 export type RunResult =
   | { ok: true; value: unknown }
   | { ok: false; error: { name: string; message: string } };
 
-/** The key of the first value google.script.run refuses to transfer, or undefined if all is legal. */
-export function illegalProperty(value: unknown, key = '0', seen = new Set<object>()): string | undefined {
-  if (value === null || value === undefined) return undefined;
-  const t = typeof value;
-  if (t === 'string' || t === 'number' || t === 'boolean') return undefined;
-  if (t !== 'object') return key;
-  const obj = value as object;
-  if (seen.has(obj)) return key;
-  if (Array.isArray(obj)) {
-    seen.add(obj);
-    for (let i = 0; i < obj.length; i++) {
-      const bad = illegalProperty(obj[i], String(i), seen);
-      if (bad !== undefined) return bad;
-    }
-    seen.delete(obj);
-    return undefined;
-  }
-  if (!isPlainObject(obj)) return key;
-  seen.add(obj);
-  for (const [k, v] of Object.entries(obj)) {
-    const bad = illegalProperty(v, k, seen);
-    if (bad !== undefined) return bad;
-  }
-  seen.delete(obj);
-  return undefined;
-}
+export { illegalProperty };
 
 /** A deep copy into the realm (undefined array entries become null, undefined fields drop). */
 export function transfer(realm: Realm, value: unknown): unknown {

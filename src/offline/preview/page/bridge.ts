@@ -17,8 +17,10 @@
  *  - google.script.host.close() closes the sidebar or dialog; setHeight/setWidth resize a dialog.
  *
  * This module has no DOM or Node dependency of its own: the preview page wires it to the server
- * (see frame.ts), and the unit tests wire it to a fake transport.
+ * (see frame.ts), and the unit tests wire it to a fake transport. The rules for what may travel
+ * are the host's own (src/offline/transfer.ts).
  */
+import { illegalProperty } from '../../transfer.ts';
 
 /** What the server answers for one call (the shape of host.run). */
 export type RunOutcome =
@@ -53,37 +55,12 @@ export class IllegalValueError extends Error {
   }
 }
 
-function isPlainObject(value: object): boolean {
-  if (Object.prototype.toString.call(value) !== '[object Object]') return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === null || Object.getPrototypeOf(proto) === null;
-}
 
 function isForm(value: unknown): value is HTMLFormElement {
   return typeof HTMLFormElement !== 'undefined' && value instanceof HTMLFormElement;
 }
 
-/**
- * The key of the first value google.script.run refuses to send, or undefined when all is legal.
- * `key` is the property the value sits in (the argument index at the top level).
- */
-export function illegalProperty(value: unknown, key: string, seen: Set<object> = new Set()): string | undefined {
-  if (value === null || value === undefined) return undefined;
-  const t = typeof value;
-  if (t === 'string' || t === 'boolean') return undefined;
-  if (t === 'number') return undefined;
-  if (t !== 'object') return key;
-  const obj = value as object;
-  if (seen.has(obj)) return key;
-  if (!Array.isArray(obj) && !isPlainObject(obj)) return key;
-  seen.add(obj);
-  for (const [k, v] of Object.entries(obj)) {
-    const bad = illegalProperty(v, k, seen);
-    if (bad !== undefined) return bad;
-  }
-  seen.delete(obj);
-  return undefined;
-}
+export { illegalProperty };
 
 /** A form's named fields as google.script.run sends them (checkboxes only when checked). */
 export function formToObject(form: HTMLFormElement): Record<string, unknown> {
