@@ -10,12 +10,13 @@ export const DEFAULT_PIPELINE: PipelineDef = {
       name: 'Converted to Opportunity',
       aliases: ['Converted', 'Opportunity', 'Needs Analysis', 'Value Proposition', 'Id. Decision Makers', 'Perception Analysis', 'Proposal', 'Proposal/Price Quote', 'Negotiation', 'Negotiation/Review'],
     },
-    { name: 'Closed-Won', aliases: ['Won', 'Closed', 'Deal Won', 'Customer', 'Signed'] },
+    { name: 'Closed-Won', aliases: ['Won', 'Deal Won', 'Customer', 'Signed', 'Paid', 'Payment Done', 'Enrolled'] },
   ],
   exits: [
-    { name: 'Disqualified', from: 'Reviewed', aliases: ['Junk Lead', 'Junk', 'Lost Lead', 'Unqualified', 'Not Qualified', 'Spam', 'Invalid'], removes: true },
+    { name: 'Disqualified', from: 'Reviewed', aliases: ['Junk Lead', 'Junk', 'Unqualified', 'Not Qualified', 'Spam', 'Invalid'], removes: true },
     { name: 'Nurturing', from: 'Qualified', aliases: ['Nurture', 'Contact in Future', 'Not Ready', 'Recycled'], removes: false },
-    { name: 'Closed-Lost', from: 'Converted to Opportunity', aliases: ['Lost', 'Deal Lost', 'Lost to Competition'], removes: true },
+    { name: 'Closed-Lost', from: 'Converted to Opportunity', aliases: ['Deal Lost', 'Lost to Competition'], removes: true },
+    // A plain "Lost" says the lead was lost, not where: it counts only as far as other data shows.
+    { name: 'Lost', from: 'Arrived', aliases: ['Lost Lead'], removes: true },
   ],
 };
-

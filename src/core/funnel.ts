@@ -125,22 +125,40 @@ export interface GroupFunnel {
   reached: number[];
 }
 
-/** One funnel per group (lead source, owner...), groups in order of size, largest first. */
-export function funnelByGroup(reached: Reached, stageCount: number, groups: string[], include?: (i: number) => boolean): GroupFunnel[] {
-  const furthest = new Map<string, number[]>();
+/** The label of the group of blank cells. */
+export const BLANK_GROUP = '(blank)';
+
+/** A group's key: the same text whatever its case or spacing ("Google", " google "); "" for blank. */
+export function groupKey(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  return String(v).toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * One funnel per group (lead source, owner...), groups in order of size, largest first. Cells that
+ * differ only by case or spacing are one group, named by its most common spelling; blank cells are
+ * the "(blank)" group, so the groups add up to all leads.
+ */
+export function funnelByGroup(reached: Reached, stageCount: number, groups: unknown[], include?: (i: number) => boolean): GroupFunnel[] {
+  const furthest = new Map<string, { row: number[]; spellings: Map<string, number> }>();
   const s = reached.stage;
   for (let i = 0; i < s.length; i++) {
     const k = s[i];
     if (k < 0 || (include && !include(i))) continue;
-    const g = groups[i];
-    let row = furthest.get(g);
-    if (!row) furthest.set(g, (row = new Array<number>(stageCount).fill(0)));
-    row[k]++;
+    const key = groupKey(groups[i]);
+    let g = furthest.get(key);
+    if (!g) furthest.set(key, (g = { row: new Array<number>(stageCount).fill(0), spellings: new Map() }));
+    g.row[k]++;
+    const spelling = String(groups[i] ?? '').trim().replace(/\s+/g, ' ');
+    g.spellings.set(spelling, (g.spellings.get(spelling) ?? 0) + 1);
   }
-  const out: GroupFunnel[] = [];
-  for (const [group, row] of furthest) {
+  const out: (GroupFunnel & { key: string })[] = [];
+  for (const [key, { row, spellings }] of furthest) {
     for (let k = stageCount - 2; k >= 0; k--) row[k] += row[k + 1];
-    out.push({ group, reached: row });
+    const named = key === '' ? BLANK_GROUP : [...spellings].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0][0];
+    out.push({ key, group: named, reached: row });
   }
-  return out.sort((a, b) => b.reached[0] - a.reached[0] || a.group.localeCompare(b.group));
+  return out
+    .sort((a, b) => b.reached[0] - a.reached[0] || (a.key === '' ? 1 : b.key === '' ? -1 : a.group.localeCompare(b.group)))
+    .map(({ group, reached: counts }) => ({ group, reached: counts }));
 }

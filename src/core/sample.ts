@@ -44,9 +44,9 @@ export const STATUS_SPELLINGS: Record<string, string[]> = {
   Qualified: ['Qualified', 'qualified ', 'Pre Qualified', 'Pre-Qualified', 'SQL'],
   'Converted to Opportunity': ['Converted to Opportunity', 'Opportunity', 'Proposal', 'Negotiation'],
   'Closed-Won': ['Closed Won', 'Closed-Won', 'closed won', 'Won', 'CLOSED WON'],
-  Disqualified: ['Disqualified', 'Junk Lead', 'Unqualified', 'junk lead', 'Lost Lead'],
+  Disqualified: ['Disqualified', 'Junk Lead', 'Unqualified', 'junk lead', 'Not Qualified'],
   Nurturing: ['Nurturing', 'Contact in Future', 'nurture'],
-  'Closed-Lost': ['Closed Lost', 'Closed-Lost', 'Lost', 'closed lost'],
+  'Closed-Lost': ['Closed Lost', 'Closed-Lost', 'Deal Lost', 'closed lost'],
 };
 
 export const STAGE_DATE_HEADERS = ['Reviewed Date', 'Qualified Date', 'Opportunity Date', 'Closed Won Date'];

@@ -15,6 +15,7 @@ export const SETUP_VERSION = 1;
 export const COLUMN_FIELDS = {
   arrived: 'Arrival date',
   status: 'Status',
+  result: 'Won / lost',
   source: 'Source',
   owner: 'Owner',
   value: 'Deal value',
@@ -71,6 +72,8 @@ export const SetupSchema = v.object({
     ...(Object.fromEntries(Object.keys(COLUMN_FIELDS).map((k) => [k, v.optional(v.string(), '')])) as Record<ColumnField, v.OptionalSchema<v.StringSchema<undefined>, ''>>),
     /** Stage name → header of the column holding the date the lead reached it. */
     stageDates: v.optional(v.record(v.string(), v.string()), {}),
+    /** Stage name → header of a yes/no column saying the lead reached it (Zoho's "Converted" = Yes). */
+    stageFlags: v.optional(v.record(v.string(), v.string()), {}),
   }),
   stages: v.pipe(v.array(v.object({ name, aliases: v.array(alias) })), v.minLength(1, 'Add at least one stage.')),
   exits: v.array(v.object({ name, from: name, aliases: v.array(alias), removes: v.boolean() })),
@@ -95,7 +98,7 @@ export function defaultSetup(sheet = 'Leads'): Setup {
   return {
     version: SETUP_VERSION,
     leads: { sheet, headerRow: 1 },
-    columns: { arrived: '', status: '', source: '', owner: '', value: '', lastActivity: '', firstResponse: '', attempts: '', nextStep: '', outcome: '', removedAt: '', stageDates: {} },
+    columns: { arrived: '', status: '', result: '', source: '', owner: '', value: '', lastActivity: '', firstResponse: '', attempts: '', nextStep: '', outcome: '', removedAt: '', stageDates: {}, stageFlags: {} },
     stages: DEFAULT_PIPELINE.stages.map((s) => ({ name: s.name, aliases: [...s.aliases] })),
     exits: DEFAULT_PIPELINE.exits.map((e) => ({ ...e, aliases: [...e.aliases] })),
     flow: { inactiveDays: 90 },
@@ -179,12 +182,14 @@ export function columnProblems(setup: Setup, headers?: unknown[]): SetupProblem[
   const headerKeys = headers ? new Set(headers.map((h) => normalizeLabel(h ?? ''))) : undefined;
   const columnExists = (h: string) => !headerKeys || headerKeys.has(normalizeLabel(h));
   for (const [field, header] of Object.entries(setup.columns)) {
-    if (field === 'stageDates' || typeof header !== 'string' || header === '') continue;
+    if (typeof header !== 'string' || header === '') continue;
     if (!columnExists(header)) add(`columns.${field}`, `There is no column "${header}" in the header row of "${setup.leads.sheet}".`);
   }
-  for (const [stage, header] of Object.entries(setup.columns.stageDates)) {
-    if (!stageKeys.has(normalizeLabel(stage))) add(`columns.stageDates.${stage}`, `"${stage}" is not one of the stages.`);
-    else if (header && !columnExists(header)) add(`columns.stageDates.${stage}`, `There is no column "${header}" in the header row.`);
+  for (const kind of ['stageDates', 'stageFlags'] as const) {
+    for (const [stage, header] of Object.entries(setup.columns[kind])) {
+      if (!stageKeys.has(normalizeLabel(stage))) add(`columns.${kind}.${stage}`, `"${stage}" is not one of the stages.`);
+      else if (header && !columnExists(header)) add(`columns.${kind}.${stage}`, `There is no column "${header}" in the header row.`);
+    }
   }
   setup.scoring.rules.forEach((r, i) => {
     if (!columnExists(r.column)) add(`scoring.rules.${i}.column`, `There is no column "${r.column}" in the header row of "${setup.leads.sheet}".`);
@@ -250,6 +255,7 @@ export function setupToGrid(setup: Setup): string[][] {
   ];
   for (const [field, label] of Object.entries(COLUMN_FIELDS)) rows.push(['Column', label, setup.columns[field as ColumnField] ?? '', '', '', '', '']);
   for (const [stage, header] of Object.entries(setup.columns.stageDates)) rows.push(['Stage date', stage, header, '', '', '', '']);
+  for (const [stage, header] of Object.entries(setup.columns.stageFlags)) rows.push(['Stage flag', stage, header, '', '', '', '']);
   for (const s of setup.stages) rows.push(['Stage', s.name, s.aliases.join(', '), '', '', '', '']);
   for (const e of setup.exits) rows.push(['Exit', e.name, e.aliases.join(', '), e.from, e.removes ? 'removes' : 'kept', '', '']);
   rows.push(['Flow', 'Inactive days', String(setup.flow.inactiveDays), '', '', '', '']);
@@ -335,6 +341,7 @@ export function readSetupGrid(grid: unknown[][]): { setup?: Setup; problems: Set
         break;
       }
       case 'stage date': s.columns.stageDates[nm] = String(c ?? '').trim(); break;
+      case 'stage flag': s.columns.stageFlags[nm] = String(c ?? '').trim(); break;
       case 'stage': s.stages.push({ name: nm, aliases: splitList(c) }); break;
       case 'exit': s.exits.push({ name: nm, aliases: splitList(c), from: String(d ?? '').trim(), removes: normalizeLabel(e ?? '') !== 'kept' }); break;
       case 'flow': if (key === 'inactive days') s.flow.inactiveDays = num(c, row); break;
@@ -412,9 +419,9 @@ export function repairSetup(input: Setup, headers?: unknown[]): { setup: Setup; 
         const { rules } = s.scoring ?? defaults.scoring;
         s.scoring = { ...defaults.scoring, rules: Array.isArray(rules) ? rules : [] };
         fixes.push(`Went back to the default caps and thresholds: ${message}`);
-      } else if (a === 'columns' && b === 'stageDates' && path.length >= 3) {
-        delete s.columns.stageDates[path.slice(2).join('.')];
-        fixes.push(`Unmapped a stage date column: ${message}`);
+      } else if (a === 'columns' && (b === 'stageDates' || b === 'stageFlags') && path.length >= 3) {
+        delete s.columns[b][path.slice(2).join('.')];
+        fixes.push(`Unmapped a stage ${b === 'stageDates' ? 'date' : 'flag'} column: ${message}`);
       } else if (a === 'columns' && path.length === 2 && b in COLUMN_FIELDS) {
         s.columns[b as ColumnField] = '';
         fixes.push(`Unmapped a column: ${message}`);

@@ -77,13 +77,20 @@ const MONTHS: Record<string, number> = {
   jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, sept: 8, oct: 9, nov: 10, dec: 11,
 };
 
-const ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
+const ISO = /^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 /** Zoho and similar exports: "15 Apr, 2021 00:03:00", "15-Apr-2021", "15 April 2021". */
 const DAY_MONTH_YEAR = /^(\d{1,2})[\s-]([a-z]{3,9})\.?,?[\s-](\d{4})(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([ap]m)?)?$/i;
 /** "Apr 15, 2021", "April 15 2021 3:05 PM". */
 const MONTH_DAY_YEAR = /^([a-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([ap]m)?)?$/i;
-/** "04/15/2021" as Sheets reads it in an en_US spreadsheet (month first), "15/04/2021" when the first part cannot be a month. */
-const SLASHED = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([ap]m)?)?$/i;
+/**
+ * Numeric dates with the day and month in either order: "04/15/2021", "15/04/2021", "15-04-2021",
+ * "15.04.2021", "15/04/21". Which part is the day is the column's day order (see dayorder.ts); with
+ * none known, month first as an en_US spreadsheet reads it, unless the first part cannot be a month.
+ */
+const NUMERIC = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([ap]m)?)?$/i;
+
+/** How the day and month of a numeric date are written: day first, month first, or year first. */
+export type DayOrder = 'dmy' | 'mdy' | 'ymd';
 
 function wallFromParts(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, ampm?: string): WallMs | undefined {
   if (ampm) {
@@ -108,15 +115,21 @@ function monthIndex(name: string): number | undefined {
 
 const num = (s: string | undefined) => (s === undefined ? 0 : Number(s));
 
+/** The first two parts of a numeric date ("20/10/2017" → [20, 10]), or undefined for any other text. */
+export function numericDateParts(text: string): [number, number] | undefined {
+  const m = NUMERIC.exec(text.trim());
+  return m ? [+m[1], +m[3]] : undefined;
+}
+
 /** Wall time from date text, or undefined when the text is not a date LeadFlow knows. */
-export function parseDateText(text: string, clock: TimeZoneClock): WallMs | undefined {
+export function parseDateText(text: string, clock: TimeZoneClock, order?: DayOrder): WallMs | undefined {
   const t = text.trim();
   let m = ISO.exec(t);
   if (m) {
-    const wall = wallFromParts(+m[1], +m[2] - 1, +m[3], num(m[4]), num(m[5]), num(m[6]));
-    if (wall === undefined || !m[7]) return wall;
+    const wall = wallFromParts(+m[1], +m[3] - 1, +m[4], num(m[5]), num(m[6]), num(m[7]));
+    if (wall === undefined || !m[8]) return wall;
     // An explicit zone names an instant: convert it into the spreadsheet's wall time.
-    const zone = m[7].toUpperCase();
+    const zone = m[8].toUpperCase();
     let offsetMin = 0;
     if (zone !== 'Z') {
       const sign = zone.startsWith('-') ? -1 : 1;
@@ -135,12 +148,12 @@ export function parseDateText(text: string, clock: TimeZoneClock): WallMs | unde
     const mo = monthIndex(m[1]);
     return mo === undefined ? undefined : wallFromParts(+m[3], mo, +m[2], num(m[4]), num(m[5]), num(m[6]), m[7]);
   }
-  m = SLASHED.exec(t);
+  m = NUMERIC.exec(t);
   if (m) {
-    let mo = +m[1];
-    let d = +m[2];
-    if (mo > 12 && d <= 12) [mo, d] = [d, mo];
-    return wallFromParts(+m[3], mo - 1, d, num(m[4]), num(m[5]), num(m[6]), m[7]);
+    let [mo, d] = [+m[1], +m[3]];
+    if (order === 'dmy' || (order === undefined && mo > 12 && d <= 12)) [mo, d] = [d, mo];
+    const year = m[4].length === 2 ? 2000 + +m[4] - (+m[4] >= 70 ? 100 : 0) : +m[4];
+    return wallFromParts(year, mo - 1, d, num(m[5]), num(m[6]), num(m[7]), m[8]);
   }
   return undefined;
 }
@@ -154,7 +167,14 @@ const MAX_SERIAL = 2_958_465;
  */
 export class DateReader {
   private readonly cache = new Map<string, WallMs | undefined>();
-  constructor(readonly clock: TimeZoneClock) {}
+  /** `order`: how this column writes numeric dates, when its values or the user settled it. */
+  constructor(readonly clock: TimeZoneClock, readonly order?: DayOrder) {}
+
+  /** A reader for one column: its day order worked out from its own text dates (see dayorder.ts). */
+  forColumn(cells: ArrayLike<Cell>): DateReader {
+    const order = inferDayOrder(cells);
+    return order === undefined || order === this.order ? this : new DateReader(this.clock, order);
+  }
 
   /** Wall time, or NaN for a blank cell; throws for a cell that is not a date. */
   read(v: Cell, ctx: ArgContext, row?: number): WallMs {
@@ -171,13 +191,33 @@ export class DateReader {
     if (typeof v === 'string') {
       let wall = this.cache.get(v);
       if (wall === undefined && !this.cache.has(v)) {
-        wall = parseDateText(v, this.clock);
+        wall = parseDateText(v, this.clock, this.order);
         this.cache.set(v, wall);
       }
       if (wall !== undefined) return wall;
     }
     throw argError(ctx, `${where(row)}holds ${show(v)}, which is not a date; expected a date, a date serial or text such as 2026-03-31, 2026-03-31 23:30:00 or 31 Mar, 2026 23:30:00.`);
   }
+}
+
+/**
+ * A column's day order from its numeric text dates: any first part over 12 makes it day first, any
+ * second part over 12 month first. Undefined when nothing settles it, or when both do (the column
+ * then mixes orders and no single reading is right).
+ */
+export function inferDayOrder(cells: ArrayLike<Cell>): DayOrder | undefined {
+  let dayFirst = false;
+  let monthFirst = false;
+  for (let i = 0; i < cells.length; i++) {
+    const v = cells[i];
+    if (typeof v !== 'string' || v.length < 6) continue;
+    const parts = numericDateParts(v);
+    if (!parts) continue;
+    if (parts[0] > 12 && parts[1] <= 12) dayFirst = true;
+    else if (parts[1] > 12 && parts[0] <= 12) monthFirst = true;
+    if (dayFirst && monthFirst) return undefined;
+  }
+  return dayFirst ? 'dmy' : monthFirst ? 'mdy' : undefined;
 }
 
 function where(row?: number): string {

@@ -70,7 +70,8 @@ describe('who is removed, and when', () => {
   it('removing exits remove; nurturing, won and open leads do not', () => {
     const o = cohort();
     expect(removalOf(lead(wall(2026, 3, 5, 10), 'Disqualified'), o)).toEqual({ reason: 'Disqualified', day: '2026-03-05' });
-    expect(removalOf(lead(wall(2026, 3, 5), 'Lost'), o)).toEqual({ reason: 'Closed-Lost', day: '2026-03-05' });
+    expect(removalOf(lead(wall(2026, 3, 5), 'Lost'), o)).toEqual({ reason: 'Lost', day: '2026-03-05' });
+    expect(removalOf(lead(wall(2026, 3, 5), 'Closed Lost'), o)).toEqual({ reason: 'Closed-Lost', day: '2026-03-05' });
     expect(removalOf(lead(wall(2026, 3, 5), 'Nurturing'), o)).toEqual({});
     expect(removalOf(lead(wall(2026, 3, 5), 'Closed Won'), o)).toEqual({});
     expect(removalOf(lead(wall(2026, 3, 5), 'Qualified'), o)).toEqual({});

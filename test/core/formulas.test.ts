@@ -339,7 +339,7 @@ describe('FUNNEL', () => {
   });
 
   it('calls the value actual when every lead has one', () => {
-    const t = call('FUNNEL', col(['Won', 'Lost', 'New']), undefined, undefined, undefined, undefined, col([100, 50, 0])) as unknown[][];
+    const t = call('FUNNEL', col(['Won', 'Closed Lost', 'New']), undefined, undefined, undefined, undefined, col([100, 50, 0])) as unknown[][];
     expect(t[0][5]).toBe('Pipeline value');
     expect(t.slice(1).map((r) => r[5])).toEqual([150, 150, 150, 150, 100]);
   });

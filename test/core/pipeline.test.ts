@@ -31,9 +31,9 @@ function meaning(p: Pipeline, status: string): [string, string | null] | undefin
 describe('the default pipeline', () => {
   const p = defaultPipeline();
 
-  it('has the five stages in order and three exits', () => {
+  it('has the five stages in order and four exits', () => {
     expect(p.stageNames).toEqual(STAGES);
-    expect(p.exitNames).toEqual(['Disqualified', 'Nurturing', 'Closed-Lost']);
+    expect(p.exitNames).toEqual(['Disqualified', 'Nurturing', 'Closed-Lost', 'Lost']);
   });
 
   it.each([
@@ -46,12 +46,15 @@ describe('the default pipeline', () => {
     // aliases
     ['Junk Lead', 'Reviewed', 'Disqualified'],
     ['junk lead', 'Reviewed', 'Disqualified'],
-    ['Lost Lead', 'Reviewed', 'Disqualified'],
+    // lost, but not said where: claims only the arrival
+    ['Lost Lead', 'Arrived', 'Lost'],
+    ['Not Qualified', 'Reviewed', 'Disqualified'],
     ['Unqualified', 'Reviewed', 'Disqualified'],
     ['Won', 'Closed-Won', null],
     ['CLOSED WON', 'Closed-Won', null],
     ['closed_won', 'Closed-Won', null],
-    ['Lost', 'Converted to Opportunity', 'Closed-Lost'],
+    ['Lost', 'Arrived', 'Lost'],
+    ['Deal Lost', 'Converted to Opportunity', 'Closed-Lost'],
     ['Closed Lost', 'Converted to Opportunity', 'Closed-Lost'],
     ['Lost to Competition', 'Converted to Opportunity', 'Closed-Lost'],
     ['Contact in Future', 'Qualified', 'Nurturing'],
@@ -103,8 +106,8 @@ describe('reachedFromStatuses', () => {
   it('maps each row to its furthest stage and exit; blank rows stay -1', () => {
     const p = defaultPipeline();
     const r = reachedFromStatuses(['New', '', 'Disqualified', 'Closed Won', null, 'Nurturing', 'Lost', 'qualified '], p, lctx);
-    expect(Array.from(r.stage)).toEqual([0, -1, 1, 4, -1, 2, 3, 2]);
-    expect(Array.from(r.exit)).toEqual([-1, -1, 0, -1, -1, 1, 2, -1]);
+    expect(Array.from(r.stage)).toEqual([0, -1, 1, 4, -1, 2, 0, 2]);
+    expect(Array.from(r.exit)).toEqual([-1, -1, 0, -1, -1, 1, 3, -1]);
   });
 
   it('names the unmatched status, its row and suggests an alias', () => {

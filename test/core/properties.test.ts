@@ -29,7 +29,7 @@ function truthCounts(truth: { stage: number }[]): number[] {
   return STAGES.map((_, k) => truth.filter((t) => t.stage >= k).length);
 }
 
-const REMOVING = new Set(['Disqualified', 'Closed-Lost']);
+const REMOVING = new Set(['Disqualified', 'Closed-Lost', 'Lost']);
 
 /** The spellings a sheet may hold for each default stage or exit, with what they mean (stage reached, removed from flow?). */
 const SPELLINGS: [string, number, boolean][] = [
@@ -38,9 +38,10 @@ const SPELLINGS: [string, number, boolean][] = [
   ['Qualified', 2, false], ['Pre Qualified', 2, false], ['SQL', 2, false], ['MQL', 2, false],
   ['Converted to Opportunity', 3, false], ['Opportunity', 3, false], ['Proposal', 3, false], ['Negotiation', 3, false], ['Converted', 3, false],
   ['Closed-Won', 4, false], ['Won', 4, false], ['Closed Won', 4, false],
-  ['Disqualified', 1, true], ['Junk Lead', 1, true], ['Lost Lead', 1, true], ['Unqualified', 1, true],
+  ['Disqualified', 1, true], ['Junk Lead', 1, true], ['Not Qualified', 1, true], ['Unqualified', 1, true],
   ['Nurturing', 2, false], ['Nurture', 2, false], ['Contact in Future', 2, false],
-  ['Closed-Lost', 3, true], ['Lost', 3, true], ['Closed Lost', 3, true],
+  ['Closed-Lost', 3, true], ['Deal Lost', 3, true], ['Closed Lost', 3, true],
+  ['Lost', 0, true], ['Lost Lead', 0, true],
 ];
 
 /** A spelling as exports mangle it: case, separators, stray spaces. */

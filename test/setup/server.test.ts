@@ -291,7 +291,7 @@ describe('a setup sheet edited by hand', () => {
     expect(repaired.fixes!.join('\n')).toMatch(/Dropped an alias: "Contacted" is already used by stage Reviewed/);
     const saved = savedSetup(host);
     expect(saved.stages.map((s) => s.name)).toEqual(['Arrived', 'Reviewed', 'Qualified', 'Converted to Opportunity']);
-    expect(saved.exits.map((e) => e.name)).toEqual(['Disqualified', 'Nurturing', 'Closed-Lost']);
+    expect(saved.exits.map((e) => e.name)).toEqual(['Disqualified', 'Nurturing', 'Closed-Lost', 'Lost']);
     expect(saved.exits[1].aliases).toEqual(['Nurture']);
     expect(saved.scoring.rules).toEqual(setup.scoring.rules);
     expect(saved.scoring.mql.fit).toBe(60); // the unreadable number kept its default

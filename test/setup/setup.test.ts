@@ -71,7 +71,7 @@ describe('setup validation', () => {
     s.exits[2].aliases.push('<script>alert(1)</script>');
     s.scoring.rules[1].label = 'Warm </b> source';
     const problems = validateSetup(s, headers).problems;
-    expect(problems.map((p) => p.field)).toEqual(['stages.0.name', 'exits.2.aliases.3', 'scoring.rules.1.label']);
+    expect(problems.map((p) => p.field)).toEqual(['stages.0.name', 'exits.2.aliases.2', 'scoring.rules.1.label', 'exits.3.from']);
     expect(problems[0].message).toBe('"<img src=x onerror=alert(1)>" looks like HTML or script; use plain words (no <tags>).');
     // A hand edit that puts markup in the setup sheet makes it invalid too.
     expect(setupFromGrid(setupToGrid(s)).setup).toBeUndefined();
@@ -81,6 +81,7 @@ describe('setup validation', () => {
     const s = defaultSetup();
     s.stages[0].name = 'Deals < 1k & "small"';
     s.stages[1].aliases.push('<>');
+    s.exits = s.exits.filter((e) => e.from !== 'Arrived');
     expect(validateSetup(s).problems).toEqual([]);
     expect(setupFromGrid(setupToGrid(s)).setup!.stages[0].name).toBe('Deals < 1k & "small"');
   });
@@ -162,7 +163,7 @@ describe('reading a broken setup sheet and repairing it', () => {
     expect(validateSetup(setup, headers).problems).toEqual([]);
     expect(setup.stages.map((x) => x.name)).toEqual(['Arrived', 'Reviewed', 'Qualified', 'Converted to Opportunity']);
     expect(setup.stages[1].aliases).not.toContain('New');
-    expect(setup.exits.map((x) => x.name)).toEqual(['Disqualified', 'Closed-Lost']);
+    expect(setup.exits.map((x) => x.name)).toEqual(['Disqualified', 'Closed-Lost', 'Lost']);
     expect(setup.exits[0].aliases).not.toContain('<b>Junk</b>');
     expect(setup.scoring.rules.map((r) => r.column)).toEqual(['Lead Source', 'Contact Attempts']);
     expect(setup.scoring.temperature).toEqual(defaultSetup().scoring.temperature);

@@ -60,7 +60,7 @@ describe('the draft', () => {
   it('names new stages so they never clash', () => {
     const d = draftFromSetup(defaultSetup());
     expect(freeName(d, 'New stage')).toBe('New stage');
-    d.stages.push({ id: 999, name: 'New stage', aliases: [], dateColumn: '' });
+    d.stages.push({ id: 999, name: 'New stage', aliases: [], dateColumn: '', flagColumn: '' });
     expect(freeName(d, 'New stage')).toBe('New stage 2');
   });
 

@@ -947,7 +947,7 @@ function wire(): void {
     edited();
   });
   byId('lf-add-stage').addEventListener('click', () => {
-    const s: M.StageDraft = { id: M.newId(), name: M.freeName(draft, 'New stage'), aliases: [], dateColumn: '' };
+    const s: M.StageDraft = { id: M.newId(), name: M.freeName(draft, 'New stage'), aliases: [], dateColumn: '', flagColumn: '' };
     draft.stages.push(s);
     renderPipelineLists();
     refreshStageDependents();

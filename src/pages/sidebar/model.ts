@@ -14,6 +14,8 @@ export interface StageDraft {
   aliases: string[];
   /** Header of the column holding the date a lead reached this stage ('' for none). */
   dateColumn: string;
+  /** Header of a yes/no column saying a lead reached this stage ('' for none). */
+  flagColumn: string;
 }
 
 export interface ExitDraft {
@@ -49,11 +51,15 @@ export const newId = (): number => ++lastId;
 export const COLUMN_KEYS = Object.keys(COLUMN_FIELDS) as ColumnField[];
 
 export function draftFromSetup(s: Setup): Draft {
-  const stages: StageDraft[] = s.stages.map((st) => ({ id: newId(), name: st.name, aliases: [...st.aliases], dateColumn: '' }));
+  const stages: StageDraft[] = s.stages.map((st) => ({ id: newId(), name: st.name, aliases: [...st.aliases], dateColumn: '', flagColumn: '' }));
   const stageByName = (name: string) => stages.find((st) => normalizeLabel(st.name) === normalizeLabel(name));
   for (const [name, header] of Object.entries(s.columns.stageDates ?? {})) {
     const st = stageByName(name);
     if (st) st.dateColumn = header;
+  }
+  for (const [name, header] of Object.entries(s.columns.stageFlags ?? {})) {
+    const st = stageByName(name);
+    if (st) st.flagColumn = header;
   }
   const columns = {} as Record<ColumnField, string>;
   for (const k of COLUMN_KEYS) columns[k] = s.columns[k] ?? '';
@@ -79,11 +85,15 @@ export function exitFromName(d: Draft, e: ExitDraft): string {
 /** The draft as a Setup, exactly as saved: the shape validateSetup checks and leadflowSaveSetup writes. */
 export function setupFromDraft(d: Draft): Setup {
   const stageDates: Record<string, string> = {};
-  for (const s of d.stages) if (s.dateColumn) stageDates[s.name] = s.dateColumn;
+  const stageFlags: Record<string, string> = {};
+  for (const s of d.stages) {
+    if (s.dateColumn) stageDates[s.name] = s.dateColumn;
+    if (s.flagColumn) stageFlags[s.name] = s.flagColumn;
+  }
   return {
     version: SETUP_VERSION,
     leads: { sheet: d.sheet, headerRow: d.headerRow },
-    columns: { ...d.columns, stageDates },
+    columns: { ...d.columns, stageDates, stageFlags },
     stages: d.stages.map((s) => ({ name: s.name, aliases: [...s.aliases] })),
     exits: d.exits.map((e) => ({ name: e.name, from: exitFromName(d, e), aliases: [...e.aliases], removes: e.removes })),
     flow: { inactiveDays: d.inactiveDays },
