@@ -1,14 +1,32 @@
 /** What the funnel formulas share: the pipeline, the leads' stages, and which of them form the cohort. */
-import { LeadFlowError, argError } from '../core/errors';
-import { Pipeline, Reached, pipelineFromArg, readReached } from '../core/pipeline';
+import { LeadFlowError, argError, show } from '../core/errors';
+import { evidenceColumns, resolveLeads } from '../core/evidence';
+import { Pipeline, Reached, readPipelineArg, readReached } from '../core/pipeline';
+import type { Setup } from '../core/setup';
 import { WallMs } from '../core/time';
-import { assertSameHeight, column, endExclusive, isBlank } from '../core/values';
+import { Grid, assertSameHeight, column, endExclusive, isBlank, normalizeLabel, toGrid } from '../core/values';
 import { Env, given, readDateArg } from './args';
 
 export interface Cohort {
   pipeline: Pipeline;
   reached: Reached;
   include?: (i: number) => boolean;
+  /** Set when the leads were given as the whole table with its header row (read through the setup). */
+  table?: { headers: unknown[]; rows: Grid };
+}
+
+/**
+ * The leads as a whole table: with the setup as the pipeline, a range of several columns whose
+ * first row holds the setup's status header (or its stage-date headers) is the leads table, read
+ * through the setup's columns: status, won/lost, stage dates and stage flags all count.
+ */
+export function leadsTable(v: unknown, setup: Setup | undefined): { headers: unknown[]; rows: Grid } | undefined {
+  if (!setup) return undefined;
+  const grid = toGrid(v);
+  if (grid.length < 1 || grid[0].length < 2) return undefined;
+  const headers = grid[0].map((h) => normalizeLabel(h ?? ''));
+  const named = [setup.columns.status, ...Object.values(setup.columns.stageDates), ...Object.values(setup.columns.stageFlags)].filter(Boolean);
+  return named.some((h) => headers.includes(normalizeLabel(h))) ? { headers: grid[0], rows: grid.slice(1) } : undefined;
 }
 
 export interface CohortArgs {
@@ -22,29 +40,42 @@ export interface CohortArgs {
 
 /** Reads the pipeline and each lead's furthest stage, and narrows to the cohort that arrived between start and end (end counts whole). */
 export function readCohort(fn: string, a: CohortArgs, env: Env): Cohort {
-  const pipeline = pipelineFromArg(a.stages, { fn, arg: 'stages' });
-  const reached = readReached(a.leads, pipeline, env.dates, { fn, arg: a.leadsArg });
+  const { pipeline, setup } = readPipelineArg(a.stages, { fn, arg: 'stages' });
+  const table = leadsTable(a.leads, setup);
+  let reached: Reached;
+  let tableArrivals: Float64Array | undefined;
+  if (table && setup) {
+    const cols = evidenceColumns(setup, table.headers, pipeline);
+    const leads = resolveLeads(table.rows, cols, pipeline, env.dates, table.headers);
+    for (const [status] of leads.unplaced) {
+      const row = table.rows.findIndex((r) => cols.status >= 0 && String(r[cols.status]).trim() === status);
+      throw pipeline.unmatchedMessage(status, { fn, arg: a.leadsArg }, row + 2);
+    }
+    reached = leads;
+    if (cols.arrived >= 0) tableArrivals = leads.arrived;
+  } else reached = readReached(a.leads, pipeline, env.dates, { fn, arg: a.leadsArg });
   const start = readDateArg(a.start, env, fn, 'start');
   const endRaw = readDateArg(a.end, env, fn, 'end');
   const end = endRaw === undefined ? undefined : endExclusive(endRaw);
   if (start !== undefined && endRaw !== undefined && start > endRaw) {
     throw new LeadFlowError(`${fn}: start is after end; expected start on or before end.`);
   }
-  if (!given(a.arrived)) {
-    if (start !== undefined || end !== undefined) {
-      throw argError({ fn, arg: 'arrived_dates' }, 'is needed to pick leads by start and end; give the column of arrival dates, or leave start and end empty.');
-    }
-    return { pipeline, reached };
+  let arrived: Float64Array | undefined = tableArrivals;
+  if (given(a.arrived)) {
+    const arrivedCol = column(a.arrived, { fn, arg: 'arrived_dates' });
+    assertSameHeight(fn, { name: a.leadsArg, length: reached.stage.length }, { name: 'arrived_dates', length: arrivedCol.length });
+    arrived = readWalls(arrivedCol, env, fn, 'arrived_dates');
+    // A lead with an arrival date but no status yet has still arrived.
+    for (let i = 0; i < arrived.length; i++) if (reached.stage[i] < 0 && !Number.isNaN(arrived[i])) reached.stage[i] = 0;
   }
-  const arrivedCol = column(a.arrived, { fn, arg: 'arrived_dates' });
-  assertSameHeight(fn, { name: a.leadsArg, length: reached.stage.length }, { name: 'arrived_dates', length: arrivedCol.length });
-  const arrived = readWalls(arrivedCol, env, fn, 'arrived_dates');
-  // A lead with an arrival date but no status yet has still arrived.
-  for (let i = 0; i < arrived.length; i++) if (reached.stage[i] < 0 && !Number.isNaN(arrived[i])) reached.stage[i] = 0;
+  if (start === undefined && end === undefined) return { pipeline, reached, table };
+  if (!arrived) {
+    throw argError({ fn, arg: 'arrived_dates' }, `is needed to pick leads by start and end; give the column of arrival dates${setup ? ', or map the arrival date in the setup' : ''}, or leave start and end empty.`);
+  }
   const lo = start ?? -Infinity;
   const hi = end ?? Infinity;
-  if (start === undefined && end === undefined) return { pipeline, reached };
-  return { pipeline, reached, include: (i) => arrived[i] >= lo && arrived[i] < hi };
+  const at = arrived;
+  return { pipeline, reached, table, include: (i) => at[i] >= lo && at[i] < hi };
 }
 
 export function readWalls(col: unknown[], env: Env, fn: string, arg: string): Float64Array {
@@ -54,8 +85,5 @@ export function readWalls(col: unknown[], env: Env, fn: string, arg: string): Fl
   return out;
 }
 
-export function readLabels(col: unknown[]): string[] {
-  return col.map((v) => (isBlank(v) ? '(blank)' : String(v).trim()));
-}
 
 export type WallRange = { start?: WallMs; end?: WallMs };

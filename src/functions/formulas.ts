@@ -10,7 +10,7 @@ import { formatWallDate } from '../core/time';
 import { medianDaysBetween } from '../core/timing';
 import { assertSameHeight, column, endExclusive, isBlank, readNumber, toGrid } from '../core/values';
 import { Env, given, readDateArg, readPeriodUnit, readPositiveNumber, single } from './args';
-import { readCohort, readLabels, readWalls } from './cohort';
+import { leadsTable, readCohort, readWalls } from './cohort';
 
 type Out = string | number | boolean | null;
 const blankIfNull = (v: number | null): Out => (v === null ? '' : v);
@@ -77,11 +77,12 @@ function readStartOrUnit(v: unknown, env: Env, fn: string) {
 
 export function FUNNELSTAGE(args: unknown[], env: Env): Out[][] {
   const fn = 'FUNNELSTAGE';
-  const pipeline = pipelineFromArg(args[1], { fn, arg: 'stages' });
-  const reached = readReached(args[0], pipeline, env.dates, { fn, arg: 'statuses_or_stage_dates' });
-  const out: Out[][] = new Array(reached.stage.length);
+  const { pipeline, setup } = readPipelineArg(args[1], { fn, arg: 'stages' });
+  const table = leadsTable(args[0], setup);
+  const reached = table ? readCohort(fn, { leads: args[0], leadsArg: 'statuses_or_stage_dates', stages: args[1] }, env).reached : readReached(args[0], pipeline, env.dates, { fn, arg: 'statuses_or_stage_dates' });
   const names = pipeline.stageNames;
-  for (let i = 0; i < out.length; i++) out[i] = [reached.stage[i] < 0 ? '' : names[reached.stage[i]]];
+  const out: Out[][] = table ? [['Stage']] : [];
+  for (let i = 0; i < reached.stage.length; i++) out.push([reached.stage[i] < 0 ? '' : names[reached.stage[i]]]);
   return out;
 }
 
@@ -130,7 +131,7 @@ export function FUNNELBY(args: unknown[], env: Env): Out[][] {
   assertSameHeight(fn, { name: 'statuses_or_stage_dates', length: cohort.reached.stage.length }, { name: 'group_by', length: groupCol.length });
   const names = cohort.pipeline.stageNames;
   const all = reachedCounts(cohort.reached, names.length, cohort.include);
-  const groups = funnelByGroup(cohort.reached, names.length, readLabels(groupCol), cohort.include);
+  const groups = funnelByGroup(cohort.reached, names.length, groupCol, cohort.include);
   const row = (label: string, counts: number[]): Out[] => [label, ...counts, blankIfNull(ratio(counts[names.length - 1], counts[0]))];
   return [['Group', ...names, 'Overall conversion'], row('All leads', all), ...groups.map((g) => row(g.group, g.reached))];
 }
