@@ -63,13 +63,15 @@ describe('reading CSV', () => {
   });
 
   it('detects ; and tab delimiters, and reads .tsv as tab-separated', async () => {
+    // a ";" file is a European export: with nothing else to go by, 1,200 has a decimal comma
     const semi = parseCsv('Name;Amount;Created\n"Doe; Jane";1,200;2021-04-15\nBo;3;15 Apr, 2021 00:03:00\n');
     expect(semi.rows).toEqual([
       ['Name', 'Amount', 'Created'],
-      ['Doe; Jane', 1200, new Date('2021-04-15T04:00:00.000Z')],
+      ['Doe; Jane', 1.2, new Date('2021-04-15T04:00:00.000Z')],
       ['Bo', 3, new Date('2021-04-15T04:03:00.000Z')],
     ]);
-    expect(semi.numberFormats[1]).toEqual([null, '#,##0', DATE_FORMAT]);
+    expect(semi.numberFormats[1]).toEqual([null, null, DATE_FORMAT]);
+    expect(semi.notes).toEqual([expect.stringMatching(/^Column B "Amount": numbers such as 1,200 read as 1\.2, with "," as the decimal comma, as the ";" separators of the file suggest/)]);
     const tab = parseCsv('Name\tAmount\nA, B\t5\n');
     expect(tab.rows[1]).toEqual(['A, B', 5]);
     const dir = tempDir();
@@ -92,6 +94,21 @@ describe('reading CSV', () => {
   it('accepts empty trailing cells beyond the header (trailing commas)', () => {
     const t = parseCsv('Name,Value\nAna,1,,\nBo,2,\n');
     expect(t.rows).toEqual([['Name', 'Value'], ['Ana', 1], ['Bo', 2]]);
+  });
+
+  it('keeps formula-looking text exactly as written, and reads signed numbers', () => {
+    const text = toCsv([['Name', 'Note'], ['A', '=HYPERLINK("http://x","y")'], ['B', '=1+1'], ['C', '+ call back'],
+      ['D', '-- no reply'], ['E', '@handle'], ['F', '-5'], ['G', '+7'], ['H', '-1.200,00']]);
+    const t = parseCsv(text);
+    expect(t.rows.slice(1).map(r => r[1])).toEqual(['=HYPERLINK("http://x","y")', '=1+1', '+ call back', '-- no reply', '@handle', -5, 7, -1200]);
+    expect(t.numberFormats.slice(1).map(r => r[1])).toEqual([null, null, null, null, null, null, null, '#,##0.00']);
+  });
+
+  it('says nothing when nothing needed deciding', () => {
+    const t = parseCsv(toCsv([HEADER, ...generatedLeads(20)]));
+    expect(t.notes).toEqual([]);
+    expect(t.columns).toHaveLength(HEADER.length);
+    expect(t.columns[6]).toEqual({ decimalComma: false, currency: '$' });
   });
 
   it('takes dates in the timeZone option', async () => {

@@ -108,6 +108,56 @@ describe('reading xlsx', () => {
   }, 120_000);
 });
 
+describe('text dates in xlsx sheets', () => {
+  async function textDates(): Promise<Buffer> {
+    return xlsx(wb => {
+      const ws = wb.addWorksheet('Leads');
+      ws.addRow(['Name', 'Created', 'Code', 'Closed']);
+      ws.addRow(['Ana', '01/02/2018', '00123', wall(2018, 1, 2)]); // a date cell a month-first spreadsheet made of 01/02/2018
+      ws.addRow(['Bo', '2018-03-04', '1,234', '20/10/2017']);
+      ws.addRow(['Cy', '20/10/2017 14:05', 'TRUE', '03/04/2018']);
+      ws.getCell('D2').numFmt = 'm/d/yyyy';
+    });
+  }
+
+  it('reads a column of date strings by the order its values prove; keeps Date cells and other text as they are', async () => {
+    const t = await parseXlsx(await textDates());
+    expect(t.rows.slice(1)).toEqual([
+      ['Ana', new Date('2018-02-01T05:00:00.000Z'), '00123', new Date('2018-01-02T05:00:00.000Z')],
+      ['Bo', new Date('2018-03-04T05:00:00.000Z'), '1,234', '20/10/2017'],
+      ['Cy', new Date('2017-10-20T18:05:00.000Z'), 'TRUE', '03/04/2018'],
+    ]);
+    expect(t.numberFormats.slice(1).map(r => r[1])).toEqual(['yyyy-mm-dd', 'yyyy-mm-dd', 'yyyy-mm-dd hh:mm:ss']);
+    expect(t.numberFormats[1][3]).toBe('m/d/yyyy');
+    expect(t.columns).toEqual([{}, { dateOrder: 'dmy', dateOrderFrom: 'values' }, {}, { textDates: 2 }]);
+    expect(t.notes).toEqual([
+      'Column B "Created": dates read day first (20/10/2017 is 20 October), proven by 1 cell.',
+      // date cells beside text dates: the text stays text, so the mix stays visible
+      'Column D "Closed": holds date cells and also 2 dates written as text (such as 20/10/2017), left as text: ' +
+      'the spreadsheet that saved this file may have read its date cells in the wrong day order.',
+    ]);
+  });
+
+  it('takes the dateOrder and locale options', async () => {
+    const buf = await textDates();
+    const mdy = await parseXlsx(buf, { dateOrder: 'mdy' });
+    expect(mdy.rows[1][1]).toEqual(new Date('2018-01-02T05:00:00.000Z'));
+    expect(mdy.rows[3][1]).toBe('20/10/2017 14:05');
+    expect(mdy.columns[1].textDates).toBe(1);
+    const dir = tempDir();
+    const path = writeTemp(dir, 'dates.xlsx', buf);
+    expect((await readLeadsFile(path, { dateOrder: 'mdy' })).rows).toEqual(mdy.rows);
+    const ambiguous = await xlsx(wb => {
+      const ws = wb.addWorksheet('Leads');
+      ws.addRow(['Name', 'Created']);
+      ws.addRow(['Ana', '01/02/2018']);
+    });
+    expect((await parseXlsx(ambiguous, { locale: 'en_GB' })).rows[1][1]).toEqual(new Date('2018-02-01T05:00:00.000Z'));
+    expect((await parseXlsx(ambiguous)).rows[1][1]).toEqual(new Date('2018-01-02T05:00:00.000Z'));
+    await expect(parseXlsx(buf, { locale: 'nope nope' })).rejects.toThrow(/Unknown locale/);
+  });
+});
+
 describe('xlsx errors', () => {
   it('refuses a zip that is not a workbook, an OpenDocument file, and text named .xlsx', async () => {
     const dir = tempDir();

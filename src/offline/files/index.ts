@@ -3,9 +3,11 @@ export { LeadsFileError, columnLetter, type LeadsFileErrorCode } from './errors.
 export {
   readLeadsFile, parseCsv, parseXlsx, detectDelimiter, chooseSheet, isDateFormat,
   DEFAULT_TIME_ZONE, MAX_CELLS, MAX_COLUMNS,
-  type LeadsTable, type ReadOptions, type ReadFileOptions,
+  type LeadsTable, type ReadTable, type ReadOptions, type ReadFileOptions,
 } from './read.ts';
-export { inferCell, DATE_FORMAT, DATETIME_FORMAT, CURRENCY_FORMAT, type InferredCell } from './infer.ts';
+export { inferCell, DATE_FORMAT, DATETIME_FORMAT, CURRENCY_FORMAT, type InferredCell, type InferOptions } from './infer.ts';
+export type { ColumnReading } from './columns.ts';
+export { DEFAULT_LOCALE, localeConventions, type DateOrder, type LocaleConventions } from './locale.ts';
 export {
   writeWorkbookXlsx, buildWorkbook, excelSheetNames,
   type WorkbookSource, type WorkbookSheet, type WorkbookRange, type WriteOptions,

@@ -1,7 +1,9 @@
 /**
  * Reads a CRM leads export (CSV or xlsx) into a LeadsTable, the way Google Sheets would show it
- * after "File > Import" (locale en_US): typed values (numbers, booleans, Dates) and per-cell
- * number formats. See infer.ts for the CSV typing rules.
+ * after "File > Import": typed values (numbers, booleans, Dates) and per-cell number formats,
+ * with dates and numbers read in the forms the export really uses (see infer.ts for one field,
+ * columns.ts for the per-column decisions: day/month order, decimal comma). Report footers at
+ * the end (footers.ts) are dropped. What the reader noticed is in the table's notes.
  *
  * Both formats are parsed as streams and cells are counted as rows arrive, so a file over
  * Google Sheets' 10,000,000-cell limit is refused without first being held in memory.
@@ -12,10 +14,15 @@ import { basename, extname } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
+import { ColumnTyper, type ColumnReading, type FileSignals, type TyperOptions } from './columns.ts';
 import { LeadsFileError, columnLetter } from './errors.ts';
-import { inferCell, isDateFormat } from './infer.ts';
+import { findFooter, isFooterLine, mayStartFooter, type Footer } from './footers.ts';
+import { isDateFormat } from './infer.ts';
+import { assertDateOrder, DEFAULT_LOCALE, localeConventions, type DateOrder } from './locale.ts';
 
 export { isDateFormat } from './infer.ts';
+export type { ColumnReading } from './columns.ts';
+export type { DateOrder } from './locale.ts';
 import { assertTimeZone, utcPartsOf, wallTimeToDate } from './timezone.ts';
 
 export { LeadsFileError } from './errors.ts';
@@ -26,11 +33,34 @@ export interface LeadsTable {
   rows: unknown[][];
   /** Same shape as rows: e.g. 'yyyy-mm-dd hh:mm:ss' for a date-time, '$#,##0.00' for currency, null for plain. */
   numberFormats: (string | null)[][];
+  /**
+   * What the reader noticed, one plain sentence each: the order dates were read in and why,
+   * decimal commas, cells left as text, footer lines dropped. Always set by the readers.
+   */
+  notes?: string[];
+  /** How each header column was read (same length as the header). Always set by the readers. */
+  columns?: ColumnReading[];
+}
+
+/** A table as the readers return it: notes and columns always present. */
+export interface ReadTable extends LeadsTable {
+  notes: string[];
+  columns: ColumnReading[];
 }
 
 export interface ReadOptions {
   /** IANA zone whose wall-clock times dates in the file are read in. Default 'America/New_York'. */
   timeZone?: string;
+  /**
+   * The order of numeric dates such as 01/02/2018, for every column: 'dmy' (day first),
+   * 'mdy' (month first) or 'ymd'. Wins over what the file shows. Default: decided per column.
+   */
+  dateOrder?: DateOrder;
+  /**
+   * Spreadsheet locale ("en_US", "en_GB", "fr_FR", "de_DE", "pt_BR"…) used when a column's own
+   * values and the rest of the file do not settle its date order or decimal mark. Default en_US.
+   */
+  locale?: string;
 }
 
 export const DEFAULT_TIME_ZONE = 'America/New_York';
@@ -42,6 +72,14 @@ export const MAX_COLUMNS = 18_278;
 const CSV_EXTENSIONS = new Set(['.csv', '.tsv', '.txt']);
 const XLSX_EXTENSIONS = new Set(['.xlsx', '.xlsm']);
 const SNIFF_BYTES = 64 * 1024;
+
+/** Checks the options (RangeError naming a bad time zone, date order or locale) and settles the defaults. */
+function typingOptions(opts: ReadOptions): TyperOptions {
+  const timeZone = opts.timeZone ?? DEFAULT_TIME_ZONE;
+  assertTimeZone(timeZone);
+  assertDateOrder(opts.dateOrder);
+  return { timeZone, dateOrder: opts.dateOrder, locale: localeConventions(opts.locale ?? DEFAULT_LOCALE) };
+}
 
 // ---------------------------------------------------------------------------------------------
 // Building the table row by row (shared by CSV and xlsx)
@@ -57,10 +95,22 @@ function describe(v: unknown): string {
   return `"${String(v)}"`;
 }
 
-function preview(v: unknown): string {
+function preview(v: unknown, max = 40): string {
   const s = v instanceof Date ? v.toISOString() : String(v);
-  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
+  return s.length > max ? `${s.slice(0, max - 3)}...` : s;
 }
+
+function plural(n: number, what: string): string {
+  return `${n.toLocaleString('en-US')} ${what}${n === 1 ? '' : 's'}`;
+}
+
+function footerNote(footer: Footer, unit: 'line' | 'row', where: string): string {
+  const shown = footer.lines.slice(0, 3).map(l => `"${preview(l, 70)}"`).join(', ') + (footer.lines.length > 3 ? ', ...' : '');
+  const blanks = footer.blankRows === 0 ? '' : ` and ${plural(footer.blankRows, `blank ${unit}`)}`;
+  return `Dropped ${plural(footer.lines.length, `footer ${unit}`)} at the end of the ${where} (${shown})${blanks}.`;
+}
+
+const MAX_SUSPECTS = 1000;
 
 class TableBuilder {
   private readonly rows: unknown[][] = [];
@@ -70,51 +120,132 @@ class TableBuilder {
   /** Blank rows seen since the last non-blank one: kept only if a non-blank row follows. */
   private pendingBlank = 0;
   private headerRow = 1;
+  /** CSV: the last record was an empty line (normally the file's final line break). */
+  private endsWithEmptyLine = false;
+  /** A footer line wider than the header (an unquoted "Copyright (c) …, inc."): an error only if a lead row follows. */
+  private wideFooter: LeadsFileError | null = null;
+  private wideFooterRow = -1;
+  /**
+   * CSV rows since the last one that cannot be a footer (row index, fields as written): if the
+   * footer takes them, their evidence about date order and decimal marks is taken back.
+   */
+  private suspects: [number, string[]][] = [];
+  private readonly typer: ColumnTyper;
 
-  constructor(readonly file: string, private readonly maxCells: number) {}
+  constructor(readonly file: string, private readonly maxCells: number, typing: TyperOptions) {
+    this.typer = new ColumnTyper(typing);
+  }
+
+  /** Names a row for messages: "row 5", "row 5 (line 7 of the file)", 'row 5 of sheet "Leads"'. */
+  private place(record: number, line: number, sheet?: string): string {
+    if (sheet !== undefined) return `row ${record} of sheet "${sheet}"`;
+    return line === record ? `row ${record}` : `row ${record} (line ${line} of the file)`;
+  }
 
   /** n blank rows (e.g. rows an xlsx sheet leaves out): counted, materialised only if data follows. */
   skipBlank(n: number): void {
     if (this.headerSeen) this.pendingBlank += n;
   }
 
-  /** `where` names the row for messages, e.g. "row 5" or "row 5 (line 7)". */
-  add(values: unknown[], formats: (string | null)[], where: string, rowNumber: number): void {
+  /** A CSV record (fields as written); record and line number it for messages. */
+  addCsv(fields: string[], record: number, line: number): void {
+    let last = fields.length - 1;
+    while (last >= 0 && isBlank(fields[last])) last--;
+    if (!this.headerSeen) {
+      if (last < 0) return; // leading blank rows: the header is the first non-empty row
+      const cells = new Array(last + 1);
+      for (let i = 0; i <= last; i++) cells[i] = fields[i] === '' ? '' : this.typer.alone(fields[i]);
+      this.header(cells, this.place(record, line), record);
+      return;
+    }
+    if (last < 0) {
+      this.pendingBlank++;
+      this.endsWithEmptyLine = fields.length === 1 && fields[0] === '';
+      return;
+    }
+    this.endsWithEmptyLine = false;
+    const r = this.open(fields, last, record, line);
+    if (last === 0 || mayStartFooter(fields[0])) {
+      if (this.suspects.length === MAX_SUSPECTS) this.suspects.splice(0, MAX_SUSPECTS / 2); // footers are short: keep the latest
+      this.suspects.push([r, fields]);
+    } else if (this.suspects.length > 0) {
+      this.suspects = [];
+    }
+    const width = this.width;
+    const typer = this.typer;
+    const row = new Array(width);
+    const fmt = new Array<string | null>(width);
+    for (let i = 0; i < width; i++) {
+      const f = fields[i];
+      if (f === undefined || f.length === 0) {
+        row[i] = '';
+        fmt[i] = null;
+      } else {
+        row[i] = typer.csv(f, i, r);
+        fmt[i] = typer.format;
+      }
+    }
+    this.rows.push(row);
+    this.formats.push(fmt);
+  }
+
+  /** An xlsx row (typed values, number formats; sparse arrays allowed). */
+  addXlsx(values: unknown[], formats: (string | null)[], rowNumber: number, sheet: string): void {
     let last = values.length - 1;
     while (last >= 0 && isBlank(values[last])) last--;
     if (!this.headerSeen) {
-      if (last < 0) return; // leading blank rows: the header is the first non-empty row
-      this.header(values.slice(0, last + 1), where, rowNumber);
-      this.rows.push(values.slice(0, this.width));
-      this.formats.push(new Array(this.width).fill(null));
+      if (last < 0) return;
+      this.header(values.slice(0, last + 1), this.place(rowNumber, rowNumber, sheet), rowNumber);
       return;
     }
     if (last < 0) {
       this.pendingBlank++;
       return;
     }
+    const r = this.open(values, last, rowNumber, rowNumber, sheet);
+    const width = this.width;
+    const typer = this.typer;
+    const row = new Array(width);
+    const fmt = new Array<string | null>(width);
+    for (let i = 0; i < width; i++) {
+      const v = values[i];
+      if (typeof v === 'string' && v !== '') {
+        // text cells holding dates ("20/10/2017") are read like CSV dates, per column
+        row[i] = typer.xlsxText(v, i, r);
+        fmt[i] = typer.format ?? formats[i] ?? null;
+      } else {
+        if (v instanceof Date) typer.nativeDate(i);
+        row[i] = v === undefined || v === null ? '' : v;
+        fmt[i] = formats[i] ?? null;
+      }
+    }
+    this.rows.push(row);
+    this.formats.push(fmt);
+  }
+
+  /** Checks a non-blank data row's width and the cell limit, adds the blank rows before it; returns its index. */
+  private open(values: unknown[], last: number, record: number, line: number, sheet?: string): number {
+    if (this.wideFooter && !isFooterLine(values[0]) && last > 0) throw this.wideFooter;
     if (last >= this.width) {
-      throw new LeadsFileError('ROW_TOO_WIDE', this.file,
-        `${this.file}: ${where} has more cells than the header row: it has a value in column ${columnLetter(last)} ` +
-        `("${preview(values[last])}"), but the header (row ${this.headerRow}) names only ${this.width} column` +
-        `${this.width === 1 ? '' : 's'} (A to ${columnLetter(this.width - 1)}). ` +
+      const width = this.width;
+      const err = new LeadsFileError('ROW_TOO_WIDE', this.file,
+        `${this.file}: ${this.place(record, line, sheet)} has more cells than the header row: it has a value in column ${columnLetter(last)} ` +
+        `("${preview(values[last])}"), but the header (row ${this.headerRow}) names only ${width} column` +
+        `${width === 1 ? '' : 's'} (A to ${columnLetter(width - 1)}). ` +
         'Each row must fit under the header: add a header name for the extra column or remove the stray value.');
+      if (!isFooterLine(values[0])) throw err;
+      if (!this.wideFooter) {
+        this.wideFooter = err;
+        this.wideFooterRow = this.rows.length + this.pendingBlank;
+      }
     }
     const total = (this.rows.length + this.pendingBlank + 1) * this.width;
-    if (total > this.maxCells) this.tooLarge(where);
+    if (total > this.maxCells) this.tooLarge(this.place(record, line, sheet));
     for (; this.pendingBlank > 0; this.pendingBlank--) {
       this.rows.push(new Array(this.width).fill(''));
       this.formats.push(new Array(this.width).fill(null));
     }
-    const row = new Array(this.width);
-    const fmt = new Array<string | null>(this.width);
-    for (let i = 0; i < this.width; i++) {
-      const v = values[i];
-      row[i] = v === undefined || v === null ? '' : v;
-      fmt[i] = formats[i] ?? null;
-    }
-    this.rows.push(row);
-    this.formats.push(fmt);
+    return this.rows.length;
   }
 
   private header(cells: unknown[], where: string, rowNumber: number): void {
@@ -149,6 +280,9 @@ class TableBuilder {
         `${this.file}: expected a header row (the first non-empty row, here ${where}) of unique, non-blank text ` +
         `column names, but ${problems.join('; ')}.`);
     }
+    this.rows.push(cells.slice(0, this.width));
+    this.formats.push(new Array(this.width).fill(null));
+    this.typer.setWidth(this.width);
   }
 
   private tooLarge(where: string): never {
@@ -158,10 +292,24 @@ class TableBuilder {
       `reached at ${where}). Split the export into smaller files or drop unused columns.`);
   }
 
-  finish(sheetName: string, emptyMessage: string): LeadsTable {
+  finish(sheetName: string, emptyMessage: string, signals: FileSignals, csv: boolean): ReadTable {
     if (!this.headerSeen) throw new LeadsFileError('EMPTY', this.file, emptyMessage);
-    // trailing blank rows (pendingBlank) are dropped, as Sheets' import drops trailing empty lines
-    return { sheetName, rows: this.rows, numberFormats: this.formats };
+    const notes: string[] = [];
+    // report footers after the last lead; trailing blank rows (pendingBlank) are never added,
+    // as Sheets' import drops trailing empty lines
+    const footer = findFooter(this.rows, this.width);
+    if (this.wideFooter && this.wideFooterRow < footer.start) throw this.wideFooter;
+    if (footer.start < this.rows.length) {
+      for (const [row, fields] of this.suspects) if (row >= footer.start) this.typer.forget(fields);
+      this.rows.length = footer.start;
+      this.formats.length = footer.start;
+      notes.push(footerNote(footer, csv ? 'line' : 'row', csv ? 'file' : 'sheet'));
+    }
+    const blankLines = this.pendingBlank - (this.endsWithEmptyLine ? 1 : 0);
+    if (csv && blankLines > 0) notes.push(`Dropped ${plural(blankLines, 'blank line')} at the end of the file.`);
+    const typed = this.typer.finish(this.rows, this.formats, signals);
+    notes.push(...typed.notes);
+    return { sheetName, rows: this.rows, numberFormats: this.formats, notes, columns: typed.columns };
   }
 }
 
@@ -178,7 +326,10 @@ interface CsvOptions extends ReadOptions {
 
 const DELIMITERS = [',', ';', '\t', '|'];
 
-/** Guesses the delimiter from a sample of the text (the first 20 records). */
+/**
+ * Guesses the delimiter from a sample of the text (the first 20 records): the candidate giving
+ * the most consistent field counts, so a ";" file whose fields hold commas ("1.234,50") is ";".
+ */
 export function detectDelimiter(sample: string): string {
   const result = Papa.parse<string[]>(sample, { preview: 20, delimitersToGuess: DELIMITERS, skipEmptyLines: true });
   const guessed = result.meta.delimiter;
@@ -194,7 +345,7 @@ function sheetNameFromFile(path: string): string {
  * Builds a Papa step handler feeding the table; tracks file line numbers (quoted fields may
  * span lines) so errors can name both the sheet row and the line of the file.
  */
-function csvRowSink(builder: TableBuilder, timeZone: string) {
+function csvRowSink(builder: TableBuilder) {
   let record = 0;
   let line = 1;
   let failure: unknown = null;
@@ -203,29 +354,25 @@ function csvRowSink(builder: TableBuilder, timeZone: string) {
     try {
       record++;
       const fields = results.data;
-      const quoteError = results.errors.find(e => e.code === 'MissingQuotes');
-      const where = line === record ? `row ${record}` : `row ${record} (line ${line} of the file)`;
-      if (quoteError) {
-        throw new LeadsFileError('MALFORMED', builder.file,
-          `${builder.file}: ${where} opens a quoted field that is never closed, so the rest of the file would ` +
-          'land in one cell. Check that every " inside a field is doubled ("").');
+      const errors = results.errors;
+      for (let i = 0; i < errors.length; i++) {
+        if (errors[i].code === 'MissingQuotes') {
+          const where = line === record ? `row ${record}` : `row ${record} (line ${line} of the file)`;
+          throw new LeadsFileError('MALFORMED', builder.file,
+            `${builder.file}: ${where} opens a quoted field that is never closed, so the rest of the file would ` +
+            'land in one cell. Check that every " inside a field is doubled ("").');
+        }
       }
-      const values = new Array(fields.length);
-      const formats = new Array<string | null>(fields.length);
+      builder.addCsv(fields, record, line);
       let embedded = 0;
       for (let i = 0; i < fields.length; i++) {
         const f = fields[i];
-        if (f.length > 0) {
-          const c = inferCell(f, timeZone);
-          values[i] = c.value;
-          formats[i] = c.format;
-          if (f.includes('\n')) embedded += f.split('\n').length - 1;
-        } else {
-          values[i] = '';
-          formats[i] = null;
+        let at = f.length > 0 ? f.indexOf('\n') : -1;
+        while (at >= 0) {
+          embedded++;
+          at = f.indexOf('\n', at + 1);
         }
       }
-      builder.add(values, formats, where, record);
       line += 1 + embedded;
     } catch (e) {
       failure = e;
@@ -239,25 +386,24 @@ function emptyCsvMessage(label: string): string {
   return `${label} has no data: expected CSV text with a header row naming the columns, then one row per lead.`;
 }
 
-/** Parses CSV text the way Sheets imports it (see infer.ts for typing rules). */
-export function parseCsv(text: string, name = 'Sheet1', opts: CsvOptions = {}): LeadsTable {
-  const timeZone = opts.timeZone ?? DEFAULT_TIME_ZONE;
-  assertTimeZone(timeZone);
+/** Parses CSV text the way Sheets imports it (see infer.ts and columns.ts for typing rules). */
+export function parseCsv(text: string, name = 'Sheet1', opts: CsvOptions = {}): ReadTable {
+  const typing = typingOptions(opts);
   const label = opts.fileLabel ?? name;
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const builder = new TableBuilder(label, opts.maxCells ?? MAX_CELLS);
+  const builder = new TableBuilder(label, opts.maxCells ?? MAX_CELLS, typing);
   if (body.trim() === '') throw new LeadsFileError('EMPTY', label, emptyCsvMessage(label));
   const delimiter = opts.delimiter ?? detectDelimiter(body.slice(0, SNIFF_BYTES));
-  const sink = csvRowSink(builder, timeZone);
+  const sink = csvRowSink(builder);
   Papa.parse<string[]>(body, { delimiter, skipEmptyLines: false, step: sink.step });
   const failure = sink.failure();
   if (failure) throw failure;
-  return builder.finish(name, emptyCsvMessage(label));
+  return builder.finish(name, emptyCsvMessage(label), { separator: delimiter }, true);
 }
 
 /** Streams a CSV file (any supported encoding) through Papa into a table. */
-async function readCsvFile(path: string, label: string, encoding: string, delimiter: string, timeZone: string, maxCells: number): Promise<LeadsTable> {
-  const builder = new TableBuilder(label, maxCells);
+async function readCsvFile(path: string, label: string, encoding: string, delimiter: string, typing: TyperOptions, maxCells: number): Promise<ReadTable> {
+  const builder = new TableBuilder(label, maxCells, typing);
   const source = createReadStream(path, { highWaterMark: SNIFF_BYTES });
   async function* decode(): AsyncGenerator<string> {
     // TextDecoder strips a byte-order mark and copes with characters split across chunks
@@ -270,7 +416,7 @@ async function readCsvFile(path: string, label: string, encoding: string, delimi
     if (tail) yield tail;
   }
   const text = Readable.from(decode(), { objectMode: false, encoding: 'utf8' });
-  const sink = csvRowSink(builder, timeZone);
+  const sink = csvRowSink(builder);
   try {
     await new Promise<void>((resolve, reject) => {
       Papa.parse<string[], NodeJS.ReadableStream>(text, {
@@ -287,7 +433,7 @@ async function readCsvFile(path: string, label: string, encoding: string, delimi
   }
   const failure = sink.failure();
   if (failure) throw failure;
-  return builder.finish(sheetNameFromFile(path), emptyCsvMessage(label));
+  return builder.finish(sheetNameFromFile(path), emptyCsvMessage(label), { separator: delimiter }, true);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -463,13 +609,13 @@ function deferringReader(input: Readable): ExcelJS.stream.xlsx.WorkbookReader & 
   return reader as unknown as ExcelJS.stream.xlsx.WorkbookReader & { model?: { sheets?: SheetMeta[] } };
 }
 
-async function readXlsxStreams(open: StreamFactory, label: string, timeZone: string, maxCells: number): Promise<LeadsTable> {
+async function readXlsxStreams(open: StreamFactory, label: string, typing: TyperOptions, maxCells: number): Promise<ReadTable> {
   const emptyMessage = `${label} has no data: expected its first worksheet (or one named "Leads") to start with a header row naming the columns.`;
-  const pass = async (pickFirst: boolean): Promise<{ table?: LeadsTable; sawSheets: boolean }> => {
+  const pass = async (pickFirst: boolean): Promise<{ table?: ReadTable; sawSheets: boolean }> => {
     const input = open();
     const reader = deferringReader(input);
     let sawSheets = false;
-    let table: LeadsTable | undefined;
+    let table: ReadTable | undefined;
     let target: string | undefined;
     try {
       for await (const ws of reader) {
@@ -479,7 +625,7 @@ async function readXlsxStreams(open: StreamFactory, label: string, timeZone: str
           target = pickFirst ? sheet.name : chooseSheet(reader.model?.sheets ?? []);
         }
         if (table || sheet.name !== target) continue; // not iterated: ExcelJS drains it
-        const builder = new TableBuilder(label, maxCells);
+        const builder = new TableBuilder(label, maxCells, typing);
         let lastRow = 0;
         for await (const row of sheet) {
           // rows the sheet leaves out are blank: counted, not materialised
@@ -488,13 +634,13 @@ async function readXlsxStreams(open: StreamFactory, label: string, timeZone: str
           const values: unknown[] = [];
           const formats: (string | null)[] = [];
           row.eachCell({ includeEmpty: false }, (cell, col) => {
-            const c = xlsxValue(cell as unknown as XCell, timeZone);
+            const c = xlsxValue(cell as unknown as XCell, typing.timeZone);
             values[col - 1] = c.value;
             formats[col - 1] = c.format;
           });
-          builder.add(values, formats, `row ${row.number} of sheet "${sheet.name}"`, row.number);
+          builder.addXlsx(values, formats, row.number, sheet.name);
         }
-        table = builder.finish(sheet.name, emptyMessage);
+        table = builder.finish(sheet.name, emptyMessage, {}, false);
       }
     } finally {
       input.destroy();
@@ -518,14 +664,13 @@ async function readXlsxStreams(open: StreamFactory, label: string, timeZone: str
 }
 
 /** Reads the leads sheet of an xlsx workbook held in memory. */
-export async function parseXlsx(buffer: Buffer, opts: XlsxOptions = {}): Promise<LeadsTable> {
-  const timeZone = opts.timeZone ?? DEFAULT_TIME_ZONE;
-  assertTimeZone(timeZone);
+export async function parseXlsx(buffer: Buffer, opts: XlsxOptions = {}): Promise<ReadTable> {
+  const typing = typingOptions(opts);
   const label = opts.fileLabel ?? 'xlsx data';
   if (buffer.length === 0) throw new LeadsFileError('EMPTY', label, `${label} is empty (0 bytes): expected an Excel workbook (.xlsx).`);
   const bad = notWhatItSays(label, '.xlsx', sniff(buffer.subarray(0, SNIFF_BYTES)));
   if (bad) throw bad;
-  return readXlsxStreams(() => new PassThrough().end(buffer), label, timeZone, opts.maxCells ?? MAX_CELLS);
+  return readXlsxStreams(() => new PassThrough().end(buffer), label, typing, opts.maxCells ?? MAX_CELLS);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -537,9 +682,8 @@ export interface ReadFileOptions extends ReadOptions {
 }
 
 /** Reads a CSV (.csv/.tsv/.txt) or Excel (.xlsx/.xlsm) leads export. Throws LeadsFileError on anything unusable. */
-export async function readLeadsFile(path: string, opts: ReadFileOptions = {}): Promise<LeadsTable> {
-  const timeZone = opts.timeZone ?? DEFAULT_TIME_ZONE;
-  assertTimeZone(timeZone);
+export async function readLeadsFile(path: string, opts: ReadFileOptions = {}): Promise<ReadTable> {
+  const typing = typingOptions(opts);
   const maxCells = opts.maxCells ?? MAX_CELLS;
   const label = path;
   const ext = extname(path).toLowerCase();
@@ -574,12 +718,12 @@ export async function readLeadsFile(path: string, opts: ReadFileOptions = {}): P
   const bad = notWhatItSays(label, ext, sniffed);
   if (bad) throw bad;
   if (XLSX_EXTENSIONS.has(ext)) {
-    return readXlsxStreams(() => createReadStream(path), label, timeZone, maxCells);
+    return readXlsxStreams(() => createReadStream(path), label, typing, maxCells);
   }
   if (sniffed.kind !== 'text') throw new LeadsFileError('UNSUPPORTED_TYPE', label, `${label}: expected CSV text.`);
   if (sniffed.sample.trim() === '' && head.length < SNIFF_BYTES) {
     throw new LeadsFileError('EMPTY', label, emptyCsvMessage(label));
   }
   const delimiter = ext === '.tsv' ? '\t' : detectDelimiter(sniffed.sample.replace(/^\ufeff/, ''));
-  return readCsvFile(path, label, sniffed.encoding, delimiter, timeZone, maxCells);
+  return readCsvFile(path, label, sniffed.encoding, delimiter, typing, maxCells);
 }
