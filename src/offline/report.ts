@@ -1,126 +1,264 @@
 /**
- * `leadflow report`: the add-on's menu actions, run headless on a CRM export, written to xlsx.
- * The export becomes the leads sheet of an offline spreadsheet, the built bundle runs in the
- * offline host exactly as in Sheets (setup saved, sheets built through the same server calls),
- * and the resulting workbook is written with its formulas and their computed values.
+ * `leadflow report`: the add-on's build actions on a CRM export, without Google. The export is
+ * read as Sheets would show it (each column's day order and number style worked out from its
+ * values), LeadFlow proposes the setup it would use (or takes --setup and --map), says what it
+ * understood, guesses first, then plans each sheet with src/core/report and writes the workbook:
+ * the built sheets (formulas with their values, counted by src/core), the leads, the setup.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { BuildData, BuildRequest, planBuild } from '../core/report';
-import { SETUP_SHEET, validateSetup } from '../core/setup';
-import { LeadsFileError, LeadsTable, readLeadsFile, writeWorkbookXlsx } from './files';
-import { Host, createHost } from './host';
+import { findDayOrderMix, repairDayOrderMix } from '../core/dayorder';
+import { Pick, Proposal, describePick, proposeSetup } from '../core/detect';
+import { BuildData, Kind, Plan, planBuild } from '../core/report';
+import { COLUMN_FIELDS, ColumnField, SETUP_SHEET, Setup, setupToGrid, validateSetup } from '../core/setup';
+import { timeZoneClock, wallToSerial } from '../core/time';
+import { isDate } from '../core/values';
+import { LeadsFileError, LeadsTable, readLeadsFile } from './files/index.ts';
+import { writeReportXlsx } from './files/report-writer.ts';
+import { assertTimeZone } from './host/timezone.ts';
 
 export const ACTIONS = ['funnel', 'flow', 'checklist', 'all'] as const;
 export type Action = (typeof ACTIONS)[number];
+export const DATE_ORDERS = ['dmy', 'mdy', 'ymd'] as const;
+export type DateOrderOption = (typeof DATE_ORDERS)[number];
 
-export interface ReportOptions {
+export interface ReadOptions {
   input: string;
-  out: string;
-  action: Action;
-  setupPath?: string;
-  force?: boolean;
   timeZone?: string;
+  dateOrder?: DateOrderOption;
+  /** --locale: the locale to fall back on for numbers and dates a column does not settle (en_US, fr_FR, de_DE...). */
+  locale?: string;
+  /** --setup: a setup file, complete or partial (what it leaves out is proposed as without one). */
+  setupPath?: string;
+  /** --map: role → header, overriding one guess each. */
+  map?: Record<string, string>;
   /** Where progress lines go (stderr by default); null for none. */
   progress?: ((line: string) => void) | null;
 }
 
+export interface ReportOptions extends ReadOptions {
+  out: string;
+  action: Action;
+  force?: boolean;
+  /** Where the summary of what LeadFlow understood goes (stdout by default); null for none. */
+  report?: ((line: string) => void) | null;
+}
+
 export class ReportError extends Error {}
 
-/** The exports the command reads: CSV (and its tab-separated cousin) and xlsx. */
-const INPUT_EXTENSIONS = ['.csv', '.tsv', '.xlsx'];
+export const DEFAULT_TIME_ZONE = 'America/New_York';
+const INPUT_EXTENSIONS = ['.csv', '.tsv', '.txt', '.xlsx', '.xlsm'];
 
-/** The name of the leads sheet: the xlsx sheet's own name, or "Leads" for a CSV. */
+/** What LeadFlow made of an export: the table, the setup it will use, and the lines that say so. */
+export interface Understood {
+  table: LeadsTable;
+  sheetName: string;
+  setup: Setup;
+  /** False when the setup holds guesses nobody confirmed (no --setup). */
+  saved: boolean;
+  proposal: Proposal;
+  lines: string[];
+  timeZone: string;
+}
+
+const say = (sink: ((l: string) => void) | null | undefined, fallback: (l: string) => void) => (sink === null ? () => {} : sink ?? fallback);
+const count = (n: number) => n.toLocaleString('en-US');
+const pct = (n: number, of: number) => (of ? `${(Math.round((n / of) * 1000) / 10).toLocaleString('en-US')}%` : '0%');
+
+/** The leads sheet's name: the xlsx sheet's own, or "Leads" for a CSV; never the setup sheet's. */
 function leadsSheetName(table: LeadsTable, input: string): string {
-  return extname(input).toLowerCase() === '.csv' || extname(input).toLowerCase() === '.tsv' || !table.sheetName ? 'Leads' : table.sheetName;
+  const name = /\.xlsx?m?$/i.test(input) && table.sheetName ? table.sheetName : 'Leads';
+  return name.toLowerCase() === SETUP_SHEET.toLowerCase() ? `${name} (leads)` : name;
 }
 
-/** Which builds an action runs. */
-const BUILDS: Record<Exclude<Action, 'all'>, string> = { funnel: 'funnel', flow: 'flow', checklist: 'checklist' };
+/** A column field from what a person typed after --map: "status", "Arrival date", "removedAt". */
+function fieldOf(role: string): ColumnField | undefined {
+  const key = role.trim().toLowerCase().replace(/[\s_-]+/g, '');
+  return (Object.keys(COLUMN_FIELDS) as ColumnField[]).find((f) => f.toLowerCase() === key || COLUMN_FIELDS[f].toLowerCase().replace(/[\s/_-]+/g, '') === key);
+}
 
-export async function runReport(opts: ReportOptions): Promise<{ sheets: string[]; host: Host }> {
-  const say = opts.progress === null ? () => {} : (opts.progress ?? ((l: string) => process.stderr.write(`${l}\n`)));
-  if (!(ACTIONS as readonly string[]).includes(opts.action)) {
-    throw new ReportError(`--action must be one of ${ACTIONS.join(', ')}, not "${opts.action}".`);
+/** Reads the export and works out the setup, without writing anything. */
+export async function understand(opts: ReadOptions): Promise<Understood> {
+  const progress = say(opts.progress, (l) => process.stderr.write(`${l}\n`));
+  const timeZone = opts.timeZone ?? DEFAULT_TIME_ZONE;
+  try {
+    assertTimeZone(timeZone);
+  } catch {
+    throw new ReportError(`--time-zone "${opts.timeZone}" is not a time zone; expected an IANA name such as Europe/Paris or America/New_York.`);
   }
-  if (existsSync(opts.out) && !opts.force) {
-    throw new ReportError(`${opts.out} already exists; choose another --out path or add --force to replace it.`);
-  }
-  if (extname(opts.out).toLowerCase() !== '.xlsx') throw new ReportError(`--out must be an .xlsx path, not "${opts.out}".`);
   if (!INPUT_EXTENSIONS.includes(extname(opts.input).toLowerCase())) {
-    throw new ReportError(`${opts.input}: expected a CSV (.csv) or Excel workbook (.xlsx) export of your leads.`);
+    throw new ReportError(`${opts.input}: expected a CSV (.csv, .tsv, .txt) or Excel workbook (.xlsx) export of your leads.`);
   }
-  say(`Reading ${basename(opts.input)}…`);
-  const table = await readLeadsFile(opts.input, { timeZone: opts.timeZone });
+  if (opts.dateOrder && !(DATE_ORDERS as readonly string[]).includes(opts.dateOrder)) {
+    throw new ReportError(`--date-order must be one of ${DATE_ORDERS.join(', ')} (day first, month first, year first), not "${opts.dateOrder}".`);
+  }
+  progress(`Reading ${basename(opts.input)}…`);
+  let table: LeadsTable;
+  try {
+    table = await readLeadsFile(opts.input, { timeZone, dateOrder: opts.dateOrder, locale: opts.locale });
+  } catch (e) {
+    if (e instanceof RangeError && opts.locale) throw new ReportError(`--locale "${opts.locale}" is not a locale; expected a name such as en_US, en_GB, fr_FR or de_DE.`);
+    throw e;
+  }
   if (table.rows.length < 2) throw new ReportError(`${opts.input} has a header row but no leads under it; there is nothing to report.`);
-  say(`  ${(table.rows.length - 1).toLocaleString('en-US')} leads, ${table.rows[0].length} columns`);
+  const headers = table.rows[0].map((h) => String(h ?? '').trim());
+  const rows = table.rows.slice(1);
+  progress(`  ${count(rows.length)} rows, ${headers.length} columns`);
+  const clock = timeZoneClock(timeZone);
+  const lines: string[] = [];
 
-  const host = createHost({ timeZone: opts.timeZone, firstSheetName: leadsSheetName(table, opts.input) });
-  const sheetName = leadsSheetName(table, opts.input);
-  loadLeads(host, sheetName, table);
-  host.loadBundle();
-
-  say('Saving the setup…');
-  saveSetup(host, sheetName, table, opts.setupPath);
-
-  // The same two steps as the build dialog: read the leads and setup, plan, then write the plan.
-  const kinds = opts.action === 'all' ? Object.values(BUILDS) : [BUILDS[opts.action]];
-  const read = host.run('leadflowBuildData', [{}]);
-  if (!read.ok) throw new ReportError(`Reading the leads for the build failed: ${read.error.message}`);
-  for (const kind of kinds) {
-    say(`Building the ${kind} sheet…`);
-    const plan = planBuild(read.value as BuildData, { kind } as BuildRequest);
-    const res = host.run('leadflowBuild', [{ plan }]);
-    if (!res.ok) throw new ReportError(`Building the ${kind} sheet failed: ${res.error.message}`);
-  }
-
-  say(`Writing ${basename(opts.out)}…`);
-  // The setup sheet is hidden in Sheets and stays hidden in the workbook.
-  await writeWorkbookXlsx(host.spreadsheet, opts.out, { force: opts.force });
-  const sheets = host.spreadsheet.getSheets().map((s) => s.getName());
-  say(`Done: ${sheets.join(', ')}`);
-  return { sheets, host };
-}
-
-function loadLeads(host: Host, name: string, table: LeadsTable): void {
-  const sheet = host.addSheet(name, table.rows);
-  const formats = table.numberFormats;
-  // Number formats column by column, as Sheets keeps them from the import.
-  const width = table.rows[0].length;
-  for (let c = 0; c < width; c++) {
-    const fmt = formats.slice(1).find((r) => r[c])?.[c];
-    if (fmt && table.rows.length > 1) sheet.getRange(2, c + 1, table.rows.length - 1, 1).setNumberFormat(fmt);
-  }
-  sheet.getRange(1, 1, 1, width).setFontWeight('bold');
-  sheet.setFrozenRows(1);
-}
-
-/** The setup from --setup (validated against the file's headers), or the add-on's own proposal from the headers. */
-function saveSetup(host: Host, sheetName: string, table: LeadsTable, setupPath?: string): void {
-  let setup: unknown;
-  if (setupPath) {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(readFileSync(setupPath, 'utf8'));
-    } catch (e) {
-      throw new ReportError(`--setup ${setupPath} is not a readable JSON file: ${(e as Error).message}`);
+  // A column a spreadsheet read in the other day order (an xlsx saved after such an import).
+  if (!opts.dateOrder || opts.dateOrder === 'dmy') {
+    for (const mix of findDayOrderMix(headers, rows, clock)) {
+      const changed = repairDayOrderMix(rows, mix.column, clock);
+      lines.push(`Dates: column ${letter(mix.column)} "${mix.header}" mixed ${count(mix.dateCells)} date cells with ${count(mix.dayFirstText)} text dates written day first (such as 20/10/2017): ` +
+        `the date cells were read month first by the spreadsheet that saved this file. LeadFlow read the whole column day first, changing ${count(changed)} cells. Give --date-order mdy if the date cells were right.`);
     }
-    const withSheet = { ...(raw as object), leads: { sheet: sheetName, headerRow: 1, ...((raw as { leads?: object }).leads ?? {}) } };
-    const { setup: valid, problems } = validateSetup(withSheet, table.rows[0]);
-    if (!valid) throw new ReportError(`--setup ${setupPath} is not a valid LeadFlow setup:\n${problems.map((p) => `  ${p.field}: ${p.message}`).join('\n')}`);
-    setup = valid;
-  } else {
-    const state = host.run('leadflowSetupState', [{ sheetName }]);
-    if (!state.ok) throw new ReportError(`Reading the leads failed: ${state.error.message}`);
-    setup = (state.value as { setup: unknown }).setup;
   }
-  const saved = host.run('leadflowSaveSetup', [{ setup }]);
-  if (!saved.ok) throw new ReportError(`Saving the setup failed: ${saved.error.message}`);
-  const result = saved.value as { ok: boolean; problems?: { field: string; message: string }[] };
-  if (!result.ok) {
-    throw new ReportError(`The setup for "${sheetName}" is not valid:\n${(result.problems ?? []).map((p) => `  ${p.field}: ${p.message}`).join('\n')}\nGive a setup with --setup setup.json.`);
+
+  const sheetName = leadsSheetName(table, opts.input);
+  const map: Partial<Record<ColumnField, string>> = {};
+  for (const [role, header] of Object.entries(opts.map ?? {})) {
+    const field = fieldOf(role);
+    if (!field) throw new ReportError(`--map ${role}=…: "${role}" is not a column LeadFlow maps; use one of ${Object.keys(COLUMN_FIELDS).join(', ')}.`);
+    if (!headers.some((h) => h.toLowerCase() === header.trim().toLowerCase())) {
+      throw new ReportError(`--map ${role}="${header}": there is no column "${header}" in ${basename(opts.input)}; its columns are ${headers.map((h) => `"${h}"`).join(', ')}.`);
+    }
+    map[field] = headers.find((h) => h.toLowerCase() === header.trim().toLowerCase())!;
   }
-  if (!host.spreadsheet.getSheetByName(SETUP_SHEET)) throw new ReportError('The setup sheet was not written.');
+  let partial: Partial<Setup> | undefined;
+  if (opts.setupPath) {
+    try {
+      partial = JSON.parse(readFileSync(opts.setupPath, 'utf8'));
+    } catch (e) {
+      throw new ReportError(`--setup ${opts.setupPath} is not a readable JSON file: ${(e as Error).message}`);
+    }
+    if (!partial || typeof partial !== 'object' || Array.isArray(partial)) throw new ReportError(`--setup ${opts.setupPath} must hold a JSON object (a LeadFlow setup), not ${partial === null ? 'null' : Array.isArray(partial) ? 'a list' : typeof partial}.`);
+    for (const [field, header] of Object.entries(partial.columns ?? {})) if (typeof header === 'string' && header && field in COLUMN_FIELDS && !(field in map)) map[field as ColumnField] = header;
+  }
+  const proposal = proposeSetup(sheetName, headers, rows, { map });
+  const setup = partial ? mergeSetup(partial, proposal.setup, sheetName) : proposal.setup;
+  const { setup: valid, problems } = validateSetup(setup, headers);
+  if (!valid) {
+    throw new ReportError(`${opts.setupPath ? `--setup ${opts.setupPath}` : 'The setup LeadFlow proposed'} is not a valid LeadFlow setup for ${basename(opts.input)}:\n${problems.map((p) => `  ${p.field}: ${p.message}`).join('\n')}`);
+  }
+  // How the file was read first (day orders, decimal marks, dropped footers), then the setup.
+  lines.unshift(...(table.notes ?? []).map((n) => `Reading: ${n}`));
+  lines.push(...describeUnderstanding(table, headers, proposal, valid, !partial));
+  return { table, sheetName, setup: valid, saved: !!partial, proposal, lines, timeZone };
+}
+
+/** A partial setup over the proposal: what the file says wins; lists it gives replace the proposal's. */
+function mergeSetup(partial: Partial<Setup>, proposed: Setup, sheetName: string): Setup {
+  const stages = Array.isArray(partial.stages) ? partial.stages : proposed.stages;
+  const names = new Set(stages.map((s) => String(s?.name ?? '').toLowerCase()));
+  return {
+    ...proposed,
+    ...partial,
+    leads: { ...proposed.leads, ...(partial.leads ?? {}), sheet: partial.leads?.sheet ?? sheetName },
+    columns: { ...proposed.columns, ...(partial.columns ?? {}) },
+    stages,
+    exits: Array.isArray(partial.exits) ? partial.exits : proposed.exits.filter((e) => names.has(e.from.toLowerCase())),
+    flow: { ...proposed.flow, ...(partial.flow ?? {}) },
+    scoring: { ...proposed.scoring, ...(partial.scoring ?? {}) },
+  } as Setup;
+}
+
+function letter(index: number): string {
+  let n = index + 1;
+  let s = '';
+  while (n > 0) {
+    s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
+    n = Math.floor((n - 1) / 26);
+  }
+  return s;
+}
+
+
+/** The lines that say what LeadFlow understood: guesses first, then what is sure, the pipeline, what is not counted. */
+export function describeUnderstanding(table: LeadsTable, headers: string[], proposal: Proposal, setup: Setup, proposed: boolean): string[] {
+  const lines: string[] = [];
+  const picks = proposal.picks.filter((p) => pickInSetup(p, setup));
+  const guesses = picks.filter((p) => !p.sure);
+  const sure = picks.filter((p) => p.sure);
+  if (guesses.length) {
+    lines.push(`Guesses (check them; change one with --map role="Header", or write a setup with "leadflow setup"):`);
+    for (const p of guesses) lines.push(`  ${describePick(p)}`);
+  }
+  lines.push(guesses.length ? 'Columns:' : 'Columns (from their headers):');
+  for (const p of sure) lines.push(`  ${describePick(p)}`);
+  const unused = (Object.keys(COLUMN_FIELDS) as ColumnField[]).filter((f) => ['arrived', 'status', 'source', 'owner', 'value'].includes(f) && !setup.columns[f]);
+  if (unused.length) lines.push(`  Not found: ${unused.map((f) => COLUMN_FIELDS[f].toLowerCase()).join(', ')}.`);
+  const p = proposal.pipeline;
+  const guessedStatuses = p.statuses.filter((s) => s.how === 'words');
+  lines.push(`Pipeline (${proposed ? `from ${p.from}${guessedStatuses.length ? ', with statuses placed by their words as guesses' : ''}` : 'from --setup'}): ${setup.stages.map((s) => s.name).join(' → ')}`);
+  if (setup.exits.length) lines.push(`  Exits: ${setup.exits.map((e) => `${e.name} (after ${e.from}${e.removes ? '' : ', kept in net lead flow'})`).join('; ')}`);
+  for (const [stage, header] of Object.entries(setup.columns.stageFlags)) lines.push(`  ${stage} also from the yes/no column "${header}"`);
+  for (const [stage, header] of Object.entries(setup.columns.stageDates)) lines.push(`  ${stage} also from the dates in "${header}"`);
+  if (proposed && guessedStatuses.length) lines.push(`  Guessed: ${guessedStatuses.map((s) => `"${s.status}" → ${s.means} (${count(s.count)})`).join(', ')}`);
+  const total = p.statuses.reduce((n, s) => n + s.count, 0);
+  const unplaced = p.statuses.filter((s) => !s.means);
+  if (unplaced.length) {
+    const n = unplaced.reduce((k, s) => k + s.count, 0);
+    lines.push(`NOT COUNTED: ${count(n)} leads (${pct(n, total)}) have statuses LeadFlow could not place: ${unplaced.slice(0, 8).map((s) => `"${s.status}" (${count(s.count)})`).join(', ')}${unplaced.length > 8 ? ` and ${unplaced.length - 8} more` : ''}. ` +
+      'Write the setup with "leadflow setup", add each as an alias of a stage or exit, and pass it with --setup.');
+  }
+  for (const note of proposal.notes) lines.push(`Note: ${note}`);
+  return lines;
+}
+
+function pickInSetup(p: Pick, setup: Setup): boolean {
+  if (p.field.startsWith('stageDate:')) return setup.columns.stageDates[p.field.slice(10)] === p.header;
+  if (p.field.startsWith('stageFlag:')) return setup.columns.stageFlags[p.field.slice(10)] === p.header;
+  return setup.columns[p.field as ColumnField] === p.header;
+}
+
+/** The leads as a build reads them (dates as serial numbers in the spreadsheet's time zone), as leadflowBuildData does in Sheets. */
+export function buildDataOf(u: Understood, now = Date.now()): BuildData {
+  const clock = timeZoneClock(u.timeZone);
+  const rows = u.table.rows.slice(1).map((r) => r.map((v) => (isDate(v) ? wallToSerial(clock.toWall(v.getTime())) : (v as string | number | boolean))));
+  return {
+    setup: u.setup, saved: u.saved, proposed: true, timeZone: u.timeZone, now: clock.toWall(now),
+    headers: u.table.rows[0].map((h) => String(h ?? '').trim()), rows,
+  };
+}
+
+const KINDS: Record<Exclude<Action, 'all'>, Kind> = { funnel: 'funnel', flow: 'flow', checklist: 'checklist' };
+
+/** A line per built sheet with its headline numbers, read from the plan's values. */
+function headline(plan: Plan, stages: string[]): string {
+  if (plan.kind !== 'funnel') return `${plan.name}: built${plan.notes.length ? ` (${plan.notes.length} note${plan.notes.length > 1 ? 's' : ''} on its row 4)` : ''}.`;
+  const reached = stages.map((_, k) => Number(plan.values[7 + k]?.[1] ?? 0));
+  return `${plan.name}: ${stages.map((s, k) => `${s} ${count(reached[k])}${k ? ` (${pct(reached[k], reached[k - 1])})` : ''}`).join(' → ')}`;
+}
+
+export async function runReport(opts: ReportOptions): Promise<{ sheets: string[]; plans: Plan[]; understood: Understood }> {
+  const progress = say(opts.progress, (l) => process.stderr.write(`${l}\n`));
+  const report = say(opts.report, (l) => process.stdout.write(`${l}\n`));
+  if (!(ACTIONS as readonly string[]).includes(opts.action)) throw new ReportError(`--action must be one of ${ACTIONS.join(', ')}, not "${opts.action}".`);
+  if (extname(opts.out).toLowerCase() !== '.xlsx') throw new ReportError(`--out must be an .xlsx path, not "${opts.out}".`);
+  const u = await understand(opts);
+  for (const line of u.lines) report(line);
+  const data = buildDataOf(u);
+  const kinds = opts.action === 'all' ? (Object.values(KINDS) as Kind[]) : [KINDS[opts.action]];
+  const plans: Plan[] = [];
+  for (const kind of kinds) {
+    const t0 = Date.now();
+    progress(`Building the ${kind} sheet…`);
+    plans.push(planBuild(data, { kind }));
+    progress(`  planned in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  for (const plan of plans) report(headline(plan, u.setup.stages.map((s) => s.name)));
+  progress(`Writing ${basename(opts.out)}…`);
+  const setupName = u.sheetName.toLowerCase() === SETUP_SHEET.toLowerCase() ? `${SETUP_SHEET} (2)` : SETUP_SHEET;
+  const columnFormats = u.table.rows[0].map((_, c) => u.table.numberFormats.slice(1).find((r) => r[c])?.[c] ?? null);
+  const sheets = await writeReportXlsx(opts.out, {
+    plans, timeZone: u.timeZone,
+    leads: { name: u.sheetName, rows: u.table.rows, columnFormats },
+    setup: { name: setupName, rows: setupToGrid(u.setup) },
+  }, { force: opts.force });
+  progress(`Done: ${opts.out} (${sheets.join(', ')})`);
+  return { sheets, plans, understood: u };
 }
 
 export { LeadsFileError };

@@ -7,12 +7,15 @@
  *    (ticked where the data already says so), evidence columns, and a live score, temperature and
  *    MQL/SQL status computed by formulas from the ticks and the setup's points and thresholds.
  */
+import { ratio } from '../funnel';
 import { compileScorer, describeRule, SCORING_PRESETS } from '../scoring';
 import { Setup } from '../setup';
 import { DAY_MS, nextPeriodStart, periodLabel, periodStart, wallToSerial } from '../time';
+import { median } from '../timing';
 import { isBlank } from '../values';
-import { HEAD, Layout, Plan, SECTION, asText, block, dateFormula, lit, ref } from './grid';
-import { Ctx, countBy, writeMap } from './leads';
+import { cellKey, criterionFor } from './criteria';
+import { Computed, HEAD, Layout, Plan, SECTION, asText, block, dateCell, fx, lit, ref } from './grid';
+import { CountBlock, Ctx, MapRefs, writeMap } from './leads';
 import { REVIEW_CHECKLIST, intro } from './text';
 
 export interface ChecklistRequest {
@@ -43,48 +46,102 @@ export function planChecklist(x: Ctx, o: ChecklistRequest): Plan {
   const { setup, preset } = scoringFor(x.input.setup, headers);
   const rules = setup.scoring.rules;
   const N = rules.length;
-  const m = writeMap(L, 6, Math.max(19, N + 15) + 2, x);
+  const mapCol = Math.max(19, N + 15) + 2;
+  const map = writeMap(L, 6, mapCol, x);
+  const blk = new CountBlock(L, x, 6, mapCol + 7, map);
   intro(L, x, 'Lead review checklist', 'checklist');
   const P = Math.min(3, x.stages.length);
   L.put(3, 3, ['Progressed: reached stage no.', P, `${x.stages[P - 1]} or further (change the number to move the line)`], 'tit');
   const c = (f: Parameters<Ctx['col']>[0]) => x.col(f);
-  const [status, src, arr] = [c('status'), c('source'), c('arrived')];
+  const [src, arr] = [c('source'), c('arrived')];
   const val = x.val;
+  const level = (i: number) => (x.comboOf[i] < 0 ? -1 : x.combos[x.comboOf[i]].level);
 
   // --- Lead-quality review: one row per source and period -----------------------------------
   L.put(6, 1, ['Lead-quality review: comparable leads, progressed and not, side by side'], 't', SECTION);
   L.put(7, 5, ['Progressed', '', '', '', '', '', 'Not progressed'], 't', HEAD);
   const side = ['Leads', 'Median first response (h)', 'Median contact attempts', 'Agreed a next step', 'Complete record', 'Outcome unknown'];
   L.put(8, 1, ['Lead source', 'Period', 'From', 'To', ...side, ...side, 'Not progressed, outcome known', 'Note'], 't', HEAD);
-  const groups = new Map<string, [string, number]>();
-  if (src) x.arrived.forEach((a, i) => {
-    const g = val(rows[i], 'source');
-    if (a === a && !isBlank(g)) groups.set(`${g}\u0000${periodStart(a, unit)}`, [String(g), periodStart(a, unit)]);
+  const { list: groups, of: groupOf } = x.groups('source');
+  const srcAt = x.index('source');
+  const periodOf = (i: number) => (x.arrived[i] === x.arrived[i] ? periodStart(x.arrived[i], unit) : NaN);
+  const pairs = new Map<string, { group: number; period: number; spellings: unknown[] }>();
+  if (src && arr) x.comboOf.forEach((combo, i) => {
+    const p = periodOf(i);
+    if (combo < 0 || groupOf[i] < 0 || p !== p) return;
+    const key = `${groupOf[i]}\u0000${p}`;
+    let pair = pairs.get(key);
+    if (!pair) pairs.set(key, (pair = { group: groupOf[i], period: p, spellings: [] }));
+    const v = rows[i][srcAt];
+    if (!pair.spellings.some((s) => cellKey(s) === cellKey(v))) pair.spellings.push(v);
   });
-  const order = x.groups('source').map(([g]) => g);
-  const list = [...groups.values()].sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0]) || a[1] - b[1]).slice(0, 80);
-  // Each lead's stage no., looked up row by row (for medians, which COUNTIFS cannot give).
-  const stageOf = `IFERROR(VLOOKUP(${status},${m.table},3,FALSE),0)`;
-  const complete = (['owner', 'firstResponse', 'attempts'] as const).map((f) => (c(f) ? `,${c(f)},"<>"` : '')).join('');
-  list.forEach(([g, p], i) => {
+  const list = [...pairs.values()].sort((a, b) => a.group - b.group || a.period - b.period).slice(0, 40);
+  // One block column per pair and spelling, for each kind of count the table needs.
+  const slotOf = new Map<string, number>();
+  const baseCrits: string[] = [];
+  list.forEach((pr) => pr.spellings.forEach((v) => {
+    slotOf.set(`${pr.group}\u0000${pr.period}\u0000${cellKey(v)}`, baseCrits.length);
+    const from = dateCell(pr.period).f.slice(1);
+    const to = dateCell(nextPeriodStart(pr.period, unit)).f.slice(1);
+    baseCrits.push(`,${src},${criterionFor(v)},${arr},">="&${from},${arr},"<"&${to}`);
+  }));
+  const slot = (i: number) => (groupOf[i] < 0 ? -1 : slotOf.get(`${groupOf[i]}\u0000${periodOf(i)}\u0000${cellKey(rows[i][srcAt])}`) ?? -1);
+  const filled = (f: 'owner' | 'firstResponse' | 'attempts' | 'nextStep' | 'outcome', i: number) => !isBlank(val(rows[i], f));
+  const kinds: Record<string, { crit: string; keep: (i: number) => boolean } | undefined> = {
+    base: { crit: '', keep: () => true },
+    next: c('nextStep') ? { crit: `,${c('nextStep')},"<>"`, keep: (i) => filled('nextStep', i) } : undefined,
+    complete: (['owner', 'firstResponse', 'attempts'] as const).some((f) => c(f))
+      ? { crit: (['owner', 'firstResponse', 'attempts'] as const).map((f) => (c(f) ? `,${c(f)},"<>"` : '')).join(''), keep: (i) => (['owner', 'firstResponse', 'attempts'] as const).every((f) => !c(f) || filled(f, i)) }
+      : undefined,
+    known: c('outcome') ? { crit: `,${c('outcome')},"<>"`, keep: (i) => filled('outcome', i) } : undefined,
+    unknownWord: c('outcome') ? { crit: `,${c('outcome')},"unknown"`, keep: (i) => String(val(rows[i], 'outcome')).toLowerCase() === 'unknown' } : undefined,
+  };
+  const cols: Record<string, number[]> = {};
+  for (const [kind, spec] of Object.entries(kinds)) {
+    if (!spec) continue;
+    cols[kind] = blk.addMany(baseCrits.map((_, k) => `Review ${k + 1} ${kind}`), baseCrits.map((cr) => cr + spec.crit), (i) => (spec.keep(i) ? slot(i) : -1));
+  }
+  // Progressed: stage no. at or past the line in D3; not progressed: placed, but before it.
+  const side2 = (kind: string, pr: (typeof list)[number], progressed: boolean): Computed => {
+    const js = pr.spellings.map((v) => cols[kind][slotOf.get(`${pr.group}\u0000${pr.period}\u0000${cellKey(v)}`)!]);
+    const f = js.map((j) => (progressed ? `SUMIF(${blk.levels},">="&$D$3,${blk.range(j)})` : `SUMIF(${blk.levels},">=1",${blk.range(j)})-SUMIF(${blk.levels},">="&$D$3,${blk.range(j)})`)).join('+');
+    const v = js.reduce((n, j) => n + (progressed ? blk.reachedValue(j, P) : blk.reachedValue(j, 1) - blk.reachedValue(j, P)), 0);
+    return fx(f, v);
+  };
+  const levelArray = levelExpression(x, map);
+  list.forEach((pr, i) => {
     const r = 9 + i;
     const [s, from, to] = [1, 3, 4].map((k) => ref(r, k, 2));
-    const crit = `,${src},${s},${arr},">="&${from},${arr},"<"&(${to}+1)`;
-    const cells = [asText(g), periodLabel(p, unit), dateFormula(p), dateFormula(nextPeriodStart(p, unit) - DAY_MS)];
-    [0, 1].forEach((k) => {
-      const n = ref(r, 5 + 6 * k);
-      // Progressed: stage no. >= the line; not progressed: a mapped status below it.
-      const count = (extra: string) => countBy(x, m, crit + extra, k ? `(${m.stage}>=1)*(${m.stage}<$D$3)` : `(${m.stage}>=$D$3)`);
-      // Not progressed in one lookup: 0 < stage < P exactly when |2·stage − P| < P.
-      const median = (f: 'firstResponse' | 'attempts') => c(f) ? `=IFERROR(ARRAYFORMULA(MEDIAN(IF(${k ? `(ABS(2*${stageOf}-$D$3)<$D$3)` : `(${stageOf}>=$D$3)`}*(${src}=${s})*(${arr}>=${from})*(${arr}<${to}+1)*ISNUMBER(${c(f)}),${c(f)}))),"")` : '-';
-      const share = (extra: string) => (extra ? `=IFERROR(${count(extra)}/${n},"")` : '-');
-      const out = c('outcome');
-      cells.push(`=${count('')}`, median('firstResponse'), median('attempts'), share(c('nextStep') && `,${c('nextStep')},"<>"`), share(complete),
-        out ? `=IFERROR((${n}-${count(`,${out},"<>"`)}+${count(`,${out},"unknown"`)})/${n},"")` : '-');
+    const label = groups[pr.group].label;
+    const cells: (string | number | boolean | Computed)[] = [asText(label), periodLabel(pr.period, unit), dateCell(pr.period), dateCell(nextPeriodStart(pr.period, unit) - DAY_MS)];
+    const inPair = (i2: number) => groupOf[i2] === pr.group && periodOf(i2) === pr.period;
+    [true, false].forEach((progressed) => {
+      const n = side2('base', pr, progressed);
+      const nv = n.v as number;
+      const nRef = ref(r, progressed ? 5 : 11);
+      const wanted = (i2: number) => inPair(i2) && (progressed ? level(i2) >= P : level(i2) >= 1 && level(i2) < P);
+      const med = (f: 'firstResponse' | 'attempts'): Computed | string => {
+        if (!c(f)) return '-';
+        const at = x.index(f);
+        const values = rows.flatMap((row, i2) => (wanted(i2) && typeof row[at] === 'number' ? [row[at] as number] : []));
+        const test = progressed ? `(${levelArray}>=$D$3)` : `(${levelArray}>=1)*(${levelArray}<$D$3)`;
+        const inGroup = pr.spellings.length === 1 ? `(${src}=${s})` : `ISNUMBER(MATCH(${src},{${pr.spellings.map((v) => (typeof v === 'string' ? lit(v) : String(v))).join(';')}},0))`;
+        return fx(`IFERROR(ARRAYFORMULA(MEDIAN(IF(${test}*${inGroup}*(${arr}>=${from})*(${arr}<${to}+1)*ISNUMBER(${c(f)}),${c(f)}))),"")`, median(values));
+      };
+      const share = (kind: string): Computed | string => (cols[kind] ? fx(`IFERROR((${side2(kind, pr, progressed).f.slice(1)})/${nRef},"")`, ratio(side2(kind, pr, progressed).v as number, nv)) : '-');
+      const unknown = cols.known
+        ? fx(`IFERROR((${nRef}-(${side2('known', pr, progressed).f.slice(1)})+(${side2('unknownWord', pr, progressed).f.slice(1)}))/${nRef},"")`,
+          ratio(nv - (side2('known', pr, progressed).v as number) + (side2('unknownWord', pr, progressed).v as number), nv))
+        : '-';
+      cells.push(n, med('firstResponse'), med('attempts'), share('next'), share('complete'), unknown);
     });
     const [p5, n11] = [ref(r, 5), ref(r, 11)];
-    cells.push(c('outcome') ? `=IFERROR(${n11}-ROUND(${ref(r, 16)}*${n11},0),${n11})` : '',
-      `=IF(${p5}+${n11}<${SMALL_GROUP},"Too few leads to judge (under ${SMALL_GROUP})","")`);
+    const [pv, nv] = [cells[4] as Computed, cells[10] as Computed].map((cc) => cc.v as number);
+    const unknownShare = cells[15] as Computed | string;
+    cells.push(cols.known && typeof unknownShare !== 'string'
+      ? fx(`IFERROR(${n11}-ROUND(${ref(r, 16)}*${n11},0),${n11})`, unknownShare.v === '' ? nv : nv - Math.round((unknownShare.v as number) * nv))
+      : '',
+    fx(`IF(${p5}+${n11}<${SMALL_GROUP},"Too few leads to judge (under ${SMALL_GROUP})","")`, pv + nv < SMALL_GROUP ? `Too few leads to judge (under ${SMALL_GROUP})` : ''));
     L.put(r, 1, cells, 'ttddiyypppiyypppit');
   });
   let r = 10 + list.length;
@@ -112,11 +169,10 @@ export function planChecklist(x: Ctx, o: ChecklistRequest): Plan {
   const { scorer } = compileScorer(setup, headers, x.input.dates.clock, now);
   const first = t + 4;
   const since = now - (o.days || 30) * DAY_MS;
+  // Unreviewed: still at the first stage and in the pipeline, or held back by a status nothing places.
   const picked = rows.map((_, i) => i).filter((i) => {
-    const s = val(rows[i], 'status');
-    const res = x.pipeline.resolve(s);
-    return !(isBlank(s) && x.arrived[i] !== x.arrived[i]) &&
-      (o.leads === 'recent' ? x.arrived[i] >= since : o.leads === 'all' || !res || (!res.stage && res.exit < 0));
+    const combo = x.comboOf[i] < 0 ? undefined : x.combos[x.comboOf[i]];
+    return !!combo && (o.leads === 'recent' ? x.arrived[i] >= since : o.leads === 'all' || combo.level === 0 || (combo.level === 1 && combo.open));
   }).sort((a, b) => (x.arrived[b] || 0) - (x.arrived[a] || 0));
   if (picked.length > MAX_CHECKLIST_ROWS) L.notes.push(`Listing the ${MAX_CHECKLIST_ROWS} newest of ${picked.length} leads.`);
   const [points, groupRow] = [t + 1, t + 2].map((g) => block(g, 7, g, 6 + N));
@@ -124,24 +180,43 @@ export function planChecklist(x: Ctx, o: ChecklistRequest): Plan {
   shown.forEach((i, n) => {
     const row = rows[i];
     const at = first + n;
-    const fired = scorer.score(row).fired;
+    const score = scorer.score(row);
+    const fired = score.fired;
     const outcome = String(val(row, 'outcome')).trim();
     const [rf, ra, rn] = [val(row, 'firstResponse'), val(row, 'attempts'), val(row, 'nextStep')];
     const handling = [isBlank(rf) ? '' : `first reply after ${rf} h`, isBlank(ra) ? '' : `${ra} contact attempts`,
       x.index('nextStep') < 0 ? '' : isBlank(rn) ? 'no next step agreed' : `next step: ${rn}`].filter(Boolean).join('; ');
     const group = (g: string) => (N ? `SUMPRODUCT((${groupRow}=${lit(g)})*${points}*${ref(at, 7)}:${ref(at, 6 + N)})` : '0');
-    const [fit, intent, score] = [11, 12, 13].map((k) => ref(at, k + N));
+    const [fit, intent, total] = [11, 12, 13].map((k) => ref(at, k + N));
     L.put(at, 1, [
       asText(row[0]), x.input.setup.leads.headerRow + 1 + i, asText(val(row, 'source')), asText(val(row, 'owner')),
       x.arrived[i] === x.arrived[i] ? wallToSerial(x.arrived[i]) : '', asText(val(row, 'status')),
       ...rules.map((_, k) => fired.includes(k)),
       '', '', asText(handling), !outcome || /^unknown$/i.test(outcome) ? 'Unknown' : asText(outcome),
-      `=MAX(0,MIN(${th(0)},${group('Fit')}))`, `=MAX(0,MIN(${th(1)},${group('Intent')}))`, `=${fit}+${intent}`,
-      `=IF(${score}>=${th(7)},"Hot",IF(${score}>=${th(6)},"Warm","Cold"))`,
-      `=IF(AND(${fit}>=${th(4)},${intent}>=${th(5)}),"SQL",IF(AND(${fit}>=${th(2)},${intent}>=${th(3)}),"MQL","Unqualified"))`,
+      fx(`MAX(0,MIN(${th(0)},${group('Fit')}))`, score.fit), fx(`MAX(0,MIN(${th(1)},${group('Intent')}))`, score.intent), fx(`${fit}+${intent}`, score.total),
+      fx(`IF(${total}>=${th(7)},"Hot",IF(${total}>=${th(6)},"Warm","Cold"))`, scorer.temperature(score)),
+      fx(`IF(AND(${fit}>=${th(4)},${intent}>=${th(5)}),"SQL",IF(AND(${fit}>=${th(2)},${intent}>=${th(3)}),"MQL","Unqualified"))`, scorer.qualification(score)),
     ], `tittst${'i'.repeat(N)}ttttiiit`);
   });
   if (N && shown.length) L.checkboxes.push([first, 7, shown.length, N]);
   if (!shown.length) L.put(first, 1, ['No lead matches this choice.'], 't');
+  blk.write();
   return L.plan('checklist', 'Lead review');
+}
+
+/**
+ * Each lead's stage no. as an array expression (for ARRAYFORMULA medians, which COUNTIFS cannot
+ * give): the status's stage from the Status → stage table (0 when it cannot place a status that is
+ * there), raised by the won/lost column and by the furthest stage date or flag that is filled.
+ */
+function levelExpression(x: Ctx, map: MapRefs): string {
+  const lookup = (col: string) => `IFERROR(VLOOKUP(${col},${map.table},3,FALSE),0)`;
+  const status = x.col('status');
+  const result = x.col('result');
+  let base = status ? lookup(status) : '0';
+  if (result) base = `IF(${lookup(result)}>${base},${lookup(result)},${base})`;
+  let evidence = '0';
+  for (const e of x.evidence) evidence = `IF(${e.kind === 'date' ? `ISNUMBER(${e.ref})` : `(${e.ref}=${criterionFor(e.yes[0] ?? 'yes').replace(/^"=/, '"')})`},${e.stage + 1},${evidence})`;
+  const raised = evidence === '0' ? base : `IF(${evidence}>${base},${evidence},${base})`;
+  return status ? `IF((${status}<>"")*(${lookup(status)}=0),0,${raised})` : raised;
 }

@@ -4,7 +4,16 @@
  * writes a plan with a fixed number of batched calls whatever its size, so a build costs the same
  * number of service calls for a thousand leads as for a hundred thousand.
  */
+import { wallToSerial } from '../time';
+
 export type Cell = string | number | boolean;
+/** A formula with the value it computes, counted by the planner under the formula's own rules (see criteria.ts). */
+export interface Computed {
+  f: string;
+  v: Cell;
+}
+export const fx = (f: string, v: Cell | null): Computed => ({ f: f.startsWith('=') ? f : `=${f}`, v: v === null ? '' : v });
+const isComputed = (c: unknown): c is Computed => typeof c === 'object' && c !== null && 'f' in c;
 /** A block of cells, 1-based: row, column, rows, columns. */
 export type Box = [number, number, number, number];
 export type Kind = 'funnel' | 'flow' | 'checklist';
@@ -23,6 +32,8 @@ export interface Plan {
   /** The sheet's name before any "(2)" for a clash. */
   name: string;
   cells: Cell[][];
+  /** What each cell shows: a formula's computed value, or the cell itself. */
+  values: Cell[][];
   formats: string[][];
   /** 0 plain, 1 header (bold, light fill), 2 title, 3 section title. */
   styles: number[][];
@@ -34,7 +45,7 @@ export interface Plan {
 }
 
 /** Number formats by one-letter code: t general, i count, p percent, d date, m month, s date and time, y days. */
-export const FORMATS: Record<string, string> = { t: '0.###############', i: '#,##0', p: '0.0%', d: 'yyyy-mm-dd', m: 'yyyy-mm', s: 'yyyy-mm-dd hh:mm', y: '0.0' };
+export const FORMATS: Record<string, string> = { t: '0.###############', i: '#,##0', p: '0.0%', d: 'yyyy-mm-dd', m: 'yyyy-mm', s: 'yyyy-mm-dd hh:mm', y: '0.0', c: '#,##0.00' };
 export const HEAD = 1;
 export const TITLE = 2;
 export const SECTION = 3;
@@ -51,12 +62,18 @@ export const asText = (v: unknown): string => {
   const s = String(v);
   return /^[=+\-@']|^[\d\s.,:/$%()]+$|^(true|false)$/i.test(s.trim()) ? `'${s}` : s;
 };
+/** What a plain cell shows: text written with a leading apostrophe shows without it. */
+const shown = (v: Cell): Cell => (typeof v === 'string' && v.startsWith("'") ? v.slice(1) : v);
+
 export const dateFormula = (wall: number) => {
   const d = new Date(wall);
   return `=DATE(${d.getUTCFullYear()},${d.getUTCMonth() + 1},${d.getUTCDate()})`;
 };
 
-type Slot = [Cell, string, number];
+/** A day as a DATE() formula with its serial number as the value (whole days, wall time). */
+export const dateCell = (wall: number): Computed => fx(dateFormula(wall), wallToSerial(Math.floor(wall / 86_400_000) * 86_400_000));
+
+type Slot = [Cell, string, number, Cell];
 
 export class Layout {
   readonly rows: Slot[][] = [];
@@ -66,15 +83,26 @@ export class Layout {
   readonly notes: string[] = [];
 
   /** Writes one row of cells from (r, c); fmt holds one format code per cell, the last one repeating. */
-  put(r: number, c: number, values: Cell[], fmt = 'i', style = 0): void {
+  put(r: number, c: number, values: (Cell | Computed)[], fmt = 'i', style = 0): void {
     while (this.rows.length < r) this.rows.push([]);
-    values.forEach((v, i) => { this.rows[r - 1][c - 1 + i] = [v, fmt[Math.min(i, fmt.length - 1)], style]; });
+    values.forEach((v, i) => {
+      const f = fmt[Math.min(i, fmt.length - 1)];
+      this.rows[r - 1][c - 1 + i] = isComputed(v) ? [v.f, f, style, v.v] : [v, f, style, shown(v)];
+    });
+  }
+
+  /** The value a cell already planned shows (for checks in tests and notes). */
+  valueAt(r: number, c: number): Cell | undefined {
+    return this.rows[r - 1]?.[c - 1]?.[3];
   }
 
   plan(kind: Kind, name: string): Plan {
     if (this.notes.length) this.put(4, 1, [this.notes.join(' ')], 't');
     const w = Math.max(...this.rows.map((r) => r.length));
-    const map = <T>(f: (s: Slot) => T) => this.rows.map((r) => Array.from({ length: w }, (_, i) => f(r[i] || ['', 't', 0])));
-    return { kind, name, cells: map((s) => s[0]), formats: map((s) => FORMATS[s[1]]), styles: map((s) => s[2]), charts: this.charts, checkboxes: this.checkboxes, negatives: this.negatives, notes: this.notes };
+    const map = <T>(f: (s: Slot) => T) => this.rows.map((r) => Array.from({ length: w }, (_, i) => f(r[i] || ['', 't', 0, ''])));
+    return {
+      kind, name, cells: map((s) => s[0]), values: map((s) => s[3]), formats: map((s) => FORMATS[s[1]]), styles: map((s) => s[2]),
+      charts: this.charts, checkboxes: this.checkboxes, negatives: this.negatives, notes: this.notes,
+    };
   }
 }

@@ -3,6 +3,7 @@
  * the setup and the leads (leadflowBuildData), the build dialog plans the sheet here, and the
  * server writes the plan (leadflowBuild): the formula templates stay out of the Apps Script bundle.
  */
+import { proposeSetup } from '../detect';
 import { LeadFlowError } from '../errors';
 import { Setup } from '../setup';
 import { timeZoneClock } from '../time';
@@ -26,8 +27,10 @@ export { REVIEW_CHECKLIST } from './text';
 /** What the server reads for a build: the setup (saved or proposed) and the leads' columns a build uses. */
 export interface BuildData {
   setup: Setup;
-  /** Whether the setup was saved (false: proposed from the headers). */
+  /** Whether the setup was saved (false: LeadFlow's proposal, which nobody confirmed). */
   saved: boolean;
+  /** With saved false: true when `setup` already is the proposal; otherwise planBuild proposes one from the rows. */
+  proposed?: boolean;
   headers: string[];
   /** The rows below the header row; dates as serial numbers in the spreadsheet's time zone. */
   rows: (string | number | boolean)[][];
@@ -47,5 +50,11 @@ const PLANNERS = { funnel: planFunnel, flow: planFlow, checklist: planChecklist 
 export function planBuild(data: BuildData, request: BuildRequest): Plan {
   const planner = PLANNERS[request.kind as Kind] as (x: ReturnType<typeof makeCtx>, r: BuildRequest) => Plan;
   if (!planner) throw new LeadFlowError('Choose the sheet to build: funnel, flow or checklist.');
-  return planner(makeCtx({ ...data, dates: new DateReader(timeZoneClock(data.timeZone)) }), request);
+  return planner(makeCtx({ ...withSetup(data), dates: new DateReader(timeZoneClock(data.timeZone)) }), request);
+}
+
+/** The build data with the setup it will use: the saved one, or LeadFlow's proposal from the headers and rows. */
+export function withSetup(data: BuildData): BuildData {
+  if (data.saved || data.proposed) return data;
+  return { ...data, setup: proposeSetup(data.setup.leads.sheet, data.headers, data.rows).setup, proposed: true };
 }

@@ -2,14 +2,32 @@
 import { Kind, Layout, TITLE, asText } from './grid';
 import { Ctx } from './leads';
 
+const share = (n: number, of: number) => (of ? `${Math.round((n / of) * 1000) / 10}%` : '0%');
+const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+/** What a person must know about the leads a sheet counts: leads held back and why, said once, loudly, with the fix. */
+export function leadNotes(x: Ctx): string[] {
+  const notes: string[] = [];
+  const unplaced = [...x.unplaced].sort((a, b) => b[1] - a[1]);
+  const held = unplaced.reduce((n, [, c]) => n + c, 0);
+  if (held) {
+    const list = unplaced.slice(0, 6).map(([s, c]) => `"${s}" (${c})`).join(', ') + (unplaced.length > 6 ? ` and ${unplaced.length - 6} more` : '');
+    notes.push(`${plural(held, 'lead')} (${share(held, x.leadCount)}) are not counted: their status matches no stage or exit: ${list}. Give each a stage in the Status → stage table on the right, or in Open setup.`);
+  }
+  for (const [header, n] of x.unreadEvidence) notes.push(`${plural(n, 'lead')} are not counted: "${header}" holds text that is not a date for them. Make those cells dates or clear them.`);
+  if (x.textDates) notes.push(`${plural(x.textDates, 'arrival date')} are text, which formulas cannot compare: make them dates (Format ▸ Number ▸ Date).`);
+  return notes;
+}
+
 /** Rows 1–3: title, what the sheet is, which leads it reads. Notes go on row 4 when the plan is made. */
 export function intro(L: Layout, x: Ctx, title: string, kind: Kind): void {
   L.put(1, 1, [title], 't', TITLE);
   L.put(2, 1, [`Built by LeadFlow (${kind}) from plain formulas over the leads: it follows new leads and works without the add-on.`], 't');
   L.put(3, 1, ['Leads sheet', asText(x.input.setup.leads.sheet)], 't');
-  const unmapped = x.map.filter((m) => !m.stage).map((m) => `"${m.spelling}"`);
-  if (unmapped.length) L.notes.push(`Not counted until mapped to a stage: ${unmapped.slice(0, 8)}.`);
-  if (x.textDates) L.notes.push(`${x.textDates} arrival dates are text, which formulas cannot compare: format them as dates.`);
+  if (x.input.saved === false) {
+    L.notes.push("Built from LeadFlow's guesses about your columns and pipeline, which nobody has confirmed yet: check them in Extensions ▸ LeadFlow ▸ Open setup and save.");
+  }
+  L.notes.push(...leadNotes(x));
 }
 
 /** The lead-quality review checklist, in LeadFlow's words. */

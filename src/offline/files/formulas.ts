@@ -162,6 +162,13 @@ export interface TranslateOptions {
   renamedSheets?: ReadonlyMap<string, string>;
   /** 'wrap' (default): Sheets-only formulas keep their cached value in Excel/LibreOffice; 'keep': written as they are. */
   sheetsOnlyFormulas?: 'wrap' | 'keep';
+  /**
+   * Where whole columns ($G:$G) and open-ended ranges (G2:G) end in the file. Sheets reads a whole
+   * column only as far as its data; LibreOffice and Excel read every one of a million rows for
+   * each COUNTIFS, which makes a report recalculate many times slower. Default: Excel's last row,
+   * and whole columns left as they are.
+   */
+  lastRow?: number;
 }
 
 const IDENT = /[A-Za-z0-9_.$]/;
@@ -176,7 +183,7 @@ interface Frame {
 }
 
 /** Rewrites a formula body (no "=") for Excel: prefixes, open ranges, renamed sheets; lists the calls. */
-function rewrite(body: string, renamed: ReadonlyMap<string, string> | undefined): { text: string; calls: FormulaCall[] } {
+function rewrite(body: string, renamed: ReadonlyMap<string, string> | undefined, lastRow?: number): { text: string; calls: FormulaCall[] } {
   let out = '';
   const calls: FormulaCall[] = [];
   const stack: Frame[] = [];
@@ -237,7 +244,17 @@ function rewrite(body: string, renamed: ReadonlyMap<string, string> | undefined)
         while (k < n && IDENT.test(body[k])) k++;
         const second = body.slice(j + 1, k);
         if (COLUMN_ONLY.test(second) && body[k] !== '(' && body[k] !== '!') {
-          out += `${run}:${second}${EXCEL_MAX_ROW}`;
+          out += `${run}:${second}${lastRow ?? EXCEL_MAX_ROW}`;
+          i = k;
+          continue;
+        }
+      }
+      if (lastRow && body[j] === ':' && COLUMN_ONLY.test(run)) {
+        let k = j + 1;
+        while (k < n && IDENT.test(body[k])) k++;
+        const second = body.slice(j + 1, k);
+        if (COLUMN_ONLY.test(second) && body[k] !== '(' && body[k] !== '!') {
+          out += `${run}${run.startsWith('$') ? '$' : ''}1:${second}${second.startsWith('$') ? '$' : ''}${lastRow}`;
           i = k;
           continue;
         }
@@ -282,7 +299,7 @@ export function sheetsOnlyReason(calls: FormulaCall[]): string | null {
  */
 export function toExcelFormula(sheetsFormula: string, cached: unknown, opts: TranslateOptions = {}): TranslatedFormula | null {
   const body = sheetsFormula.startsWith('=') ? sheetsFormula.slice(1) : sheetsFormula;
-  const { text, calls } = rewrite(body, opts.renamedSheets);
+  const { text, calls } = rewrite(body, opts.renamedSheets, opts.lastRow);
   const mode = opts.sheetsOnlyFormulas ?? 'wrap';
   if (mode === 'wrap' && sheetsOnlyReason(calls)) {
     const wrapped = `IFERROR(__xludf.DUMMYFUNCTION(${stringLiteral(body)}),${valueLiteral(cached)})`;

@@ -85,7 +85,7 @@ export function excelSheetNames(names: string[]): string[] {
   });
 }
 
-function argbOf(color: string | undefined): string | null {
+export function argbOf(color: string | undefined): string | null {
   if (!color) return null;
   let hex = color.trim().replace(/^#/, '').toLowerCase();
   if (/^[0-9a-f]{3}$/.test(hex)) hex = hex.split('').map(c => c + c).join('');
@@ -198,6 +198,23 @@ function existsError(path: string): LeadsFileError {
 
 /** Writes the spreadsheet to `path` as .xlsx, atomically; refuses to replace an existing file unless `force`. */
 export async function writeWorkbookXlsx(spreadsheet: WorkbookSource, path: string, opts: WriteOptions = {}): Promise<void> {
+  await commitFile(path, opts, async (tmp) => {
+    const buffer = Buffer.from(await buildWorkbook(spreadsheet, opts).xlsx.writeBuffer());
+    const fh = await open(tmp, 'wx');
+    try {
+      await fh.writeFile(buffer);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  });
+}
+
+/**
+ * Produces a file at `path` without ever leaving a partial one: `produce` writes a temporary file
+ * beside it, which is then moved into place. An existing file is replaced only with `force`.
+ */
+export async function commitFile(path: string, opts: { force?: boolean }, produce: (tmp: string) => Promise<void>): Promise<void> {
   if (await exists(path)) {
     const st = await stat(path);
     if (st.isDirectory()) throw new LeadsFileError('WRITE_FAILED', path, `${path} is a directory; expected a path for the .xlsx file.`);
@@ -207,18 +224,10 @@ export async function writeWorkbookXlsx(spreadsheet: WorkbookSource, path: strin
   if (!(await exists(dir))) {
     throw new LeadsFileError('WRITE_FAILED', path, `${path}: the folder ${dir} does not exist.`);
   }
-
-  const buffer = Buffer.from(await buildWorkbook(spreadsheet, opts).xlsx.writeBuffer());
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   let moved = false;
   try {
-    const fh = await open(tmp, 'wx');
-    try {
-      await fh.writeFile(buffer);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
+    await produce(tmp);
     if (opts.force) {
       await rename(tmp, path);
       moved = true;
