@@ -33,5 +33,6 @@ export const sidebarCalls = {
   leadflowCheckSetup: setup.leadflowCheckSetup,
   leadflowSaveSetup: setup.leadflowSaveSetup,
   leadflowRepairSetup: setup.leadflowRepairSetup,
+  leadflowRepairDayOrder: setup.leadflowRepairDayOrder,
   ...builders.dialogCalls,
 };

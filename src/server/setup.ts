@@ -4,16 +4,16 @@
  * a fixed-size named range, LeadFlowSetup, that formulas take as an argument: when the setup
  * changes, every formula reading it recalculates.
  */
-import { guessColumns } from '../core/columns';
+import { DayOrderMix, findDayOrderMix, repairDayOrderMix } from '../core/dayorder';
 import { LeadFlowError } from '../core/errors';
 import { Pipeline } from '../core/pipeline';
 import { compileScorer } from '../core/scoring';
 import {
-  COLUMN_FIELDS, ColumnField, SETUP_RANGE_NAME, SETUP_SHEET, Setup, SetupProblem,
+  ColumnField, SETUP_MARKER, SETUP_RANGE_NAME, SETUP_SHEET, Setup, SetupProblem,
   defaultSetup, pipelineOf, readSetupGrid, repairSetup, setupToGrid, validateSetup,
 } from '../core/setup';
 import { TimeZoneClock } from '../core/time';
-import { isBlank, isDate } from '../core/values';
+import { isBlank, isDate, normalizeLabel } from '../core/values';
 import { callEnv } from './env';
 
 /** Rows reserved for the setup: the named range never changes size, so formulas never need re-pointing. */
@@ -49,8 +49,14 @@ export interface SetupState {
   saved: boolean;
   /** Problems of the saved setup (a hand edit may have broken it): the sidebar shows them and offers to repair. */
   problems: SetupProblem[];
-  /** Columns filled in from a guess on the header names, which the user has not confirmed yet. */
+  /**
+   * Columns filled in from a guess, which the user has not confirmed yet. The server guesses
+   * nothing itself: for a sheet not set up yet, the sidebar proposes the setup from the headers and
+   * the sample (src/core/detect), which keeps that code out of the Apps Script bundle.
+   */
   guessed: ColumnField[];
+  /** Date columns of the leads sheet that a spreadsheet read in the wrong day order (see dayorder.ts). */
+  dayOrder: DayOrderMix[];
   sheets: string[];
   headers: string[];
   preview: string[][];
@@ -82,11 +88,22 @@ interface SavedSetup {
   named: boolean;
 }
 
+/**
+ * The sheet that holds the setup: the one the named range is on, else one whose first cell says
+ * "LeadFlow setup". A sheet of the user's that merely has that name is not it, and is never written.
+ */
+export function findSetupSheet(ss: GoogleAppsScript.Spreadsheet.Spreadsheet = SpreadsheetApp.getActiveSpreadsheet()): GoogleAppsScript.Spreadsheet.Sheet | undefined {
+  const range = ss.getRangeByName(SETUP_RANGE_NAME);
+  if (range) return range.getSheet();
+  const marker = normalizeLabel(SETUP_MARKER);
+  return ss.getSheets().filter((sh) => normalizeLabel(sh.getRange(1, 1).getValue()) === marker && /^leadflow setup/i.test(sh.getName()))[0];
+}
+
 function readSetupSheet(): SavedSetup | undefined {
   const ss = SpreadsheetApp.getActiveSpreadsheet();
   const range = ss.getRangeByName(SETUP_RANGE_NAME);
   if (range) return { grid: range.getValues(), named: true };
-  const sheet = ss.getSheetByName(SETUP_SHEET);
+  const sheet = findSetupSheet(ss);
   return sheet ? { grid: sheet.getDataRange().getValues(), named: false } : undefined;
 }
 
@@ -97,7 +114,8 @@ interface LeadsData {
 
 function readLeads(sheetName: string, headerRow: number): LeadsData {
   const sheet = SpreadsheetApp.getActiveSpreadsheet().getSheetByName(sheetName);
-  if (!sheet || sheetName === SETUP_SHEET) throw new LeadFlowError(`There is no sheet named "${sheetName}"; choose the sheet that holds your leads.`);
+  const setupSheet = findSetupSheet();
+  if (!sheet || (setupSheet && setupSheet.getName() === sheetName)) throw new LeadFlowError(`There is no sheet named "${sheetName}" with leads; choose the sheet that holds your leads.`);
   const all = sheet.getDataRange().getValues();
   const headers = (all[headerRow - 1] ?? []).map((h) => String(h ?? '').trim());
   return { headers, rows: all.slice(headerRow).filter((r) => !r.every(isBlank)) };
@@ -141,28 +159,6 @@ function sampleOf(rows: unknown[][], clock: TimeZoneClock): { sample: SampleCell
   return { sample: picked.map((r) => r.map((c) => sampleCell(c, clock))), sampled };
 }
 
-/** Columns guessed from the headers, and which fields the guess filled. */
-function guessedColumns(headers: string[]): { columns: Setup['columns']; guessed: ColumnField[] } {
-  const columns = defaultSetup().columns;
-  const guessed: ColumnField[] = [];
-  const guess = guessColumns(headers);
-  for (const field of Object.keys(COLUMN_FIELDS) as ColumnField[]) {
-    const i = guess[field as keyof typeof guess];
-    if (i !== undefined && i >= 0) {
-      columns[field] = headers[i];
-      guessed.push(field);
-    }
-  }
-  return { columns, guessed };
-}
-
-/** A first setup for a sheet nobody set up yet: default pipeline, columns guessed from the headers. */
-export function proposeSetup(sheetName: string, headers: string[]): Setup {
-  const setup = defaultSetup(sheetName);
-  setup.columns = guessedColumns(headers).columns;
-  return setup;
-}
-
 function statusCounts(setup: Partial<Setup>, data: LeadsData): StatusCount[] {
   const col = data.headers.indexOf(setup.columns?.status ?? '');
   if (col < 0 || !setup.columns?.status) return [];
@@ -187,7 +183,9 @@ function statusCounts(setup: Partial<Setup>, data: LeadsData): StatusCount[] {
 }
 
 function leadSheets(): string[] {
-  return SpreadsheetApp.getActiveSpreadsheet().getSheets().map((s) => s.getName()).filter((n) => n !== SETUP_SHEET);
+  const setupSheet = findSetupSheet();
+  const setupName = setupSheet ? setupSheet.getName() : '';
+  return SpreadsheetApp.getActiveSpreadsheet().getSheets().map((s) => s.getName()).filter((n) => n !== setupName);
 }
 
 function firstLeadsLikeSheet(sheets: string[]): string {
@@ -225,20 +223,17 @@ export function leadflowSetupState(request?: { sheetName?: string; headerRow?: n
   const headerRow = request?.headerRow ?? (draft && draft.leads.sheet === sheetName ? draft.leads.headerRow : 1);
   const data = readLeads(sheetName, headerRow);
   const setup = draft ?? defaultSetup(sheetName);
-  let guessed: ColumnField[] = [];
   const sameSheet = setup.leads.sheet === sheetName && setup.leads.headerRow === headerRow;
-  if (!draft || !sameSheet) {
-    const g = guessedColumns(data.headers);
-    setup.columns = g.columns;
-    guessed = g.guessed;
-  }
+  // Another sheet's columns are not this one's: the sidebar proposes them from its headers and sample.
+  if (!draft || !sameSheet) setup.columns = defaultSetup(sheetName).columns;
   setup.leads = { sheet: sheetName, headerRow };
   const env = callEnv();
   return {
     setup,
     saved: !!saved,
     problems,
-    guessed,
+    guessed: [],
+    dayOrder: findDayOrderMix(data.headers, data.rows, env.clock),
     sheets,
     headers: data.headers,
     preview: data.rows.slice(0, PREVIEW_ROWS).map((r) => r.map((c) => previewCell(c, env.clock))),
@@ -289,7 +284,8 @@ export type SaveResult = { ok: true; savedAt: number } | { ok: false; problems: 
  */
 export function leadflowSaveSetup(request: { setup: unknown }): SaveResult {
   const draft = request?.setup as Setup;
-  if (draft?.leads?.sheet === SETUP_SHEET) return { ok: false, problems: [{ field: 'leads.sheet', message: `"${SETUP_SHEET}" holds the setup itself; choose the sheet that holds your leads.` }] };
+  const setupSheet = findSetupSheet();
+  if (setupSheet && draft?.leads?.sheet === setupSheet.getName()) return { ok: false, problems: [{ field: 'leads.sheet', message: `"${SETUP_SHEET}" holds the setup itself; choose the sheet that holds your leads.` }] };
   const { data, problem } = tryReadLeads(draft);
   if (!data) return { ok: false, problems: [problem!] };
   const { setup, problems } = validateSetup(draft, data.headers);
@@ -310,9 +306,10 @@ export function writeSetupSheet(setup: Setup): void {
   const rows = setupToGrid(setup).map((r) => r.map(asCellText));
   if (rows.length > SETUP_ROWS) throw new LeadFlowError(`The setup has ${rows.length} rows; LeadFlow keeps at most ${SETUP_ROWS}. Remove some rules or aliases.`);
   while (rows.length < SETUP_ROWS) rows.push(new Array(SETUP_COLS).fill(''));
-  let sheet = ss.getSheetByName(SETUP_SHEET);
+  let sheet = findSetupSheet(ss);
   const created = !sheet;
-  if (!sheet) sheet = ss.insertSheet(SETUP_SHEET);
+  // A sheet of the user's with the setup sheet's name keeps its cells: the setup takes a free name.
+  if (!sheet) sheet = ss.insertSheet(freeName(ss, SETUP_SHEET));
   const block = sheet.getRange(1, 1, SETUP_ROWS, SETUP_COLS);
   block.setValues(rows);
   if (created) {
@@ -335,13 +332,13 @@ export function leadflowRepairSetup(): SetupState {
   const fixes: string[] = [];
   if (draft && !sheets.includes(draft.leads?.sheet)) {
     const sheetName = firstLeadsLikeSheet(sheets);
-    fixes.push(`The leads sheet "${draft.leads?.sheet}" is gone; using "${sheetName}" with its columns guessed from the headers.`);
-    draft = { ...draft, leads: { sheet: sheetName, headerRow: 1 }, columns: proposeSetup(sheetName, readLeads(sheetName, 1).headers).columns };
+    fixes.push(`The leads sheet "${draft.leads?.sheet}" is gone; using "${sheetName}": choose its columns again.`);
+    draft = { ...draft, leads: { sheet: sheetName, headerRow: 1 }, columns: defaultSetup(sheetName).columns };
   }
   if (!draft) {
     const sheetName = firstLeadsLikeSheet(sheets);
-    draft = proposeSetup(sheetName, readLeads(sheetName, 1).headers);
-    fixes.push('The setup could not be read at all; started from the default pipeline with columns guessed from the headers.');
+    draft = defaultSetup(sheetName);
+    fixes.push('The setup could not be read at all; started from the default pipeline. Choose the columns again.');
   }
   const headers = tryReadLeads(draft).data?.headers;
   const repaired = repairSetup(draft, headers);
@@ -353,4 +350,57 @@ export function leadflowRepairSetup(): SetupState {
     lock.releaseLock();
   }
   return { ...leadflowSetupState(), fixes: [...fixes, ...repaired.fixes] };
+}
+
+/** A sheet name not taken yet: the name itself, then "name (2)", "name (3)"... */
+function freeName(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, base: string): string {
+  let name = base;
+  for (let n = 2; ss.getSheetByName(name); n++) name = `${base} (${n})`;
+  return name;
+}
+
+export interface DayOrderRepair {
+  /** Cells rewritten in the leads sheet. */
+  changed: number;
+  /** The sheet that keeps the column as it was. */
+  keptIn: string;
+}
+
+/**
+ * Rewrites a date column a spreadsheet read in the wrong day order (the sidebar offers it and asks
+ * first). The column as it was goes to a new sheet first, then each date cell gets its day and
+ * month swapped back and each day-first text date becomes a date. Nothing is written unless the
+ * column still shows the mix.
+ */
+export function leadflowRepairDayOrder(request: { sheetName: string; headerRow?: number; column: number }): DayOrderRepair {
+  const sheetName = request && request.sheetName;
+  const headerRow = (request && request.headerRow) || 1;
+  const ss = SpreadsheetApp.getActiveSpreadsheet();
+  const sheet = ss.getSheetByName(sheetName);
+  if (!sheet) throw new LeadFlowError(`There is no sheet named "${sheetName}".`);
+  const env = callEnv();
+  const last = sheet.getLastRow();
+  if (last <= headerRow) throw new LeadFlowError(`"${sheetName}" has no rows under its header row.`);
+  const col = Number(request.column) + 1;
+  const header = String(sheet.getRange(headerRow, col).getValue());
+  const range = sheet.getRange(headerRow + 1, col, last - headerRow, 1);
+  const cells = range.getValues();
+  const mix = findDayOrderMix([header], cells, env.clock)[0];
+  if (!mix) throw new LeadFlowError(`Column "${header}" no longer mixes date cells with day-first text dates; nothing was changed.`);
+  const lock = LockService.getDocumentLock();
+  if (!lock.tryLock(20_000)) throw new LeadFlowError('Someone else is changing this spreadsheet through LeadFlow right now; try again in a moment.');
+  try {
+    const keptIn = freeName(ss, `${header} as imported`);
+    const copy = ss.insertSheet(keptIn);
+    copy.getRange(1, 1, cells.length + 1, 1).setValues([[header], ...cells]);
+    const formats = range.getNumberFormats();
+    copy.getRange(2, 1, cells.length, 1).setNumberFormats(formats);
+    const dateFormat = formats.map((f, i) => (isDate(cells[i][0]) ? f[0] : '')).filter((f) => f && /[dmy]/i.test(f))[0] || 'yyyy-mm-dd';
+    const changed = repairDayOrderMix(cells, 0, env.clock);
+    range.setValues(cells);
+    range.setNumberFormat(dateFormat);
+    return { changed, keptIn };
+  } finally {
+    lock.releaseLock();
+  }
 }

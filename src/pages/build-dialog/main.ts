@@ -96,7 +96,9 @@ async function build(e: Event): Promise<void> {
       return;
     }
     say('source', `Building from ${data.rows.length} rows of "${data.setup.leads.sheet}"…`);
-    const result = await call<BuildResult>('leadflowBuild', { plan: planBuild(data, r), replace });
+    // The server does not need the values the plan computed (Sheets computes its own): leave them out of the call.
+    const plan = planBuild(data, r);
+    const result = await call<BuildResult>('leadflowBuild', { plan: { ...plan, values: [] }, replace });
     if (result.ok) {
       google.script.host.close();
       return;

@@ -8,11 +8,11 @@
 import { LeadFlowError } from '../../core/errors';
 import type { BuildData, Kind, Plan } from '../../core/report';
 import { SCORING_PRESETS } from '../../core/scoring';
-import { SETUP_RANGE_NAME, SETUP_SHEET, setupFromGrid } from '../../core/setup';
+import { SETUP_RANGE_NAME, defaultSetup, setupFromGrid } from '../../core/setup';
 import { wallToSerial } from '../../core/time';
 import { isDate, normalizeLabel } from '../../core/values';
 import { callEnv } from '../env';
-import { proposeSetup } from '../setup';
+import { findSetupSheet } from '../setup';
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
 
@@ -39,7 +39,7 @@ function state() {
 }
 
 /**
- * The setup (saved, or proposed from the headers of the first sheet named like "leads") and the
+ * The setup (saved, or none yet: the dialog then proposes one from the headers and rows) and the
  * leads' columns a build uses, dates as serial numbers: google.script.run cannot carry Dates.
  */
 export function leadflowBuildData(): BuildData {
@@ -47,27 +47,27 @@ export function leadflowBuildData(): BuildData {
   const named = ss.getRangeByName(SETUP_RANGE_NAME);
   const read = named && setupFromGrid(named.getValues());
   if (read && !read.setup) throw new LeadFlowError(`The LeadFlow setup has a problem: ${read.problems[0].message} Open the setup to repair it.`);
-  const own = sheets.filter((s) => !built[s.id] && s.name !== SETUP_SHEET);
+  const setupSheet = findSetupSheet(ss);
+  const own = sheets.filter((s) => !built[s.id] && !(setupSheet && s.name === setupSheet.getName()));
   const name = read ? read.setup!.leads.sheet : (own.filter((s) => /lead/i.test(s.name))[0] || own[0] || { name: '' }).name;
   const leads = sheets.filter((s) => s.name === name)[0];
   if (!leads) throw new LeadFlowError(`There is no sheet "${name}" with leads: open the setup to choose it.`);
   const all = leads.sheet.getDataRange().getValues();
   const headerRow = read ? read.setup!.leads.headerRow : 1;
   const headers = (all[headerRow - 1] || []).map((h) => String(h).trim());
-  const setup = read ? read.setup! : proposeSetup(name, headers);
+  const setup = read ? read.setup! : defaultSetup(name);
   const c = setup.columns;
-  // Only the columns a build reads travel (the first, the mapped ones, those scoring rules look at); the others are left blank.
-  const wanted = new Set([c.arrived, c.status, c.source, c.owner, c.value, c.lastActivity, c.removedAt, c.firstResponse, c.attempts, c.nextStep, c.outcome,
-    ...Object.values(c.stageDates), ...[setup.scoring, ...SCORING_PRESETS].flatMap((s) => s.rules.map((r) => r.column))].map(normalizeLabel));
-  const keep = headers.map((h, i) => !i || wanted.has(normalizeLabel(h)));
-  const has = (h: string) => !!h && headers.some((x) => normalizeLabel(x) === normalizeLabel(h));
-  if (!has(c.status) || !has(c.arrived)) throw new LeadFlowError(`Which columns of "${name}" hold each lead's status and arrival date? Choose them in Open setup.`);
+  // With a saved setup only the columns a build reads travel (the first, the mapped ones, those
+  // scoring rules look at); without one every column does, for the dialog to propose the setup.
+  const wanted = new Set([c.arrived, c.status, c.result, c.source, c.owner, c.value, c.lastActivity, c.removedAt, c.firstResponse, c.attempts, c.nextStep, c.outcome,
+    ...Object.values(c.stageDates), ...Object.values(c.stageFlags), ...[setup.scoring, ...SCORING_PRESETS].flatMap((s) => s.rules.map((r) => r.column))].map(normalizeLabel));
+  const keep = headers.map((h, i) => !read || !i || wanted.has(normalizeLabel(h)));
   const env = callEnv();
   const builtSheets: Partial<Record<Kind, string>> = {};
   for (const s of sheets) if (built[s.id]) builtSheets[built[s.id]] = s.name;
   return {
     setup, saved: !!read, timeZone: env.timeZone, now: env.now, headers, builtSheets,
-    rows: all.slice(headerRow).map((r) => r.map((v, i) => (!keep[i] ? '' : isDate(v) ? wallToSerial(env.clock.toWall(v.getTime())) : (v as string)))),
+    rows: all.slice(headerRow).map((r: unknown[]) => r.map((v, i) => (!keep[i] ? '' : isDate(v) ? wallToSerial(env.clock.toWall(v.getTime())) : (v as string)))),
   };
 }
 
@@ -91,7 +91,7 @@ export function leadflowBuild(request: { plan: Plan; replace?: boolean }): Build
   const base = SHEET_NAMES[p.kind];
   // The plan comes from the dialog: only a LeadFlow sheet of a sane size, every row as wide as the first.
   const w = base && Array.isArray(p.cells) && p.cells.length ? p.cells[0].length : 0;
-  if (!w || p.cells.length > 5000 || w > 200 || p.cells.some((r) => r.length !== w)) throw new LeadFlowError('This is not a sheet LeadFlow can build.');
+  if (!w || p.cells.length > 5000 || w > 1000 || p.cells.some((r) => r.length !== w)) throw new LeadFlowError('This is not a sheet LeadFlow can build.');
   const l = state();
   l.ss.toast(`Building "${base}"…`, 'LeadFlow');
   const target = l.sheets.filter((s) => l.built[s.id] === p.kind && s.name.replace(/ \(\d+\)$/, '') === base).pop();
