@@ -431,7 +431,7 @@ export class FormulaEngine {
       line.forEach((v, c) => {
         if (this.openRangeFormulas.size > 0) this.openRangeFormulas.delete(key(r, c));
         if (typeof v !== 'string' || v[0] !== '=' || !v.includes(':')) return;
-        const bounded = boundOpenRanges(v, this.openRangeLastRow);
+        const bounded = boundOpenRanges(v, this.openRangeBound());
         if (bounded === undefined) return;
         copy ??= data.map((l) => l.slice());
         copy[r][c] = bounded;
@@ -439,6 +439,19 @@ export class FormulaEngine {
       });
     });
     return copy ?? data;
+  }
+
+  /**
+   * The row open-ended ranges end at: past the tallest sheet, with headroom. Data loaded before
+   * the first such formula counts too (the bound would otherwise stay at a new sheet's 1,000 rows).
+   */
+  private openRangeBound(): number {
+    if (this.openRangeFormulas.size === 0) {
+      let tallest = 0;
+      for (const name of this.hf.getSheetNames()) tallest = Math.max(tallest, this.hf.getSheetDimensions(this.hf.getSheetId(name)!).height);
+      if (tallest >= this.openRangeLastRow) this.openRangeLastRow = Math.max(MIN_OPEN_RANGE_ROWS, Math.ceil(tallest * 1.25));
+    }
+    return this.openRangeLastRow;
   }
 
   /** When the data outgrows the bound, open-ended ranges are extended (with headroom) and re-entered. */

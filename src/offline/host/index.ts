@@ -119,8 +119,14 @@ export interface Host {
 
   /** A sheet as the host sees it (not counted), or throws if there is none. */
   sheet(name: string): GoogleAppsScript.Spreadsheet.Sheet;
-  /** Creates a sheet filled with rows in one batch (not counted as add-on calls). */
-  addSheet(name: string, rows: unknown[][]): GoogleAppsScript.Spreadsheet.Sheet;
+  /**
+   * Creates a sheet filled with rows in one batch (not counted as add-on calls). Strings are read
+   * as typed input (a leading "=" makes a formula) unless `literal`, which keeps every string as
+   * the text it is: what a CSV or xlsx export holds is data, never a formula.
+   */
+  addSheet(name: string, rows: unknown[][], opts?: { literal?: boolean }): GoogleAppsScript.Spreadsheet.Sheet;
+  /** Loads an export as read by the file layer: values as text where they are text, number formats, a bold frozen header. */
+  addTable(name: string, table: { rows: unknown[][]; numberFormats: (string | null)[][] }): GoogleAppsScript.Spreadsheet.Sheet;
   /** getValues() of a range ("A1:C10"; the data range by default), host realm, not counted. */
   values(sheetName: string, a1?: string): unknown[][];
   /** The tooltip message of an error cell (like hovering #ERROR! in Sheets), or undefined. */
@@ -258,7 +264,7 @@ class OfflineHost implements Host {
     return this.hostCtx.api.sheet(this.sheetModel(name));
   }
 
-  addSheet(name: string, rows: unknown[][]): GoogleAppsScript.Spreadsheet.Sheet {
+  addSheet(name: string, rows: unknown[][], opts: { literal?: boolean } = {}): GoogleAppsScript.Spreadsheet.Sheet {
     const model = this.state.model;
     const width = rows.reduce((w, r) => Math.max(w, r.length), 0);
     let sheet = model.sheetByName(name);
@@ -269,13 +275,40 @@ class OfflineHost implements Host {
       sheet = model.addSheet(name, model.sheets.length, Math.max(DEFAULT_ROWS, rows.length), Math.max(DEFAULT_COLUMNS, width));
     }
     const target = sheet;
+    // A leading apostrophe is how a cell says "this is text": the engine stores what follows it as a string.
+    const cell = opts.literal
+      ? (r: number, c: number, v: unknown) => (typeof v === 'string' && v !== '' ? `'${v}` : writeCell(target, r, c, v))
+      : (r: number, c: number, v: unknown) => writeCell(target, r, c, v);
     const data = Array.from(rows, (line, r) => {
-      const out = Array.from(line, (v, c) => writeCell(target, r, c, v));
+      const out = Array.from(line, (v, c) => cell(r, c, v));
       while (out.length < width) out.push(null);
       return out;
     });
     if (data.length > 0 && width > 0) this.engine.setContents(target.engineId, 0, 0, data);
     return this.hostCtx.api.sheet(target);
+  }
+
+  addTable(name: string, table: { rows: unknown[][]; numberFormats: (string | null)[][] }): GoogleAppsScript.Spreadsheet.Sheet {
+    const sheet = this.addSheet(name, table.rows, { literal: true });
+    const width = table.rows[0]?.length ?? 0;
+    const height = table.rows.length;
+    // Number formats as the import gave them, one call per run of equal formats down a column.
+    for (let c = 0; c < width; c++) {
+      let start = 1;
+      for (let r = 1; r <= height; r++) {
+        const fmt = r < height ? table.numberFormats[r]?.[c] ?? null : undefined;
+        const prev = table.numberFormats[start]?.[c] ?? null;
+        if (r === height || fmt !== prev) {
+          if (prev && r > start) sheet.getRange(start + 1, c + 1, r - start, 1).setNumberFormat(prev);
+          start = r;
+        }
+      }
+    }
+    if (width > 0 && height > 0) {
+      sheet.getRange(1, 1, 1, width).setFontWeight('bold');
+      sheet.setFrozenRows(1);
+    }
+    return sheet;
   }
 
   values(sheetName: string, a1?: string): unknown[][] {

@@ -210,25 +210,7 @@ export class PreviewSession {
   }
 
   private loadTable(name: string, table: LeadsTable): void {
-    const sheet = this.host.addSheet(name, table.rows);
-    const width = table.rows[0]?.length ?? 0;
-    const height = table.rows.length;
-    // Number formats as the import gave them, one call per run of equal formats down a column.
-    for (let c = 0; c < width; c++) {
-      let start = 1;
-      for (let r = 1; r <= height; r++) {
-        const fmt = r < height ? table.numberFormats[r]?.[c] ?? null : undefined;
-        const prev = table.numberFormats[start]?.[c] ?? null;
-        if (r === height || fmt !== prev) {
-          if (prev && r > start) sheet.getRange(start + 1, c + 1, r - start, 1).setNumberFormat(prev);
-          start = r;
-        }
-      }
-    }
-    if (width > 0 && height > 0) {
-      sheet.getRange(1, 1, 1, width).setFontWeight('bold');
-      sheet.setFrozenRows(1);
-    }
+    this.host.addTable(name, table);
   }
 
   /**
