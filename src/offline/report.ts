@@ -5,7 +5,7 @@
  * understood, guesses first, then plans each sheet with src/core/report and writes the workbook:
  * the built sheets (formulas with their values, counted by src/core), the leads, the setup.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { findDayOrderMix, repairDayOrderMix } from '../core/dayorder';
 import { Pick, Proposal, describePick, proposeSetup } from '../core/detect';
@@ -237,6 +237,8 @@ export async function runReport(opts: ReportOptions): Promise<{ sheets: string[]
   const report = say(opts.report, (l) => process.stdout.write(`${l}\n`));
   if (!(ACTIONS as readonly string[]).includes(opts.action)) throw new ReportError(`--action must be one of ${ACTIONS.join(', ')}, not "${opts.action}".`);
   if (extname(opts.out).toLowerCase() !== '.xlsx') throw new ReportError(`--out must be an .xlsx path, not "${opts.out}".`);
+  // Said before the export is read: the write itself refuses again, atomically.
+  if (!opts.force && existsSync(opts.out)) throw new ReportError(`${opts.out} already exists; choose another --out path or add --force to replace it.`);
   const u = await understand(opts);
   for (const line of u.lines) report(line);
   const data = buildDataOf(u);

@@ -14,6 +14,7 @@ import {
 } from '../core/setup';
 import { TimeZoneClock } from '../core/time';
 import { isBlank, isDate, normalizeLabel } from '../core/values';
+import { builtSheetIds } from './built';
 import { callEnv } from './env';
 
 /** Rows reserved for the setup: the named range never changes size, so formulas never need re-pointing. */
@@ -92,11 +93,14 @@ interface SavedSetup {
  * The sheet that holds the setup: the one the named range is on, else one whose first cell says
  * "LeadFlow setup". A sheet of the user's that merely has that name is not it, and is never written.
  */
-export function findSetupSheet(ss: GoogleAppsScript.Spreadsheet.Spreadsheet = SpreadsheetApp.getActiveSpreadsheet()): GoogleAppsScript.Spreadsheet.Sheet | undefined {
-  const range = ss.getRangeByName(SETUP_RANGE_NAME);
+export function findSetupSheet(
+  ss: GoogleAppsScript.Spreadsheet.Spreadsheet = SpreadsheetApp.getActiveSpreadsheet(),
+  known?: { named: GoogleAppsScript.Spreadsheet.Range | null; sheets: GoogleAppsScript.Spreadsheet.Sheet[] },
+): GoogleAppsScript.Spreadsheet.Sheet | undefined {
+  const range = known ? known.named : ss.getRangeByName(SETUP_RANGE_NAME);
   if (range) return range.getSheet();
   const marker = normalizeLabel(SETUP_MARKER);
-  return ss.getSheets().filter((sh) => normalizeLabel(sh.getRange(1, 1).getValue()) === marker && /^leadflow setup/i.test(sh.getName()))[0];
+  return (known ? known.sheets : ss.getSheets()).filter((sh) => /^leadflow setup/i.test(sh.getName()) && normalizeLabel(sh.getRange(1, 1).getValue()) === marker)[0];
 }
 
 function readSetupSheet(): SavedSetup | undefined {
@@ -188,9 +192,14 @@ function leadSheets(): string[] {
   return SpreadsheetApp.getActiveSpreadsheet().getSheets().map((s) => s.getName()).filter((n) => n !== setupName);
 }
 
+/** The sheet the sidebar opens on: one named like leads, else the active sheet, else the first; never a sheet LeadFlow built. */
 function firstLeadsLikeSheet(sheets: string[]): string {
-  const active = SpreadsheetApp.getActiveSpreadsheet().getActiveSheet().getName();
-  return sheets.find((s) => /lead/i.test(s)) ?? (sheets.includes(active) ? active : sheets[0] ?? active);
+  const ss = SpreadsheetApp.getActiveSpreadsheet();
+  const built = builtSheetIds();
+  const builtNames = new Set(ss.getSheets().filter((s) => built[String(s.getSheetId())]).map((s) => s.getName()));
+  const own = sheets.filter((s) => !builtNames.has(s));
+  const active = ss.getActiveSheet().getName();
+  return own.find((s) => /lead/i.test(s)) ?? (own.includes(active) ? active : own[0] ?? sheets[0] ?? active);
 }
 
 const sameProblem = (a: SetupProblem, b: SetupProblem) => a.field === b.field && a.message === b.message;

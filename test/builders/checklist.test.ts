@@ -14,7 +14,7 @@ import { DAY_MS } from '../../src/core/time.ts';
 import { median } from '../../src/core/timing.ts';
 import { isBlank } from '../../src/core/values.ts';
 import type { Host } from '../../src/offline/host/index.ts';
-import { Built, build, clock, coreLeads, hostWithLeads, num, sheetValues, wallOf } from './helpers.ts';
+import { Built, build, clock, coreLeads, expectPlanComputedByEngine, hostWithLeads, num, saveProposedSetup, sheetValues, wallOf } from './helpers.ts';
 
 beforeAll(async () => {
   await buildDist();
@@ -32,13 +32,9 @@ const RULES: Rule[] = [
 ];
 
 function saveSetup(host: Host): Setup {
-  const state = host.run('leadflowSetupState', [{}]);
-  if (!state.ok) throw new Error(state.error.message);
-  const setup = (state.value as { setup: Setup }).setup;
-  setup.scoring = { rules: RULES, caps: { fit: 80, intent: 100 }, mql: { fit: 40, intent: 30 }, sql: { fit: 60, intent: 60 }, temperature: { warm: 50, hot: 110 } };
-  const saved = host.run('leadflowSaveSetup', [{ setup }]);
-  if (!saved.ok || !(saved.value as { ok: boolean }).ok) throw new Error(`setup not saved: ${JSON.stringify(saved)}`);
-  return setup;
+  return saveProposedSetup(host, 'Leads', (setup) => {
+    setup.scoring = { rules: RULES, caps: { fit: 80, intent: 100 }, mql: { fit: 40, intent: 30 }, sql: { fit: 60, intent: 60 }, temperature: { warm: 50, hot: 110 } };
+  });
 }
 
 describe('the checklist sheet', () => {
@@ -58,6 +54,7 @@ describe('the checklist sheet', () => {
 
   it('lists one row per lead with a checkbox per criterion, ticked where the data meets it, and src/core\'s score, temperature and status', () => {
     expect(built.result).toMatchObject({ ok: true, sheetName: 'Lead review' });
+    expectPlanComputedByEngine(host, built.plan, 'Lead review');
     expect(built.result.notes.join(' ')).toMatch(/500 newest of 1000 leads/);
     const head = row('Lead');
     const N = RULES.length;

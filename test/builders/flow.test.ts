@@ -10,13 +10,13 @@ import { FlowLeads, FlowOptions, INACTIVE, netLeadFlow, netLeadFlowByPeriod } fr
 import { REMOVAL_DATE_HEADER, SampleSheet, sampleLeads } from '../../src/core/sample.ts';
 import { PeriodUnit, periodLabel } from '../../src/core/time.ts';
 import { createHost, type Host } from '../../src/offline/host/index.ts';
-import { TZ, build, coreLeads, hostWithLeads, sheetValues, wallOf } from './helpers.ts';
+import { TZ, build, coreLeads, expectPlanComputedByEngine, hostWithLeads, sheetValues, wallOf } from './helpers.ts';
 
 beforeAll(async () => {
   await buildDist();
 });
 
-const REASONS = ['Disqualified', 'Closed-Lost', INACTIVE];
+const REASONS = ['Disqualified', 'Closed-Lost', 'Lost', INACTIVE];
 
 function expectedFlow(host: Host, rows: unknown[][], headers: string[], unit: PeriodUnit) {
   const c = coreLeads(headers, rows);
@@ -34,7 +34,7 @@ function expectPeriods(host: Host, sample: { headers: string[]; rows: unknown[][
   const { values, row } = sheetValues(host, 'Net lead flow');
   const { periods, leads, opts, c } = expectedFlow(host, sample.rows, sample.headers, unit);
   const head = row(unit === 'week' ? 'Week from' : 'Month');
-  expect(values[head].slice(0, 8)).toEqual([unit === 'week' ? 'Week from' : 'Month', 'New', ...REASONS, 'Removed', 'Net', 'Running total']);
+  expect(values[head].slice(0, 9)).toEqual([unit === 'week' ? 'Week from' : 'Month', 'New', ...REASONS, 'Removed', 'Net', 'Running total']);
   const byLabel = new Map(periods.map((p) => [p.label, p]));
   let running = 0;
   let r = head + 1;
@@ -46,11 +46,11 @@ function expectPeriods(host: Host, sample: { headers: string[]; rows: unknown[][
     const removedBy = REASONS.map((x) => (p ? p.removedBy[x] ?? 0 : 0));
     const net = p ? p.net : 0;
     running += net;
-    expect(values[r].slice(1, 8), label).toEqual([added, ...removedBy, p ? p.removed : 0, net, running]);
+    expect(values[r].slice(1, 9), label).toEqual([added, ...removedBy, p ? p.removed : 0, net, running]);
   }
   expect(byLabel.size, 'every period of src/core is on the sheet').toBe(0);
-  // Both removing exits and inactivity all occur in this data.
-  for (const x of REASONS) expect(periods.some((p) => (p.removedBy[x] ?? 0) > 0), x).toBe(true);
+  // Both removing exits of the sample and inactivity all occur in this data (it never says a plain "Lost").
+  for (const x of REASONS.filter((x) => x !== 'Lost')) expect(periods.some((p) => (p.removedBy[x] ?? 0) > 0), x).toBe(true);
 
   // The same by lead source, over all periods.
   const src = row('Lead source', r);
@@ -61,8 +61,8 @@ function expectPeriods(host: Host, sample: { headers: string[]; rows: unknown[][
     const keep = c.source.map((x) => x === s);
     const pick = <T extends Float64Array | Int16Array>(a: T) => a.filter((_, i) => keep[i]) as T;
     const f = netLeadFlow({ arrived: pick(leads.arrived), stage: pick(leads.stage), exit: pick(leads.exit), lastActivity: pick(leads.lastActivity!) }, -Infinity, Infinity, { ...opts, flowBased: false });
-    expect(values[k].slice(1, 7), s).toEqual([f.added, ...REASONS.map((x) => f.removedBy[x] ?? 0), f.removed, f.net]);
-    expect(values[k][7] as number).toBeCloseTo(f.net / f.added, 12);
+    expect(values[k].slice(1, 8), s).toEqual([f.added, ...REASONS.map((x) => f.removedBy[x] ?? 0), f.removed, f.net]);
+    expect(values[k][8] as number).toBeCloseTo(f.net / f.added, 12);
   }
 }
 
@@ -75,8 +75,9 @@ describe('the net lead flow sheet', () => {
   });
 
   it('counts new, removed per reason, net and running total per month, and per source, as src/core does', () => {
-    const { result } = build(host, { kind: 'flow', period: 'month' });
+    const { result, plan } = build(host, { kind: 'flow', period: 'month' });
     expect(result).toMatchObject({ ok: true, sheetName: 'Net lead flow' });
+    expectPlanComputedByEngine(host, plan, 'Net lead flow');
     expectPeriods(host, sample, 'month');
     const info = host.inspectSheet('Net lead flow');
     expect(info.charts).toHaveLength(1);
@@ -85,7 +86,7 @@ describe('the net lead flow sheet', () => {
     expect(info.conditionalFormatRules.map((r) => r.condition)).toEqual([
       { type: 'NUMBER_LESS_THAN', values: [0] }, { type: 'NUMBER_LESS_THAN', values: [0] },
     ]);
-    expect(info.conditionalFormatRules[0].ranges[0]).toMatch(/!G8:G\d+$/);
+    expect(info.conditionalFormatRules[0].ranges[0]).toMatch(/!H8:H\d+$/);
   });
 
   it('counts per week (Monday to Sunday) as src/core does', () => {
@@ -124,7 +125,8 @@ describe('the net lead flow sheet with a removal-date column', () => {
     const sample = sampleLeads({ rows: 800, seed: 17, timeZone: TZ, from: '2025-01-01', days: 365, removalDates: true });
     host.addSheet('Leads', [sample.headers, ...sample.rows]);
     host.loadBundle();
-    const { data } = build(host, { kind: 'flow', period: 'month' });
+    const { data, plan } = build(host, { kind: 'flow', period: 'month' });
+    expectPlanComputedByEngine(host, plan, 'Net lead flow');
     // The column is found by its header name, as the sidebar proposes it.
     expect(data.setup.columns.removedAt).toBe(REMOVAL_DATE_HEADER);
     expectPeriods(host, sample, 'month');
@@ -132,7 +134,7 @@ describe('the net lead flow sheet with a removal-date column', () => {
     const { values, row } = sheetValues(host, 'Net lead flow');
     const head = row('Month');
     const nets: number[] = [];
-    for (let r = head + 1; values[r] && values[r][0] !== ''; r++) nets.push(values[r][6] as number);
+    for (let r = head + 1; values[r] && values[r][0] !== ''; r++) nets.push(values[r][7] as number);
     expect(nets.some((n) => n < 0)).toBe(true);
     expect(host.sheet('Net lead flow').getRange('A5').getValue()).toMatch(/in the period it happened/);
   });

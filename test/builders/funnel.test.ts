@@ -9,8 +9,9 @@ import { funnel, funnelByGroup, reachedCounts } from '../../src/core/funnel.ts';
 import { SampleSheet, sampleLeads } from '../../src/core/sample.ts';
 import { DAY_MS, nextPeriodStart } from '../../src/core/time.ts';
 import { medianDaysBetween } from '../../src/core/timing.ts';
+import { pipelineFromArg } from '../../src/core/pipeline.ts';
 import type { Host } from '../../src/offline/host/index.ts';
-import { TZ, build, coreLeads, hostWithLeads, num, sheetValues, wallOf } from './helpers.ts';
+import { TZ, build, coreLeads, expectPlanComputedByEngine, hostWithLeads, num, saveProposedSetup, sheetValues, wallOf } from './helpers.ts';
 
 beforeAll(async () => {
   await buildDist();
@@ -31,9 +32,9 @@ function expectFunnel(values: unknown[][], top: number, sample: { headers: strin
     expect(num(row[3]), `${s.stage} overall conversion`).toBeCloseTo(s.overallConversion ?? NaN, 12);
     expect(row[4], `${s.stage} drop-off`).toBe(s.dropOff);
     if (!withValue) return;
-    expect(num(row[6]), `${s.stage} pipeline value`).toBeCloseTo(s.value ?? NaN, 6);
-    expect(String(row[7]).startsWith('Estimate'), `${s.stage} value basis`).toBe(s.valueIsEstimate);
-    expect(String(row[7]).includes('large deals'), `${s.stage} few leads, large deals`).toBe(s.tabulateDeals);
+    expect(num(row[7]), `${s.stage} pipeline value`).toBeCloseTo(s.value ?? NaN, 6);
+    expect(String(row[8]).startsWith('Estimate'), `${s.stage} value basis`).toBe(s.valueIsEstimate);
+    expect(String(row[8]).includes('large deals'), `${s.stage} few leads, large deals`).toBe(s.tabulateDeals);
   });
   return { c, f };
 }
@@ -49,6 +50,7 @@ describe('the funnel sheet', () => {
   it('builds a funnel of all leads whose stages, conversions, values, sources and months equal src/core', () => {
     const { result, plan } = build(host, { kind: 'funnel', cohort: 'all' });
     expect(result).toMatchObject({ ok: true, sheetName: 'Funnel' });
+    expectPlanComputedByEngine(host, plan, 'Funnel');
     const { values, row } = sheetValues(host, 'Funnel');
     const all = () => true;
     const { c, f } = expectFunnel(values, row('Arrived'), sample, all);
@@ -93,13 +95,16 @@ describe('the funnel sheet', () => {
     const { values, row } = sheetValues(host, 'Funnel');
     const map = values.findIndex((r) => r.includes('Status → stage'));
     expect(map).toBeGreaterThan(0);
-    // Every spelling in the leads is listed with the stage it means; "Lost Lead" is a disqualification (stage 2).
+    // Every spelling in the leads is listed with the stage it means; "Not Qualified" is a disqualification (stage 2).
     const col = values[map].indexOf('Status → stage');
     const listed = new Map(values.slice(map + 3).filter((r) => r[col] !== '').map((r) => [String(r[col]), r.slice(col, col + 6)]));
-    expect(listed.get('Lost Lead')).toEqual(['Lost Lead', 'Disqualified', 2, 'Disqualified', '', expect.any(Number)]);
-    expect(listed.get('Contact in Future')).toEqual(['Contact in Future', 'Nurturing', 3, '', '', expect.any(Number)]);
+    expect(listed.get('Not Qualified')).toEqual(['Not Qualified', 'Disqualified', 2, 'yes', 'yes', expect.any(Number)]);
+    expect(listed.get('Contact in Future')).toEqual(['Contact in Future', 'Nurturing', 3, 'yes', 'no', expect.any(Number)]);
     expect(listed.get('qualified ')?.slice(1, 3)).toEqual(['Qualified', 3]);
-    expect(listed.get('Statuses not in this table')?.[5]).toBe(0);
+    // The count block holds every lead: its check cell is 0.
+    const block = values[map].indexOf('Lead counts');
+    const check = values.find((r) => String(r[block]).startsWith('Leads this block does not hold'));
+    expect(check?.[block + 9]).toBe(0);
     expect(row('Funnel')).toBe(5);
   });
 
@@ -155,17 +160,17 @@ describe('median days between stages', () => {
     build(host.host, { kind: 'funnel', cohort: 'range', start: '2025-02-01', end: '2025-09-30' });
     const { values, row } = sheetValues(host.host, 'Funnel');
     const top = row('Arrived');
-    expect(values[top - 1][8]).toBe('Median days from previous stage');
+    expect(values[top - 1][9]).toBe('Median days from previous stage');
     const { headers, rows } = host.sample;
     const c = coreLeads(headers, rows);
     const dates = [c.arrived, ...['Reviewed Date', 'Qualified Date', 'Opportunity Date', 'Closed Won Date']
       .map((h) => Float64Array.from(rows.map((r) => wallOf(r[headers.indexOf(h)]))))];
     const lo = Date.UTC(2025, 1, 1);
     const hi = Date.UTC(2025, 8, 30) + DAY_MS;
-    expect(values[top][8]).toBe('');
+    expect(values[top][9]).toBe('');
     for (let k = 1; k < 5; k++) {
       const expected = medianDaysBetween(dates, k - 1, k, (i) => c.arrived[i] >= lo && c.arrived[i] < hi);
-      expect(num(values[top + k][8]), STAGES[k]).toBeCloseTo(expected!, 6);
+      expect(num(values[top + k][9]), STAGES[k]).toBeCloseTo(expected!, 6);
     }
   });
 });
@@ -174,12 +179,9 @@ function hostWithLeadsAndStageDates() {
   const { host } = hostWithLeads(10);
   const sample = sampleLeads({ rows: 600, seed: 5, timeZone: TZ, from: '2025-01-01', days: 365, stageDates: true });
   host.addSheet('Pipeline leads', [sample.headers, ...sample.rows]);
-  const state = host.run('leadflowSetupState', [{ sheetName: 'Pipeline leads' }]);
-  if (!state.ok) throw new Error(state.error.message);
-  const setup = (state.value as { setup: Record<string, any> }).setup;
-  setup.columns.stageDates = { Reviewed: 'Reviewed Date', Qualified: 'Qualified Date', 'Converted to Opportunity': 'Opportunity Date', 'Closed-Won': 'Closed Won Date' };
-  const saved = host.run('leadflowSaveSetup', [{ setup }]);
-  if (!saved.ok || !(saved.value as { ok: boolean }).ok) throw new Error(`setup not saved: ${JSON.stringify(saved)}`);
+  const setup = saveProposedSetup(host, 'Pipeline leads');
+  // The proposal found every stage date column from its header.
+  expect(setup.columns.stageDates).toEqual({ Reviewed: 'Reviewed Date', Qualified: 'Qualified Date', 'Converted to Opportunity': 'Opportunity Date', 'Closed-Won': 'Closed Won Date' });
   return { host, sample };
 }
 
@@ -195,17 +197,21 @@ describe('pipeline value with few leads and large deals', () => {
     ];
     host.spreadsheet.deleteSheet(host.spreadsheet.getSheetByName('Leads')!);
     host.addSheet('Big deal leads', [headers, ...rows]);
-    build(host, { kind: 'funnel' });
+    const { plan } = build(host, { kind: 'funnel' });
+    expectPlanComputedByEngine(host, plan, 'Funnel');
     const { values, row } = sheetValues(host, 'Funnel');
-    const top = row('Arrived');
-    const c = coreLeads(headers, rows);
-    const f = funnel(c.reached, STAGES, { values: c.values });
-    expect(f.stages.map((s) => s.tabulateDeals)).toEqual([true, true, true, true, false]);
+    // No setup yet: the pipeline is proposed from the sheet's own statuses, in the order their words mean.
+    const top = row('New');
+    expect([0, 1, 2].map((k) => values[top + k][0])).toEqual(['New', 'Proposal', 'Closed Won']);
+    const pipeline = pipelineFromArg('New, Proposal, Closed Won', { fn: 'test', arg: 'stages' });
+    const c = coreLeads(headers, rows, pipeline);
+    const f = funnel(c.reached, pipeline.stageNames, { values: c.values });
+    expect(f.stages.map((s) => s.tabulateDeals)).toEqual([true, true, false]);
     f.stages.forEach((s, k) => {
-      expect(values[top + k][5], 'leads with a deal value').toBe(k < 4 ? 18 : 10);
-      expect(num(values[top + k][6])).toBeCloseTo(s.value!, 6);
+      expect(values[top + k][5], 'leads with a deal value').toBe(k < 2 ? 18 : 10);
+      expect(num(values[top + k][7])).toBeCloseTo(s.value!, 6);
     });
-    expect(values[top + 3][7]).toBe('Estimate: few leads, large deals; sum real values');
-    expect(values[top + 4][7]).toBe('Actual');
+    expect(values[top + 1][8]).toBe('Estimate: few leads, large deals; sum real values');
+    expect(values[top + 2][8]).toBe('Actual');
   });
 });

@@ -5,11 +5,14 @@
  */
 import { createHost } from '../../src/offline/host/index.ts';
 import type { Host } from '../../src/offline/host/index.ts';
-import { BuildData, BuildRequest, Plan, planBuild } from '../../src/core/report/index.ts';
+import { BuildData, BuildRequest, Plan, planBuild, withSetup } from '../../src/core/report/index.ts';
 import { Pipeline, defaultPipeline, reachedFromStatuses } from '../../src/core/pipeline.ts';
 import { SampleSheet, sampleLeads } from '../../src/core/sample.ts';
 import { timeZoneClock } from '../../src/core/time.ts';
 import { isDate } from '../../src/core/values.ts';
+import { proposeSetup } from '../../src/core/detect/index.ts';
+import type { Setup } from '../../src/core/setup.ts';
+import { expect } from 'vitest';
 
 export const TZ = 'America/New_York';
 export const clock = timeZoneClock(TZ);
@@ -33,7 +36,8 @@ export function hostWithLeads(rows = 1000, seed = 11): { host: Host; sample: Sam
 export function build(host: Host, request: BuildRequest): Built {
   const read = host.run('leadflowBuildData', [{}]);
   if (!read.ok) throw new Error(`leadflowBuildData failed: ${read.error.message}`);
-  const data = read.value as BuildData;
+  // As the dialog does: with no setup saved yet, LeadFlow's proposal (made once, here) is what gets built.
+  const data = withSetup(read.value as BuildData);
   const plan = planBuild(data, request);
   const run = host.run('leadflowBuild', [{ plan }]);
   if (!run.ok) throw new Error(`leadflowBuild failed: ${run.error.message}`);
@@ -86,3 +90,41 @@ export const wallOf = (v: unknown): number => (isDate(v) ? clock.toWall(v.getTim
 
 /** A computed cell as a number or null (blank), for comparing with src/core's null-for-undefined. */
 export const num = (v: unknown): number | null => (v === '' || v === null ? null : (v as number));
+
+/** What the sidebar does for a sheet not set up yet: read its state, propose the setup from the headers and sample, save it. */
+export function saveProposedSetup(host: Host, sheetName: string, tweak: (s: Setup) => void = () => {}): Setup {
+  const state = host.run('leadflowSetupState', [{ sheetName }]);
+  if (!state.ok) throw new Error(state.error.message);
+  const { headers, sample } = state.value as { headers: string[]; sample: unknown[][] };
+  const { setup } = proposeSetup(sheetName, headers, sample);
+  tweak(setup);
+  const saved = host.run('leadflowSaveSetup', [{ setup }]);
+  if (!saved.ok || !(saved.value as { ok: boolean }).ok) throw new Error(`setup not saved: ${JSON.stringify(saved)}`);
+  return setup;
+}
+
+/**
+ * Every formula of a plan, as the offline engine computed it in the built sheet, equals the value
+ * the planner cached for it (counted by src/core under the formula's own criteria). Cells that read
+ * the clock (NOW, TODAY) are left out.
+ */
+export function expectPlanComputedByEngine(host: Host, plan: Plan, sheetName: string): number {
+  const sheet = host.sheet(sheetName);
+  const values = sheet.getRange(1, 1, plan.cells.length, plan.cells[0].length).getValues();
+  let compared = 0;
+  plan.cells.forEach((row, r) => row.forEach((f, c) => {
+    if (typeof f !== 'string' || !f.startsWith('=') || /\b(NOW|TODAY)\(/.test(f)) return;
+    const engine = values[r][c];
+    const cached = plan.values[r][c];
+    const where = `${sheetName}!R${r + 1}C${c + 1} ${f.slice(0, 160)}`;
+    // A date-time computed from NOW() (the quiet cut-off) is a moment later in the engine than in the plan.
+    if (isDate(engine)) expect(Math.abs(wallOf(engine) - serialWall(cached as number)), where).toBeLessThan(120_000);
+    else if (typeof cached === 'number') expect(Math.abs((engine as number) - cached), where).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(cached)));
+    else expect(engine, where).toEqual(cached);
+    compared++;
+  }));
+  expect(compared, 'formulas compared').toBeGreaterThan(10);
+  return compared;
+}
+
+const serialWall = (serial: number) => Math.round((serial - 25_569) * 86_400_000);

@@ -48,9 +48,8 @@ describe('leadflow report', () => {
     expect(r.code).toBe(0);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(out);
-    const names = wb.worksheets.map((w) => w.name);
-    expect(names[0]).toBe('Leads');
-    expect(names).toContain('LeadFlow setup');
+    // The report's own sheets come first, then the leads as read, then the (hidden) setup.
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Funnel', 'Net lead flow', 'Lead review', 'Leads', 'LeadFlow setup']);
     const leads = wb.getWorksheet('Leads')!;
     expect(leads.rowCount).toBe(sample.rows.length + 1);
     expect(leads.getRow(1).values).toEqual([undefined, ...sample.headers]);
@@ -74,7 +73,7 @@ describe('leadflow report', () => {
   });
 
   it.each([
-    ['a file that is not CSV or xlsx', 'notes.txt', 'just some text', /expected a CSV \(\.csv\) or Excel workbook \(\.xlsx\)/],
+    ['a file that is not CSV or xlsx', 'notes.docx', 'just some text', /expected a CSV \(\.csv, \.tsv, \.txt\) or Excel workbook \(\.xlsx\)/],
     ['an empty file', 'empty.csv', '', /empty/i],
     ['no header row', 'noheader.csv', '2021-04-15,New,100\n2021-04-16,Won,200', /header/i],
   ])('refuses %s with a clear message and no output', async (_label, name, content, message) => {

@@ -93,8 +93,10 @@ function looksLikeNumber(v: unknown): boolean {
   return typeof v === 'number' || (typeof v === 'string' && MONEY_TEXT.test(v.trim()) && /\d/.test(v));
 }
 
-export function profileColumns(headers: unknown[], rows: unknown[][]): ColumnProfile[] {
+/** `dateColumns`: columns whose numbers are dates (a build's rows carry dates as serial numbers). */
+export function profileColumns(headers: unknown[], rows: unknown[][], dateColumns?: ReadonlySet<number>): ColumnProfile[] {
   return headers.map((header, index) => {
+    const serialDates = !!dateColumns?.has(index);
     let filled = 0;
     let dates = 0;
     let numbers = 0;
@@ -105,10 +107,10 @@ export function profileColumns(headers: unknown[], rows: unknown[][]): ColumnPro
       const v = row[index];
       if (isBlank(v)) continue;
       filled++;
-      if (looksLikeDate(v)) dates++;
+      if (looksLikeDate(v) || (serialDates && typeof v === 'number')) dates++;
       else if (looksLikeNumber(v)) numbers++;
       if (isYesOrNo(v)) yesNo++;
-      const key = isDate(v) ? `#date` : String(v).trim().toLowerCase();
+      const key = isDate(v) || (serialDates && typeof v === 'number') ? `#date` : String(v).trim().toLowerCase();
       longest = Math.max(longest, key.length);
       if (counts.size < 5000 || counts.has(key)) counts.set(key, (counts.get(key) ?? 0) + 1);
     }

@@ -41,6 +41,8 @@ export interface ProposeOptions {
   map?: Partial<Record<ColumnField, string>>;
   /** How many rows to look at for the columns' values (every row's status is counted). */
   sampleSize?: number;
+  /** Columns whose numbers are dates (serial numbers, as a build's rows carry them). */
+  dateColumns?: ReadonlySet<number>;
 }
 
 const SURE = 90;
@@ -49,10 +51,17 @@ const FIELD_ORDER: ValueRole[] = ['arrived', 'removedAt', 'lastActivity', 'value
 /** Words around a stage name in a date or flag header: "Became a Customer Date", `Date entered "Won (Sales Pipeline)"`, "Is Converted?". */
 const STAGE_HEADER = /^(?:became an? |date entered |entered |date reached |reached |date (?:de |d |of |du |do |da )?|fecha (?:de )?|datum |data (?:de |do |da )?|is |has |was )?(.*?)(?: sales pipeline| pipeline)?(?: date| time| on| at| datum| fecha| data| y n| flag)*$/;
 
-/** The stage words of a date or flag header ("became a customer date" → "customer"). */
+/**
+ * The stage words of a date or flag header ("became a customer date" → "customer"). An export's
+ * object prefix ("Deal - Won time") goes, unless it is the stage itself ("Opportunity Date").
+ */
 function stageWords(header: string): string {
-  const m = STAGE_HEADER.exec(headerWords(header));
-  return (m ? m[1] : headerWords(header)).trim();
+  const strip = (words: string) => {
+    const m = STAGE_HEADER.exec(words);
+    return (m ? m[1] : words).trim();
+  };
+  const bare = strip(headerWords(header));
+  return bare && !/^(date|time|on|at)$/.test(bare) ? bare : strip(plainWords(header));
 }
 
 /** Two labels for the same stage: equal, or the same stem ("engage" and "Engaging", "convert" and "Converted"). */
@@ -96,7 +105,7 @@ function isOutcomeColumn(p: ColumnProfile, counts: Map<string, number>): boolean
 
 export function proposeSetup(sheetName: string, headers: unknown[], rows: unknown[][], opts: ProposeOptions = {}): Proposal {
   const sample = rows.length > (opts.sampleSize ?? 5000) ? rows.filter((_, i) => i % Math.ceil(rows.length / (opts.sampleSize ?? 5000)) === 0) : rows;
-  const profiles = profileColumns(headers, sample);
+  const profiles = profileColumns(headers, sample, opts.dateColumns);
   const picks: Pick[] = [];
   const notes: string[] = [];
   const taken = new Set<number>();

@@ -37,6 +37,8 @@ export interface BuildData {
   timeZone: string;
   /** Now, as wall time (ms) in the spreadsheet's time zone. */
   now: number;
+  /** Columns (0-based) whose cells were dates in the sheet: their serial numbers are dates. */
+  dateColumns?: number[];
   /** Sheets LeadFlow built earlier, by kind: the dialog asks before one is replaced. */
   builtSheets?: Partial<Record<Kind, string>>;
 }
@@ -56,5 +58,6 @@ export function planBuild(data: BuildData, request: BuildRequest): Plan {
 /** The build data with the setup it will use: the saved one, or LeadFlow's proposal from the headers and rows. */
 export function withSetup(data: BuildData): BuildData {
   if (data.saved || data.proposed) return data;
-  return { ...data, setup: proposeSetup(data.setup.leads.sheet, data.headers, data.rows).setup, proposed: true };
+  const dateColumns = new Set(data.dateColumns ?? []);
+  return { ...data, setup: proposeSetup(data.setup.leads.sheet, data.headers, data.rows, { dateColumns }).setup, proposed: true };
 }

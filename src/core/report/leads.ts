@@ -270,7 +270,7 @@ export function makeCtx(input: LeadsInput): Ctx {
   const groupCache = new Map<string, { list: Group[]; of: Int32Array }>();
   const groups = (field: ColumnField, include: (i: number) => boolean = () => true) => {
     const at = index(field);
-    const byKey = new Map<string, { spellings: Map<string, [unknown, number]>; leads: number }>();
+    const byKey = new Map<string, { spellings: Map<string, [unknown, number]>; labels: Map<string, number>; leads: number }>();
     const keyOf = new Array<string>(rows.length);
     rows.forEach((r, i) => {
       if (comboOf[i] < 0 || combos[comboOf[i]].level === 0 || !include(i)) return;
@@ -278,8 +278,10 @@ export function makeCtx(input: LeadsInput): Ctx {
       const key = groupKey(v);
       keyOf[i] = key;
       let g = byKey.get(key);
-      if (!g) byKey.set(key, (g = { spellings: new Map(), leads: 0 }));
+      if (!g) byKey.set(key, (g = { spellings: new Map(), labels: new Map(), leads: 0 }));
       g.leads++;
+      const label = String(v ?? '').trim().replace(/\s+/g, ' ');
+      g.labels.set(label, (g.labels.get(label) ?? 0) + 1);
       const sk = cellKey(v);
       const sp = g.spellings.get(sk);
       if (sp) sp[1]++;
@@ -287,7 +289,8 @@ export function makeCtx(input: LeadsInput): Ctx {
     });
     const list = [...byKey].map(([key, g]): Group & { key: string } => {
       const spellings = [...g.spellings.values()];
-      const named = key === '' ? BLANK_GROUP : String(spellings.filter(([v]) => !isBlank(v)).sort((a, b) => b[1] - a[1])[0]?.[0] ?? BLANK_GROUP).trim().replace(/\s+/g, ' ');
+      // Named by its most common spelling (as written, without stray spaces), as FUNNELBY names it.
+      const named = key === '' ? BLANK_GROUP : [...g.labels].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0][0];
       return { key, label: named, spellings: spellings.map(([v]) => v), leads: g.leads };
     }).sort((a, b) => b.leads - a.leads || (a.key === '' ? 1 : b.key === '' ? -1 : a.label.localeCompare(b.label)));
     const position = new Map(list.map((g, k) => [g.key, k]));
@@ -324,12 +327,12 @@ export function writeMap(L: Layout, r: number, c: number, x: Ctx): MapRefs {
   const last = first + x.map.length - 1;
   L.put(r, c, ['Status → stage'], 't', SECTION);
   L.put(r + 1, c, ['Change a stage no. to move a status; insert a row inside this table to map a new spelling.'], 't');
-  L.put(r + 2, c, ['Status', 'Means', 'Stage no.', 'Exit', 'Removes', 'Leads now'], 't', HEAD);
+  L.put(r + 2, c, ['Status', 'Means', 'Stage no.', 'Exit?', 'Removes?', 'Leads now'], 't', HEAD);
   const rows = x.input.rows;
   const statusAt = x.index('status');
   const now = new Map<string, number>();
   if (statusAt >= 0) for (const row of rows) if (!isBlank(row[statusAt])) now.set(String(row[statusAt]).toLowerCase(), (now.get(String(row[statusAt]).toLowerCase()) ?? 0) + 1);
-  x.map.forEach((m, i) => L.put(first + i, c, [asText(m.spelling), m.means || '(not placed)', m.stage, m.exit, m.removes ? 'yes' : '',
+  x.map.forEach((m, i) => L.put(first + i, c, [asText(m.spelling), asText(m.means || '(not placed)'), m.stage, m.exit ? 'yes' : 'no', m.removes ? 'yes' : 'no',
     status ? fx(`COUNTIF(${status},${ref(first + i, c)})`, now.get(m.spelling.toLowerCase()) ?? 0) : 0], 'ttitti'));
   return { table: block(first, c, Math.max(last, first), c + 4) };
 }
@@ -472,17 +475,19 @@ export class CountBlock {
       const rs = x.map.find((m) => !isBlank(c.result) && m.spelling.toLowerCase() === String(c.result).toLowerCase());
       const evStage = c.evidence >= 0 ? x.evidence[c.evidence].stage + 1 : c.arrivalOnly ? 1 : 0;
       const evLabel = c.evidence >= 0 ? `${x.evidence[c.evidence].header}${x.evidence[c.evidence].kind === 'flag' ? ` = ${String(c.yes)}` : ''}` : c.arrivalOnly ? 'Arrival date only' : '';
-      const removes = (col: string, m?: MapRow) => ({ f: `IFERROR(IF(VLOOKUP(${col},${tbl},5,FALSE)="yes",VLOOKUP(${col},${tbl},4,FALSE),""),"")`, v: m?.removes ? m.exit : '' });
-      const exitOf = (col: string, m?: MapRow) => ({ f: `IFERROR(VLOOKUP(${col},${tbl},4,FALSE),"")`, v: m?.exit ?? '' });
-      const resultExit = exitOf(b, rs);
+      // The table says of each spelling whether it is an exit and whether that exit removes ("yes"/"no"): never a blank cell,
+      // which VLOOKUP would return as 0 in one engine and "" in another.
+      const is = (col: string, k: number) => `IFERROR(VLOOKUP(${col},${tbl},${k},FALSE),"no")="yes"`;
+      const means = (col: string) => `VLOOKUP(${col},${tbl},2,FALSE)`;
+      const level = ref(r, left + 6);
       L.put(r, left, [
-        asText(isBlank(c.status) ? '' : c.status), hasResult ? asText(isBlank(c.result) ? '' : c.result) : '', evLabel,
+        asText(isBlank(c.status) ? '' : c.status), hasResult ? asText(isBlank(c.result) ? '' : c.result) : '', asText(evLabel),
         fx(`IF(${a}="","",IFERROR(VLOOKUP(${a},${tbl},3,FALSE),0))`, isBlank(c.status) ? '' : s?.stage ?? 0),
         fx(`IFERROR(VLOOKUP(${b},${tbl},3,FALSE),0)`, rs?.stage ?? 0),
         evStage,
         fx(`IF(${f}=0,0,MAX(N(${f}),${g},${h}))`, c.level),
-        fx(`IF(${resultExit.f}<>"",${removes(b).f},${removes(a).f})`, c.removedAs),
-        fx(`IF(AND(${ref(r, left + 6)}>0,${ref(r, left + 6)}<${S},${exitOf(a).f}&${resultExit.f}=""),"yes","")`, c.open ? 'yes' : ''),
+        fx(`IF(${is(b, 4)},IF(${is(b, 5)},${means(b)},""),IF(${is(a, 5)},${means(a)},""))`, c.removedAs),
+        fx(`IF(AND(${level}>0,${level}<${S},NOT(${is(a, 4)}),NOT(${is(b, 4)})),"yes","")`, c.open ? 'yes' : ''),
         ...this.columns.map((col) => fx(`${col.sum ? `SUMIFS(${x.col('value')},` : 'COUNTIFS('}${c.crit}${col.crit})`, col.counts[k])),
       ], `tttiiiittt${'i'.repeat(this.columns.length)}`);
     });

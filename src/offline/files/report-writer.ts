@@ -31,6 +31,16 @@ const FILLS = [null, '#e8f0fe', '#d2e3fc', '#f1f3f4'];
 const AUTOMATIC = new Set(['', 'General', '0.###############']);
 const MAX_CELL_TEXT = 32_767;
 
+/**
+ * A string as a cell value that keeps its spaces: without shared strings ExcelJS writes text as
+ * <v>, which readers trim; text with outer spaces or line breaks goes as an inline string with
+ * xml:space="preserve", so " Google" stays " Google" (and still counts as its own spelling).
+ */
+function textValue(v: string): ExcelJS.CellValue {
+  const text = v.length > MAX_CELL_TEXT ? v.slice(0, MAX_CELL_TEXT) : v;
+  return /^\s|\s$|\n/.test(text) ? ({ richText: [{ text }] } as ExcelJS.CellRichTextValue) : text;
+}
+
 /** Column widths fitted to what the cells show (in characters), within reason. */
 function fittedWidths(values: unknown[][], max = 48): number[] {
   const widths: number[] = [];
@@ -63,7 +73,7 @@ function planSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, plan: Plan, name: str
         const t = toExcelFormula(raw as string, value, { renamedSheets: renamed, lastRow });
         const result = typeof value === 'string' && EXCEL_ERRORS.has(value) ? { error: value } : value;
         cell.value = t ? ({ formula: t.formula, result } as ExcelJS.CellFormulaValue) : (value as ExcelJS.CellValue);
-      } else cell.value = value as ExcelJS.CellValue;
+      } else cell.value = typeof value === 'string' ? textValue(value) : (value as ExcelJS.CellValue);
       if (fmt && !AUTOMATIC.has(fmt)) cell.numFmt = fmt;
       if (style) {
         cell.font = { bold: true, size: style === 2 ? 14 : 10 };
@@ -97,7 +107,7 @@ function leadsSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, leads: LeadsSheet, n
         return;
       }
       // Text stays text, whatever it starts with: ExcelJS writes a string as a string cell.
-      cell.value = typeof v === 'string' && v.length > MAX_CELL_TEXT ? v.slice(0, MAX_CELL_TEXT) : (v as ExcelJS.CellValue);
+      cell.value = typeof v === 'string' ? textValue(v) : (v as ExcelJS.CellValue);
       const fmt = leads.columnFormats[c];
       if (typeof v === 'number' && fmt && !AUTOMATIC.has(fmt)) cell.numFmt = fmt;
     });

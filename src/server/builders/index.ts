@@ -12,12 +12,12 @@ import { SETUP_RANGE_NAME, defaultSetup, setupFromGrid } from '../../core/setup'
 import { wallToSerial } from '../../core/time';
 import { isDate, normalizeLabel } from '../../core/values';
 import { callEnv } from '../env';
+import { BUILT_PROPERTY, builtSheetIds } from '../built';
 import { findSetupSheet } from '../setup';
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
 
-/** Document property listing the sheets LeadFlow built: { sheetId: kind }. */
-export const BUILT_PROPERTY = 'leadflow.builtSheets';
+export { BUILT_PROPERTY };
 /** The name of each kind of sheet (a clash with another sheet adds " (2)"...). */
 export const SHEET_NAMES: Record<Kind, string> = { funnel: 'Funnel', flow: 'Net lead flow', checklist: 'Lead review' };
 
@@ -34,7 +34,7 @@ export const menuHandlers = {
 
 function state() {
   const ss = SpreadsheetApp.getActiveSpreadsheet();
-  const built: Record<string, Kind> = JSON.parse(PropertiesService.getDocumentProperties().getProperty(BUILT_PROPERTY) || '{}');
+  const built = builtSheetIds();
   return { ss, built, sheets: ss.getSheets().map((sheet) => ({ sheet, name: sheet.getName(), id: String(sheet.getSheetId()) })) };
 }
 
@@ -47,7 +47,7 @@ export function leadflowBuildData(): BuildData {
   const named = ss.getRangeByName(SETUP_RANGE_NAME);
   const read = named && setupFromGrid(named.getValues());
   if (read && !read.setup) throw new LeadFlowError(`The LeadFlow setup has a problem: ${read.problems[0].message} Open the setup to repair it.`);
-  const setupSheet = findSetupSheet(ss);
+  const setupSheet = findSetupSheet(ss, { named, sheets: sheets.map((s) => s.sheet) });
   const own = sheets.filter((s) => !built[s.id] && !(setupSheet && s.name === setupSheet.getName()));
   const name = read ? read.setup!.leads.sheet : (own.filter((s) => /lead/i.test(s.name))[0] || own[0] || { name: '' }).name;
   const leads = sheets.filter((s) => s.name === name)[0];
@@ -65,10 +65,14 @@ export function leadflowBuildData(): BuildData {
   const env = callEnv();
   const builtSheets: Partial<Record<Kind, string>> = {};
   for (const s of sheets) if (built[s.id]) builtSheets[built[s.id]] = s.name;
-  return {
-    setup, saved: !!read, timeZone: env.timeZone, now: env.now, headers, builtSheets,
-    rows: all.slice(headerRow).map((r: unknown[]) => r.map((v, i) => (!keep[i] ? '' : isDate(v) ? wallToSerial(env.clock.toWall(v.getTime())) : (v as string)))),
-  };
+  const dated = new Set<number>();
+  const rows = all.slice(headerRow).map((r: unknown[]) => r.map((v, i) => {
+    if (!keep[i]) return '';
+    if (!isDate(v)) return v as string;
+    dated.add(i);
+    return wallToSerial(env.clock.toWall(v.getTime()));
+  }));
+  return { setup, saved: !!read, timeZone: env.timeZone, now: env.now, headers, builtSheets, rows, dateColumns: [...dated] };
 }
 
 export interface BuildResult {
