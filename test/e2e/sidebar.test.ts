@@ -1,11 +1,12 @@
 /**
  * The setup sidebar in a real chromium, against the local preview (the built add-on in the offline
- * host): opened from Extensions ▸ LeadFlow on a generated leads sheet, the user confirms the
- * guessed columns, renames, adds and reorders stages (keyboard and drag), maps a status nobody
- * planned for in one click, starts from a preset and adds a rule, watches live counts, trips over
- * bad input (an error next to the field, nothing saved), saves, and the formulas that take
- * LeadFlowSetup show the new setup's results. Cancel writes nothing; a hand-broken setup sheet is
- * reported and repaired; markup in the data stays text.
+ * host): opened from Extensions ▸ LeadFlow on a generated leads sheet, the user sees what LeadFlow
+ * proposed (the columns, and a status placed by its words) and confirms it, renames, deletes, adds
+ * and reorders stages (keyboard and drag), maps the statuses that then match nothing in one click,
+ * starts from a preset and adds a rule, watches live counts, trips over bad input (an error next to
+ * the field, nothing saved), saves, and the formulas that take LeadFlowSetup show the new setup's
+ * results. Cancel writes nothing; a hand-broken setup sheet is reported and repaired; markup in the
+ * data stays text. (sidebar-first-screen.test.ts: the first screen on Zoho-like and mangled sheets.)
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -27,7 +28,7 @@ import type { LaunchedBrowser } from './browser.ts';
 const TZ = 'America/New_York';
 const ROWS = 240;
 
-/** Generated leads, with a status no default stage knows ("Demo Scheduled"). */
+/** Generated leads, with a status no default stage knows ("Demo Scheduled": LeadFlow places it by its words). */
 function leadsRows(): unknown[][] {
   const s = sampleLeads({ rows: ROWS, seed: 17, timeZone: TZ, from: '2025-06-01', days: 120 });
   const status = s.headers.indexOf('Lead Status');
@@ -106,26 +107,42 @@ describe('the setup sidebar', () => {
       const sb = await openSetup(page, preview);
       await eventually(() => sb.locator('#lf-title').textContent()).toBe('LeadFlow setup');
 
-      // --- columns: guessed from the headers, shown with the first rows, confirmed by the user.
-      await eventually(() => sb.locator('#col-status').inputValue()).toBe('Lead Status');
+      // --- first, what LeadFlow proposed: every header is one it knows, so the columns are simply
+      // filled in; the pipeline is LeadFlow's own, with "Demo Scheduled" placed by its words.
+      const review = sb.locator('#lf-review');
+      await eventually(() => review.isVisible()).toBe(true);
+      expect(await review.locator('#lf-review-h').textContent()).toBe('LeadFlow guessed one thing in “Leads”');
+      expect(await review.locator('.lf-from-line').textContent()).toBe("From LeadFlow's default pipeline.");
+      expect(await review.locator('li.lf-guess .lf-guess-what').allTextContents()).toEqual(['“Demo Scheduled”: its own stage, 4th of 6']);
+      expect(await review.locator('.lf-sure').textContent()).toMatch(/^Columns, sure from their headers: Status \(G\), Arrival date \(F\), /);
+      expect(await sb.locator('#lf-save').textContent()).toBe('Confirm and save');
+      expect(await sb.locator('#col-status').inputValue()).toBe('Lead Status');
       expect(await sb.locator('#col-arrived').inputValue()).toBe('Created Time');
-      expect(await sb.locator('label[for="col-status"] .lf-chip-guess').isVisible()).toBe(true);
+      expect(await sb.locator('#lf-column-fields .lf-chip-guess, #lf-stage-dates .lf-chip-guess').count()).toBe(0);
+      await expand(sb, 'columns');
       expect(await sb.locator('#lf-preview th.lf-mapped').count()).toBeGreaterThanOrEqual(8);
       expect(await sb.locator('#lf-preview tbody tr').count()).toBe(5);
       await sb.locator('#col-outcome').selectOption('');
-      expect(await sb.locator('label[for="col-outcome"] .lf-chip-guess').isVisible()).toBe(false);
-
-      // Saving before the guesses are confirmed: said next to the columns, nothing written.
-      await sb.locator('#lf-save').click();
-      await eventually(() => sb.locator('[data-field="columns"] + .lf-field-error').textContent()).toMatch(/Confirm the guessed columns/);
-      await eventually(() => sb.locator('#lf-progress').textContent()).toMatch(/Not saved/);
+      // One click confirms; the focus goes on to Save (nothing else on the first screen asks).
+      await review.getByRole('button', { name: 'Looks right' }).click();
+      await eventually(() => review.isHidden()).toBe(true);
+      expect(await sb.locator('#lf-save').evaluate((e) => e === document.activeElement)).toBe(true);
+      expect(await sb.locator('#lf-save').textContent()).toBe('Save');
+      await eventually(() => sb.locator('#lf-announce').textContent()).toBe('1 guess confirmed. Nothing is saved until you click Save.');
       expect(host.spreadsheet.getSheetByName(SETUP_SHEET)).toBeNull();
-      await sb.locator('#lf-confirm-columns').click();
-      await eventually(() => sb.locator('#lf-guess-note').isHidden()).toBe(true);
       await eventually(() => sb.locator('.lf-field-error').count()).toBe(0);
 
-      // --- stages: rename one, add one and move it up with the keyboard.
+      // --- stages: delete the proposed one, rename one, add one and move it up with the keyboard.
       await expand(sb, 'pipeline');
+      expect(await stageNames(sb)).toEqual(['Arrived', 'Reviewed', 'Qualified', 'Demo Scheduled', 'Converted to Opportunity', 'Closed-Won']);
+      await (await stageItem(sb, 'Demo Scheduled')).getByRole('button', { name: 'Delete stage Demo Scheduled' }).click();
+      await eventually(() => stageNames(sb)).toEqual(['Arrived', 'Reviewed', 'Qualified', 'Converted to Opportunity', 'Closed-Won']);
+      // Its leads are not counted now, and the first screen says so.
+      const notCounted = sb.locator('#lf-notcounted');
+      await eventually(() => notCounted.isVisible()).toBe(true);
+      const demoLeads = rows.slice(1).filter((r) => r[6] === 'Demo Scheduled').length;
+      expect(await notCounted.locator('#lf-notcounted-h').textContent()).toBe(`${demoLeads} leads (${Math.round((demoLeads / ROWS) * 100)}%) are not counted`);
+      expect(await sb.locator('#lf-unmatched-pointer').textContent()).toBe('1 status matches no stage or exit: see “not counted” at the top.');
       const reviewed = sb.locator('#lf-stages input.lf-name').nth(1);
       await reviewed.fill('Working on it');
       await eventually(() => sb.locator('#lf-exits li').first().locator('select').locator('option:checked').textContent()).toBe('Working on it');
@@ -268,7 +285,7 @@ describe('the setup sidebar', () => {
       const first = sb.locator('#lf-stages > li').first();
       await first.locator('input.lf-name').fill('<script>window.__pwned=2</script>');
       await eventually(() => first.locator('.lf-field-error').textContent()).toMatch(/looks like HTML or script/);
-      expect(await sb.locator('#lf-stage-dates label').first().textContent()).toBe('<script>window.__pwned=2</script>');
+      expect(await sb.locator('#lf-stage-dates legend').first().textContent()).toBe('<script>window.__pwned=2</script>');
       await expand(sb, 'columns');
       await sb.locator('#lf-stage-dates-box summary').click();
       expect(await sb.locator('img').count()).toBe(0);
@@ -292,6 +309,7 @@ describe('the setup sidebar', () => {
         ['New', '2025-02-02', '', 'y', 2],
       ]);
       const sb = await openSetup(page, preview);
+      await expand(sb, 'columns');
       await sb.locator('#lf-sheet').selectOption('Export');
       await eventually(() => sb.locator('#lf-row-count').textContent()).toBe('3 lead rows below the header row.');
       await sb.locator('#lf-header-row').fill('2');
@@ -305,7 +323,7 @@ describe('the setup sidebar', () => {
         '"amount" names both column C and column E; header names must differ.',
       ]);
       expect(await sb.locator('#lf-header-row').getAttribute('aria-invalid')).toBe('true');
-      await sb.locator('#lf-confirm-columns').click();
+      await sb.locator('#lf-confirm-guesses').click();
       await sb.locator('#lf-save').click();
       await eventually(() => sb.locator('#lf-progress').textContent()).toMatch(/^Not saved/);
       expect(preview.host.spreadsheet.getSheetByName(SETUP_SHEET)).toBeNull();
@@ -321,7 +339,7 @@ describe('the setup sidebar', () => {
     await withPreview('sidebar-cancel', leadsRows(), async (page, preview) => {
       const sb = await openSetup(page, preview);
       const before = snapshot(preview.host);
-      await sb.locator('#lf-confirm-columns').click();
+      await sb.locator('#lf-confirm-guesses').click();
       await expand(sb, 'pipeline');
       await sb.locator('#lf-stages input.lf-name').first().fill('Something else');
       await sb.locator('#lf-add-exit').click();

@@ -1,40 +1,62 @@
 /**
- * The sidebar's own logic, without a browser: the draft it edits (ids keep exits and stage dates
- * attached through renames and moves), the one-click alias for unmatched statuses, presets with
- * missing columns, and live counts that agree with the server's exact ones.
+ * The sidebar's own logic, without a browser: the draft it edits (ids keep exits, stage dates and
+ * stage flags attached through renames and moves), a proposed setup put into the draft with its
+ * guesses keyed by the control they filled, the one-click alias for unmatched statuses and what it
+ * suggests, the words the first screen uses, presets with missing columns, and live counts that
+ * agree with the server's exact ones.
  */
 import { describe, expect, it } from 'vitest';
-import { sampleLeads } from '../../src/core/sample';
+import { proposeSetup } from '../../src/core/detect';
+import { rng, sampleLeads } from '../../src/core/sample';
 import { SCORING_PRESETS, compileScorer } from '../../src/core/scoring';
 import { Setup, defaultSetup, validateSetup } from '../../src/core/setup';
 import { utcClock } from '../../src/core/time';
 import { liveCounts, statusTallies } from '../../src/pages/sidebar/live';
 import {
-  addAliases, applyPreset, draftFromSetup, freeName, guessHeader, moveStage, moveStageTo, numberInput,
-  presetMissingColumns, setupFromDraft, suggestTarget, unmatchedStatuses,
+  addAliases, applyPreset, applyProposal, dayFirstExample, draftFromSetup, freeName, freeSheetName, guessHeader, moveStage, moveStageTo,
+  notCounted, numberInput, percent, pipelineKey, placement, presetMissingColumns, setupFromDraft, stageByName, suggestTarget, unmatchedStatuses,
 } from '../../src/pages/sidebar/model';
 
 function setupWithDates(): Setup {
   const s = defaultSetup('Leads');
   s.columns.status = 'Lead Status';
+  s.columns.result = 'Deal - Status';
   s.columns.stageDates = { Reviewed: 'Reviewed Date', Qualified: 'Qualified Date' };
+  s.columns.stageFlags = { 'Converted to Opportunity': 'Converted' };
   return s;
 }
 
+/** A Zoho CRM leads export as a sheet holds it: its own statuses, one nobody planned for, and the CONVERTED flag. */
+function zohoSheet(n = 400): { headers: string[]; rows: unknown[][] } {
+  const r = rng(3);
+  const statuses = ['Not Contacted', 'Not Contacted', 'Attempted to Contact', 'Contacted', 'Contacted', 'Pre-Qualified', 'Junk Lead', 'Lost Lead', 'Not Qualified', 'Contact in Future'];
+  const headers = ['Lead Id', 'First Name', 'Company', 'Lead Owner', 'Email', 'Lead Source', 'Lead Status', 'Created Time', 'CONVERTED'];
+  const rows = Array.from({ length: n }, (_, i) => {
+    const status = i % 20 === 7 ? 'Call Back' : statuses[Math.floor(r() * statuses.length)];
+    const converted = status === 'Pre-Qualified' && r() < 0.6;
+    const day = new Date(Date.UTC(2021, 0, 4) + i * 86_400_000).toISOString().slice(0, 10);
+    return [`zcrm_${5725767000000418001n + BigInt(i)}`, 'Ann', 'Acme', i % 2 ? 'Arjun Mehta' : 'Kavya Iyer', `lead${i}@example.com`, i % 3 ? 'Cold Call' : 'Partner', status, `${day} 10:00:00`, converted ? 'Yes' : 'No'];
+  });
+  return { headers, rows };
+}
+
 describe('the draft', () => {
-  it('round-trips a setup', () => {
+  it('round-trips a setup, won/lost column and stage flags included', () => {
     const s = setupWithDates();
     expect(setupFromDraft(draftFromSetup(s))).toEqual(s);
   });
 
-  it('keeps exits and stage dates with their stage through a rename and a move', () => {
+  it('keeps exits, stage dates and stage flags with their stage through a rename and a move', () => {
     const d = draftFromSetup(setupWithDates());
     d.stages[1].name = 'Touched';
+    d.stages[3].name = 'Opportunity';
     expect(moveStage(d, 1, 1)).toBe(2); // Touched after Qualified
     const s = setupFromDraft(d);
-    expect(s.stages.map((x) => x.name)).toEqual(['Arrived', 'Qualified', 'Touched', 'Converted to Opportunity', 'Closed-Won']);
+    expect(s.stages.map((x) => x.name)).toEqual(['Arrived', 'Qualified', 'Touched', 'Opportunity', 'Closed-Won']);
     expect(s.exits[0]).toMatchObject({ name: 'Disqualified', from: 'Touched' });
+    expect(s.exits[3]).toMatchObject({ name: 'Lost', from: 'Arrived' }); // a plain "Lost": stage not recorded
     expect(s.columns.stageDates).toEqual({ Touched: 'Reviewed Date', Qualified: 'Qualified Date' });
+    expect(s.columns.stageFlags).toEqual({ Opportunity: 'Converted' });
     expect(validateSetup(s).problems).toEqual([]);
   });
 
@@ -87,10 +109,84 @@ describe('statuses that match nothing', () => {
     // Spellings of one status are one entry: a single alias covers them.
     expect(unmatchedStatuses(d, [{ status: 'Demo', count: 2 }, { status: 'demo', count: 5 }, { status: 'DEMO ', count: 1 }])).toEqual([{ status: 'Demo', count: 8, others: ['demo', 'DEMO '] }]);
     expect(suggestTarget(d, 'Lost - No Budget')).toEqual({ kind: 'exit', id: d.exits[2].id }); // Closed-Lost
-    expect(suggestTarget(d, 'Demo Scheduled')).toEqual({ kind: 'stage', id: d.stages[0].id }); // nothing in common: the first stage
+    // No word in common: what the words mean decides. A demo booked proves Qualified at most.
+    expect(suggestTarget(d, 'Demo Scheduled')).toEqual({ kind: 'stage', id: d.stages[2].id });
+    expect(suggestTarget(d, 'Spam bot')).toEqual({ kind: 'exit', id: d.exits[0].id }); // Disqualified (aliases Junk, Spam)
+    expect(suggestTarget(d, 'Zzz')).toEqual({ kind: 'stage', id: d.stages[0].id }); // nothing at all: the first stage
     addAliases(d.stages[2], 'Demo Scheduled');
     expect(unmatchedStatuses(d, statuses).map((s) => s.status)).toEqual(['Lost - No Budget']);
     expect(setupFromDraft(d).stages[2].aliases).toContain('Demo Scheduled');
+  });
+});
+
+describe('a proposed setup', () => {
+  it('fills the draft from a Zoho export: sure columns filled in, the CONVERTED flag a guess keyed by its stage, the pipeline Zoho\'s', () => {
+    const { headers, rows } = zohoSheet();
+    const proposal = proposeSetup('Leads', headers, rows);
+    const d = draftFromSetup(defaultSetup('Leads'));
+    d.rules = [{ id: 1, group: 'fit', column: 'Email', operator: 'validEmail', value: '', value2: '', points: 50, label: '' }];
+    const applied = applyProposal(d, proposal, true);
+    expect(proposal.pipeline.from).toBe("Zoho CRM's default lead statuses");
+    expect(d.stages.map((s) => s.name)).toEqual(['Not Contacted', 'Attempted to Contact', 'Contacted', 'Pre-Qualified', 'Converted']);
+    expect(d.columns).toMatchObject({ status: 'Lead Status', arrived: 'Created Time', owner: 'Lead Owner', source: 'Lead Source', result: '' });
+    const converted = stageByName(d, 'converted')!;
+    expect(converted.flagColumn).toBe('CONVERTED');
+    expect([...applied.guesses.keys()]).toEqual([`sf-${converted.id}`]);
+    expect(applied.guesses.get(`sf-${converted.id}`)).toMatchObject({ header: 'CONVERTED', sure: false, why: 'a yes/no column named after the stage Converted' });
+    expect(applied.sure.map((p) => p.field).sort()).toEqual(['arrived', 'owner', 'source', 'status']);
+    expect(d.rules).toHaveLength(1); // the rules and thresholds are the user's
+    // "Call Back" is no Zoho status: placed by its words, a guess the first screen shows.
+    expect(proposal.pipeline.statuses.filter((s) => s.how === 'words').map((s) => [s.status, s.means])).toEqual([['Call Back', 'Attempted to Contact']]);
+    expect(placement(d, 'Call Back')).toBe('→ Attempted to Contact');
+    const saved = setupFromDraft(d);
+    expect(saved.columns.stageFlags).toEqual({ Converted: 'CONVERTED' });
+    expect(validateSetup(saved, headers).problems).toEqual([]);
+  });
+
+  it('keeps the user\'s pipeline when asked, putting stage columns on the stage of the same name', () => {
+    const { headers, rows } = zohoSheet();
+    const proposal = proposeSetup('Leads', headers, rows);
+    const d = draftFromSetup(defaultSetup('Leads'));
+    const before = pipelineKey(d);
+    d.stages[3].name = 'converted'; // the user's own name for it, spelled another way
+    const applied = applyProposal(d, proposal, false);
+    expect(d.stages.map((s) => s.name)).toEqual(['Arrived', 'Reviewed', 'Qualified', 'converted', 'Closed-Won']);
+    expect(d.stages[3].flagColumn).toBe('CONVERTED');
+    expect(applied.dropped).toEqual([]);
+    expect(pipelineKey(d)).not.toBe(before);
+    // By an alias too ("Converted" is one of Converted to Opportunity's)...
+    d.stages[3].name = 'Converted to Opportunity';
+    applyProposal(d, proposal, false);
+    expect(d.stages[3].flagColumn).toBe('CONVERTED');
+    // ...and a stage the pipeline does not have is left out, not put elsewhere.
+    d.stages[3].aliases = [];
+    const again = applyProposal(d, proposal, false);
+    expect(again.dropped.map((p) => p.field)).toEqual(['stageFlag:Converted']);
+    expect(d.stages.every((s) => !s.flagColumn)).toBe(true);
+  });
+
+  it('says where a status placed by its words sits', () => {
+    const d = draftFromSetup(proposeSetup('Leads', ['Status'], [['New Enquiry'], ['Contacted'], ['Payment Done'], ['Lost'], ['Contacted']]).setup);
+    expect(d.stages.map((s) => s.name)).toEqual(['New Enquiry', 'Contacted', 'Payment Done']);
+    expect(placement(d, 'payment done')).toBe('its own stage, 3rd of 3');
+    expect(placement(d, 'Lost')).toBe('its own exit, after New Enquiry');
+    expect(placement(d, 'Call Back')).toBeUndefined();
+  });
+});
+
+describe('the first screen\'s words', () => {
+  it('counts the leads not counted and their share', () => {
+    expect(notCounted([{ status: 'Call Back', count: 30 }, { status: 'Waiting', count: 6 }], 300)).toEqual({ leads: 36, share: 0.12 });
+    expect(notCounted([], 0)).toEqual({ leads: 0, share: 0 });
+    expect([percent(0.12), percent(0.004), percent(0.0004), percent(0)]).toEqual(['12%', '0.4%', '< 0.1%', '0%']);
+  });
+
+  it('finds a day-first text date of the column in the sheet\'s own rows, and the name the kept sheet will get', () => {
+    const rows = [['2017-01-09 00:00:00', 'x'], ['05/10/2017', 'x'], [' 20/10/2017', 'x'], ['21/10/2017', 'x']];
+    expect(dayFirstExample(rows, 0)).toBe('20/10/2017');
+    expect(dayFirstExample(rows, 1)).toBeUndefined();
+    expect(freeSheetName(['Leads'], 'Enquiry date as imported')).toBe('Enquiry date as imported');
+    expect(freeSheetName(['Enquiry date as imported', 'Enquiry date as imported (2)'], 'Enquiry date as imported')).toBe('Enquiry date as imported (3)');
   });
 });
 

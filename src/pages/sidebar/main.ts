@@ -3,15 +3,23 @@
  * rules, with live counts; Save validates with the same schema as the server (core/setup.ts,
  * bundled into this page) and writes in one call; Cancel closes without writing anything.
  *
+ * A sheet nobody has set up gets a proposal, made here from the headers and the sample of rows
+ * (core/detect, client code: the server guesses nothing). The first screen shows what was guessed
+ * (columns that are guesses, where the pipeline came from, statuses placed by their words alone),
+ * the leads whose status matches nothing, and date columns a spreadsheet read in the wrong day
+ * order; one click confirms the guesses, and Save confirms what is shown.
+ *
  * Everything the sheet or the user supplies is shown through textContent, .value or new Option()
  * (see dom.ts), never as HTML.
  */
+import type { DayOrderMix } from '../../core/dayorder';
+import { proposeSetup, type Pick, type StatusReading } from '../../core/detect';
 import { describeRule, SCORING_PRESETS } from '../../core/scoring';
 import {
-  COLUMN_FIELDS, ColumnField, MARKUP, NUMERIC_OPERATORS, OPERATORS, Operator, Setup, SetupProblem, VALUELESS_OPERATORS, validateSetup,
+  COLUMN_FIELDS, MARKUP, NUMERIC_OPERATORS, OPERATORS, Operator, Setup, SetupProblem, VALUELESS_OPERATORS, validateSetup,
 } from '../../core/setup';
 import { normalizeLabel } from '../../core/values';
-import type { SaveResult, SetupCheck, SetupState } from '../../server/setup';
+import type { DayOrderRepair, SaveResult, SetupCheck, SetupState } from '../../server/setup';
 import { byId, columnLetter, debounce, h, options, uniqueId } from './dom';
 import { liveCounts, statusTallies, type LiveCounts } from './live';
 import * as M from './model';
@@ -36,15 +44,42 @@ const errorText = (e: unknown): string => (e instanceof Error ? e.message : Stri
 
 let server: SetupState;
 let draft: M.Draft;
-let guessed = new Set<ColumnField>();
+/** The sheet and header row the headers, sample and preview were read from. */
+let readFrom = { sheet: '', headerRow: 1 };
 let problems: SetupProblem[] = [];
-let saveAttempted = false;
 let busy = false;
 /** Bumped on every edit: answers of leadflowCheckSetup for an older draft are dropped. */
 let revision = 0;
 let exact: { revision: number; check: SetupCheck } | undefined;
 /** The server's status counts over the whole sheet, and which sheet and column they are of. */
 let statusSource: { sheet: string; headerRow: number; column: string; list: M.StatusTally[] } = { sheet: '', headerRow: 1, column: '', list: [] };
+
+/**
+ * What LeadFlow proposed and the user has not confirmed yet (undefined once confirmed or saved,
+ * or when the setup was not proposed). The first screen shows it; Save confirms it.
+ */
+interface Review {
+  sheet: string;
+  /** Guessed picks by the control they filled in (see M.applyProposal); a control the user changes leaves the list. */
+  guesses: Map<M.GuessKey, Pick>;
+  sure: Pick[];
+  /** Where the pipeline came from, when the proposal's pipeline was taken. */
+  from?: string;
+  /** Statuses the pipeline places by their words alone (guesses). */
+  words: StatusReading[];
+  /** The pipeline is a CRM's own list (else it was built from the sheet's statuses). */
+  crm: boolean;
+  notes: string[];
+}
+let review: Review | undefined;
+/** How many guesses the first screen shows. */
+let shownGuesses = 0;
+/** The pipeline as proposed: a sheet switch replaces an unsaved pipeline only while the user has not edited it. */
+let proposedPipeline = '';
+/** Statuses were not counted at some point: the first screen then says when all are. */
+let hadUnmatched = false;
+/** Date columns repaired in this session, to say so after the state is read again. */
+const dayOrderDone: { letter: string; header: string; changed: number; keptIn: string }[] = [];
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 const headers = () => server.headers;
@@ -105,9 +140,10 @@ function expand(section: Section, open = true): void {
 
 function updateSummaries(): void {
   const mapped = M.COLUMN_KEYS.filter((k) => draft.columns[k]).length;
-  const unmatched = M.unmatchedStatuses(draft, currentStatuses()).length;
+  const unmatched = M.unmatchedStatuses(draft, currentStatuses().list).length;
+  const guesses = review?.guesses.size ?? 0;
   const summary: Record<Section, string> = {
-    columns: `${draft.sheet} · ${mapped} of ${M.COLUMN_KEYS.length} mapped`,
+    columns: `${draft.sheet} · ${mapped} of ${M.COLUMN_KEYS.length} mapped${guesses ? ` · ${guesses} guess${guesses === 1 ? '' : 'es'}` : ''}`,
     pipeline: `${draft.stages.length} stages · ${draft.exits.length} exits${unmatched ? ` · ${unmatched} unmatched` : ''}`,
     scoring: `${draft.rules.length} rule${draft.rules.length === 1 ? '' : 's'}`,
   };
@@ -136,12 +172,17 @@ function renderSheetFields(): void {
     : `${fmt(server.rowCount)} lead row${server.rowCount === 1 ? '' : 's'} below the header row.`;
 }
 
-function renderGuessNote(): void {
-  const note = byId('lf-guess-note');
-  note.hidden = guessed.size === 0;
-  byId('lf-guess-text').textContent = guessed.size
-    ? `LeadFlow guessed ${guessed.size} column${guessed.size === 1 ? '' : 's'} from the header names (marked “guessed”). Check them, change any that are wrong, then confirm.`
-    : '';
+/** The "guess" mark of a control LeadFlow filled in from a guess. */
+function guessChip(key: string): HTMLElement | null {
+  const pick = review?.guesses.get(key);
+  return pick ? h('span', { class: 'lf-chip-guess', title: `A guess: ${pick.why}`, text: 'guess' }) : null;
+}
+
+/** The user chose a control's value: it is no longer a guess. */
+function chosen(key: string, select: HTMLSelectElement): void {
+  if (!review?.guesses.delete(key)) return;
+  document.querySelector(`label[for="${CSS.escape(select.id)}"] .lf-chip-guess`)?.remove();
+  renderReview();
 }
 
 function renderColumnFields(): void {
@@ -152,32 +193,38 @@ function renderColumnFields(): void {
     options(select, headerOptions(draft.columns[field], '(none)'), draft.columns[field]);
     select.addEventListener('change', () => {
       draft.columns[field] = select.value;
-      if (guessed.delete(field)) {
-        renderGuessNote();
-        chip.hidden = true;
-      }
+      chosen(id, select);
       if (field === 'status') renderUnmatched();
       renderPreview();
       edited();
     });
-    const chip = h('span', { class: 'lf-chip-guess', text: 'guessed', hidden: !guessed.has(field) });
-    return h('div', { class: 'form-group lf-field' }, h('label', { for: id }, COLUMN_FIELDS[field], ' ', chip), select);
+    return h('div', { class: 'form-group lf-field' }, h('label', { for: id }, COLUMN_FIELDS[field], guessChip(id)), select);
   });
   box.replaceChildren(...rows);
 }
 
+/** Per stage: the column holding the date a lead reached it, and a yes/no column saying it did. */
 function renderStageDates(): void {
   const box = byId('lf-stage-dates');
-  if (draft.stages.some((s) => s.dateColumn)) byId<HTMLDetailsElement>('lf-stage-dates-box').open = true;
+  if (draft.stages.some((s) => s.dateColumn || s.flagColumn)) byId<HTMLDetailsElement>('lf-stage-dates-box').open = true;
   box.replaceChildren(...draft.stages.map((s) => {
-    const id = `sd-${s.id}`;
-    const select = h('select', { id, 'data-field': `columns.stageDates.${s.name}`, 'data-key': id });
-    options(select, headerOptions(s.dateColumn, '(none)'), s.dateColumn);
-    select.addEventListener('change', () => {
-      s.dateColumn = select.value;
-      edited();
-    });
-    return h('div', { class: 'form-group lf-field' }, h('label', { for: id }, s.name || '(unnamed stage)'), select);
+    const pickerOf = (kind: 'date' | 'flag') => {
+      const id = `${kind === 'date' ? 'sd' : 'sf'}-${s.id}`;
+      const current = kind === 'date' ? s.dateColumn : s.flagColumn;
+      const select = h('select', { id, 'data-field': `columns.${kind === 'date' ? 'stageDates' : 'stageFlags'}.${s.name}`, 'data-key': id });
+      options(select, headerOptions(current, '(none)'), current);
+      select.addEventListener('change', () => {
+        if (kind === 'date') s.dateColumn = select.value;
+        else s.flagColumn = select.value;
+        chosen(id, select);
+        renderPreview();
+        edited();
+      });
+      return h('div', { class: 'form-group lf-field lf-grow' }, h('label', { for: id }, kind === 'date' ? 'Date reached' : 'Yes/no column', guessChip(id)), select);
+    };
+    return h('fieldset', { class: 'lf-stagecols' },
+      h('legend', { class: 'lf-stagecols-name', text: s.name || '(unnamed stage)' }),
+      h('div', { class: 'lf-row2' }, pickerOf('date'), pickerOf('flag')));
   }));
 }
 
@@ -189,7 +236,10 @@ function renderPreview(): void {
   }
   const role = new Map<string, string>();
   for (const k of M.COLUMN_KEYS) if (draft.columns[k]) role.set(draft.columns[k], COLUMN_FIELDS[k]);
-  for (const s of draft.stages) if (s.dateColumn) role.set(s.dateColumn, `${s.name} date`);
+  for (const s of draft.stages) {
+    if (s.dateColumn) role.set(s.dateColumn, `${s.name} date`);
+    if (s.flagColumn) role.set(s.flagColumn, `Reached ${s.name}?`);
+  }
   const head = h('tr', {}, headers().map((hd) => h('th', { scope: 'col', class: role.has(hd) ? 'lf-mapped' : undefined },
     role.has(hd) ? h('span', { class: 'lf-role', text: role.get(hd)! }) : null, hd)));
   const body = server.preview.map((r) => h('tr', {}, headers().map((_, i) => h('td', { text: r[i] ?? '' }))));
@@ -208,16 +258,32 @@ async function reloadSheet(sheetName: string, headerRow: number): Promise<void> 
   try {
     const next = await call<SetupState>('leadflowSetupState', { sheetName, headerRow });
     server = { ...server, ...next, saved: server.saved, problems: server.problems };
-    statusSource = { sheet: next.setup.leads.sheet, headerRow: next.setup.leads.headerRow, column: next.setup.columns.status, list: next.statuses };
+    readData(next);
+    hadUnmatched = false;
     draft.sheet = next.setup.leads.sheet;
     draft.headerRow = next.setup.leads.headerRow;
-    for (const k of M.COLUMN_KEYS) draft.columns[k] = next.setup.columns[k] ?? '';
-    for (const s of draft.stages) if (s.dateColumn && !next.headers.includes(s.dateColumn)) s.dateColumn = '';
-    guessed = new Set(next.guessed);
     exact = undefined;
+    if (hasColumns(next.setup)) {
+      // The saved setup's own sheet and header row: its columns come back as saved.
+      review = undefined;
+      const saved = M.draftFromSetup(next.setup);
+      draft.columns = saved.columns;
+      for (const s of draft.stages) {
+        const same = saved.stages.find((x) => normalizeLabel(x.name) === normalizeLabel(s.name));
+        s.dateColumn = same?.dateColumn ?? '';
+        s.flagColumn = same?.flagColumn ?? '';
+      }
+    } else {
+      // Another sheet's columns are proposed from its own headers and rows; an unsaved pipeline the
+      // user has not touched is proposed again from its statuses, any other is kept.
+      propose(next, !server.saved && M.pipelineKey(draft) === proposedPipeline);
+    }
     keepingFocus(renderAll);
-    announce(`Read “${draft.sheet}”: ${fmt(next.rowCount)} lead rows. Check the columns.`);
+    announce(review
+      ? `Read “${draft.sheet}”: ${fmt(next.rowCount)} lead rows. LeadFlow proposed its columns: check what it guessed at the top.`
+      : `Read “${draft.sheet}”: ${fmt(next.rowCount)} lead rows.`);
     edited();
+    checkStatuses();
   } catch (e) {
     renderSheetFields();
     status.className = 'error lf-small';
@@ -396,6 +462,7 @@ function renderExits(): void {
     fillExitFrom(from, e);
     from.addEventListener('change', () => {
       e.from = from.value.startsWith('id:') ? Number(from.value.slice(3)) : from.value.slice(5);
+      document.getElementById(`${key}-hint`)!.textContent = exitHint(e);
       edited();
     });
     const removesId = `${key}-removes`;
@@ -404,14 +471,24 @@ function renderExits(): void {
       e.removes = removes.checked;
       edited();
     });
+    const hintId = `${key}-hint`;
+    from.setAttribute('aria-describedby', hintId);
     const li = h('li', { class: 'lf-item lf-exit' },
       h('div', { class: 'lf-item-row' }, h('label', { for: nameId, class: 'lf-sr-only', text: `Exit ${i + 1} name` }), name, del),
       h('div', { class: 'lf-inline lf-from' }, h('label', { for: fromId, text: 'Leaves after' }), from),
+      h('p', { class: 'gray lf-exit-hint', id: hintId, text: exitHint(e) }),
       h('div', { class: 'lf-check' }, removes, h('label', { for: removesId, text: 'Removes the lead from net lead flow' })),
       chips(e, `exits.${i}`, key, renderPipelineLists),
       h('div', { class: 'lf-errors', 'data-slot': key }));
     return li;
   }));
+}
+
+/** What leaving after the first stage means: the status does not say how far the lead got (a plain "Lost"). */
+function exitHint(e: M.ExitDraft): string {
+  return draft.stages.length > 1 && e.from === draft.stages[0].id
+    ? 'Its status does not say how far the lead got: it counts only as far as its dates or yes/no columns show.'
+    : '';
 }
 
 /** Buttons and lists of a stage or exit are labelled with its name: keep them in step while it is renamed. */
@@ -439,6 +516,8 @@ function refreshStageDependents(): void {
       fillExitFrom(select, e);
       select.dataset.field = `exits.${i}.from`;
     }
+    const hint = document.getElementById(`exit-${e.id}-hint`);
+    if (hint) hint.textContent = exitHint(e);
   });
   renderStageDates();
   renderPreview();
@@ -452,24 +531,145 @@ function renderPipelineLists(): void {
   });
 }
 
-// ---------------------------------------------------------------- statuses that match nothing
+// ---------------------------------------------------------------- the first screen: guesses, statuses not counted, day order
 
-function currentStatuses(): M.StatusTally[] {
+/** Statuses of the leads in the draft's status column, with whether the counts are exact (else scaled from the sample). */
+function currentStatuses(): { list: M.StatusTally[]; exact: boolean } {
   const column = draft.columns.status;
-  if (exact && exact.revision === revision && exact.check.statuses.length) return exact.check.statuses;
   const src = statusSource;
-  if (column === src.column && src.sheet === draft.sheet && src.headerRow === draft.headerRow) return src.list;
-  return statusTallies(headers(), server.sample, column, server.rowCount);
+  if (column && column === src.column && src.sheet === readFrom.sheet && src.headerRow === readFrom.headerRow) return { list: src.list, exact: true };
+  return { list: statusTallies(headers(), server.sample, column, server.rowCount), exact: !server.sampled };
 }
 
+const leadsText = (n: number, exactCount: boolean) => `${exactCount ? '' : '≈ '}${fmt(n)} lead${n === 1 ? '' : 's'}`;
+
+/** Expands a section and focuses the control with this data-key (opening the fold it is in). */
+function goTo(section: Section, key: string): void {
+  expand(section);
+  const el = document.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"]`);
+  const fold = el?.closest('details');
+  if (fold) fold.open = true;
+  el?.focus();
+}
+
+/** What LeadFlow guessed: shown first, until the user confirms (one click) or saves. */
+function renderReview(): void {
+  const box = byId('lf-review');
+  updateSaveLabel();
+  if (!review) {
+    box.hidden = true;
+    box.replaceChildren();
+    return;
+  }
+  const r = review;
+  const columnGuesses = [...r.guesses].map(([key, pick]) => {
+    const change = h('button', { type: 'button', class: 'lf-link', 'data-key': `review-${key}`, 'aria-label': `Change ${pick.label}`, text: 'Change' });
+    change.addEventListener('click', () => goTo('columns', key));
+    return h('li', { class: 'lf-guess' },
+      h('span', { class: 'lf-chip-guess', text: 'guess' }),
+      h('span', { class: 'lf-guess-what', text: `${pick.label}: column ${columnLetter(pick.index)} ${quoted(pick.header)}` }),
+      ' ', change,
+      h('span', { class: 'gray lf-why', text: pick.why }));
+  });
+  const { list, exact: exactCounts } = currentStatuses();
+  const countOf = (status: string) => list.filter((t) => normalizeLabel(t.status) === normalizeLabel(status)).reduce((n, t) => n + t.count, 0);
+  // A pipeline built from the sheet's own statuses is one guess (its order); each status a CRM's list
+  // does not know, placed by its words, is a guess of its own.
+  const own = r.crm ? [] : r.words.filter((w) => M.placement(draft, w.status)?.startsWith('its own'));
+  const wordGuesses = r.words.filter((w) => !own.includes(w)).map((w) => {
+    const where = M.placement(draft, w.status);
+    const n = countOf(w.status) || w.count;
+    return h('li', { class: 'lf-guess' },
+      h('span', { class: 'lf-chip-guess', text: 'guess' }),
+      h('span', { class: 'lf-guess-what', text: `${quoted(w.status)}${where ? (where.startsWith('→') ? ` ${where}` : `: ${where}`) : ' → nothing (see “not counted”)'}` }),
+      h('span', { class: 'gray lf-why', text: `${leadsText(n, exactCounts)}; placed by what its words mean` }));
+  });
+  if (own.length) {
+    const exits = own.filter((w) => M.statusResolver(draft)(w.status)?.kind === 'exit').length;
+    wordGuesses.unshift(h('li', { class: 'lf-guess' },
+      h('span', { class: 'lf-chip-guess', text: 'guess' }),
+      h('span', { class: 'lf-guess-what', text: `The stages' order${exits ? `, and which statuses are exits` : ''}` }),
+      h('span', { class: 'gray lf-why', text: `from what the words of ${own.length} statuses mean` })));
+  }
+  const order = r.from ? [
+    h('p', { class: 'lf-order' }, h('span', { class: 'gray', text: 'Stages: ' }), draft.stages.map((x) => x.name).join(' → ')),
+    draft.exits.length ? h('p', { class: 'lf-order' }, h('span', { class: 'gray', text: 'Exits: ' }), draft.exits.map((x) => x.name).join(', ')) : null,
+  ] : [];
+  const confirm = h('button', { type: 'button', class: 'action', id: 'lf-confirm-guesses', 'data-key': 'confirm-guesses', text: 'Looks right' });
+  confirm.addEventListener('click', confirmGuesses);
+  const editPipeline = h('button', { type: 'button', 'data-key': 'review-pipeline', text: 'Edit pipeline' });
+  editPipeline.addEventListener('click', () => {
+    expand('pipeline');
+    const first = draft.stages[0];
+    focusKey(first ? `stage-${first.id}-name` : 'add-stage');
+  });
+  const guessCount = r.guesses.size + wordGuesses.length;
+  shownGuesses = guessCount;
+  box.className = 'lf-card lf-card-guess';
+  const parts: (HTMLElement | null)[] = [
+    h('h2', { class: 'lf-card-title', id: 'lf-review-h', text: guessCount ? `LeadFlow guessed ${guessCount === 1 ? 'one thing' : `${guessCount} things`} in ${quoted(r.sheet)}` : `LeadFlow set up ${quoted(r.sheet)} from its headers` }),
+    h('p', { class: 'lf-card-lead', text: guessCount ? 'Check each guess. Nothing is saved until you confirm.' : 'Check it. Nothing is saved until you confirm.' }),
+    columnGuesses.length ? h('h3', { class: 'lf-card-sub', text: 'Columns' }) : null,
+    columnGuesses.length ? h('ul', { class: 'lf-guesses', 'aria-label': 'Guessed columns' }, columnGuesses) : null,
+    r.sure.length ? h('p', { class: 'gray lf-small lf-sure', text: `${columnGuesses.length ? 'Sure, from their headers' : 'Columns, sure from their headers'}: ${r.sure.map((p) => `${p.label} (${columnLetter(p.index)})`).join(', ')}.` }) : null,
+    r.from ? h('h3', { class: 'lf-card-sub', text: 'Pipeline' }) : null,
+    r.from ? h('p', { class: 'lf-from-line' }, 'From ', h('b', { text: r.from }), '.') : null,
+    ...order,
+    wordGuesses.length ? h('ul', { class: 'lf-guesses', 'aria-label': 'Statuses placed by their words' }, wordGuesses) : null,
+    r.notes.length ? h('ul', { class: 'lf-notes' }, r.notes.map((n) => h('li', { text: n }))) : null,
+    h('div', { class: 'lf-buttons' }, confirm, r.from ? editPipeline : null),
+  ];
+  box.replaceChildren(...parts.filter((x): x is HTMLElement => x !== null));
+  box.hidden = false;
+}
+
+function confirmGuesses(): void {
+  if (!review) return;
+  const n = shownGuesses;
+  review = undefined;
+  document.querySelectorAll('.lf-chip-guess').forEach((c) => c.remove());
+  renderReview();
+  updateSummaries();
+  // The focus goes to what the first screen asks next: a status not counted, a column to repair, else Save.
+  const next = document.querySelector<HTMLElement>('#lf-notcounted:not([hidden]) button, #lf-dayorder button') ?? byId('lf-save');
+  next.focus();
+  announce(`${n ? `${n} guess${n === 1 ? '' : 'es'} confirmed` : 'Confirmed'}. Nothing is saved until you click Save.`);
+  progress('Not saved yet: Save writes the setup.');
+}
+
+function updateSaveLabel(): void {
+  byId('lf-save').textContent = review ? 'Confirm and save' : 'Save';
+}
+
+/** Leads whose status matches no stage or exit: said on the first screen, each status with its one-click fix. */
 function renderUnmatched(): void {
+  const box = byId('lf-notcounted');
   const list = byId('lf-unmatched');
   const note = byId('lf-unmatched-note');
-  const all = currentStatuses();
-  const unmatched = M.unmatchedStatuses(draft, all);
-  if (!draft.columns.status) note.textContent = 'Map the Status column to see which statuses match no stage.';
-  else if (!unmatched.length) note.textContent = `All ${all.length} statuses in ${quoted(draft.columns.status)} match a stage or an exit.`;
-  else note.textContent = `${unmatched.length} status${unmatched.length === 1 ? '' : 'es'} in ${quoted(draft.columns.status)} match${unmatched.length === 1 ? 'es' : ''} no stage or exit, so formulas would report ${unmatched.length === 1 ? 'it' : 'them'}. Add each as an alias:`;
+  const title = byId('lf-notcounted-h');
+  const pointer = byId('lf-unmatched-pointer');
+  const { list: all, exact: exactCounts } = currentStatuses();
+  const unmatched = draft.columns.status ? M.unmatchedStatuses(draft, all) : [];
+  const total = server.rowCount;
+  const { leads, share } = M.notCounted(unmatched, total);
+  const approx = exactCounts ? '' : '≈ ';
+  if (unmatched.length) hadUnmatched = true;
+  box.hidden = !unmatched.length && !(hadUnmatched && draft.columns.status);
+  box.className = `lf-card ${unmatched.length ? 'lf-card-warn' : 'lf-card-ok'}`;
+  if (!unmatched.length) {
+    title.textContent = 'Every lead is counted';
+    note.textContent = `All ${all.length} statuses in ${quoted(draft.columns.status)} match a stage or an exit.`;
+  } else {
+    title.textContent = `${leadsText(leads, exactCounts)} (${approx}${M.percent(share)}) ${leads === 1 ? 'is' : 'are'} not counted`;
+    const subject = leads === 1 ? 'Its status' : unmatched.length === 1 ? 'Their status' : 'Their statuses';
+    note.textContent = `${subject} in ${quoted(draft.columns.status)} match${unmatched.length === 1 ? 'es' : ''} no stage or exit, so the funnel leaves ${leads === 1 ? 'it' : 'them'} out. Add each status to a stage or exit:${exactCounts ? '' : ` (estimated from ${fmt(server.sample.length)} of ${fmt(total)} rows; exact counts follow)`}`;
+  }
+  byId('lf-unmatched-show').hidden = !unmatched.length;
+  pointer.textContent = !draft.columns.status
+    ? 'Map the Status column to see which statuses match no stage.'
+    : unmatched.length
+      ? `${unmatched.length} status${unmatched.length === 1 ? '' : 'es'} match${unmatched.length === 1 ? 'es' : ''} no stage or exit: see “not counted” at the top.`
+      : `All ${all.length} statuses in ${quoted(draft.columns.status)} match a stage or an exit.`;
   list.replaceChildren(...unmatched.map((u) => {
     const key = `unmatched-${normalizeLabel(u.status)}`;
     const selectId = `${key}-to`;
@@ -497,14 +697,15 @@ function renderUnmatched(): void {
       M.addAliases(item, u.status);
       renderPipelineLists();
       renderUnmatched();
+      renderReview();
       const rest = M.unmatchedStatuses(draft, all);
       const next = rest[Math.min(index, rest.length - 1)];
       if (next) focusKey(`unmatched-${normalizeLabel(next.status)}-add`);
       else {
-        note.setAttribute('tabindex', '-1');
-        note.focus();
+        box.setAttribute('tabindex', '-1');
+        box.focus();
       }
-      announce(`${quoted(u.status)} is now an alias of ${item.name}.`);
+      announce(`${quoted(u.status)} is now an alias of ${item.name}: its ${fmt(u.count)} lead${u.count === 1 ? ' is' : 's are'} counted.`);
       edited();
     });
     // An alias may not look like markup (validateSetup refuses it), so such a status is fixed in the sheet.
@@ -514,11 +715,103 @@ function renderUnmatched(): void {
     return h('li', { class: 'lf-unmatched-item' },
       h('div', { class: 'lf-unmatched-status' },
         h('span', { class: 'lf-status-text', text: u.status }),
-        h('span', { class: 'gray', text: ` · ${fmt(u.count)} lead${u.count === 1 ? '' : 's'}` }),
+        h('span', { class: 'lf-status-count', text: ` · ${leadsText(u.count, exactCounts)} (${approx}${M.percent(total ? u.count / total : 0)})` }),
         u.others.length ? h('span', { class: 'gray lf-others', text: `also written ${u.others.map(quoted).join(', ')}` }) : null),
       action);
   }));
+  // The first screen says where each status placed by its words sits now.
+  renderReview();
   updateSummaries();
+}
+
+/** Date columns a spreadsheet read in the wrong day order: each with a repair that asks first, in the sidebar. */
+function renderDayOrder(): void {
+  const box = byId('lf-dayorder');
+  const done = dayOrderDone.map((d) => h('div', { class: 'lf-card lf-card-ok', role: 'status', tabindex: '-1', 'data-key': `dayorder-done-${d.letter}` },
+    h('p', { text: `Repaired ${fmt(d.changed)} cell${d.changed === 1 ? '' : 's'} of column ${d.letter} ${quoted(d.header)}; the column as it was is in the sheet ${quoted(d.keptIn)}.` })));
+  const warnings = server.dayOrder.map((mix) => dayOrderCard(mix));
+  box.replaceChildren(...done, ...warnings);
+  box.hidden = done.length + warnings.length === 0;
+}
+
+function dayOrderCard(mix: DayOrderMix): HTMLElement {
+  const letter = columnLetter(mix.column);
+  const sheet = readFrom.sheet;
+  const example = M.dayFirstExample(server.sample, mix.column) ?? '20/10/2017';
+  const keptIn = M.freeSheetName(server.sheets, `${mix.header} as imported`);
+  const key = `dayorder-${letter}`;
+  const open = h('button', { type: 'button', 'data-key': `${key}-repair`, 'aria-label': `Repair column ${letter}, ${mix.header}…`, text: `Repair column ${letter}…` });
+  const yes = h('button', { type: 'button', class: 'action', 'data-key': `${key}-yes`, text: `Repair column ${letter}` });
+  const no = h('button', { type: 'button', 'data-key': `${key}-no`, text: 'Not now' });
+  const status = h('p', { class: 'lf-small', role: 'status' });
+  const confirmBox = h('div', { class: 'lf-confirm', hidden: true, role: 'group', 'aria-label': `Repair column ${letter}` },
+    h('p', { text: `LeadFlow will first copy column ${letter} as it is into a new sheet, ${quoted(keptIn)}, then rewrite ${fmt(mix.changes)} cell${mix.changes === 1 ? '' : 's'} of column ${letter} in ${quoted(sheet)}: day and month swapped back in the date cells, and the text dates turned into dates. Nothing else changes.` }),
+    h('div', { class: 'lf-buttons' }, yes, no),
+    status);
+  open.addEventListener('click', () => {
+    confirmBox.hidden = false;
+    open.hidden = true;
+    yes.focus();
+  });
+  no.addEventListener('click', () => {
+    confirmBox.hidden = true;
+    open.hidden = false;
+    open.focus();
+  });
+  yes.addEventListener('click', async () => {
+    if (busy) return;
+    busy = true;
+    yes.disabled = no.disabled = true;
+    status.className = 'lf-small';
+    status.textContent = `Repairing column ${letter}…`;
+    try {
+      const result = await call<DayOrderRepair>('leadflowRepairDayOrder', { sheetName: sheet, headerRow: readFrom.headerRow, column: mix.column });
+      dayOrderDone.push({ letter, header: mix.header, changed: result.changed, keptIn: result.keptIn });
+      server = { ...server, dayOrder: server.dayOrder.filter((m) => m !== mix) };
+      renderDayOrder();
+      document.querySelector<HTMLElement>(`[data-key="dayorder-done-${letter}"]`)?.focus();
+      announce(`Repaired ${fmt(result.changed)} cells; the column as it was is in the sheet ${quoted(result.keptIn)}.`);
+      busy = false;
+      await refreshData();
+    } catch (e) {
+      status.className = 'lf-small error';
+      status.textContent = `Could not repair column ${letter}: ${errorText(e)}`;
+      yes.disabled = no.disabled = false;
+      yes.focus();
+    } finally {
+      busy = false;
+    }
+  });
+  return h('div', { class: 'lf-card lf-card-warn', role: 'group', 'aria-labelledby': `${key}-h` },
+    h('h2', { class: 'lf-card-title', id: `${key}-h`, text: `Dates in column ${letter} ${quoted(mix.header)} are in the wrong order` }),
+    h('p', { text: `${fmt(mix.dateCells)} date cell${mix.dateCells === 1 ? ' was' : 's were'} read month first by the spreadsheet; ${fmt(mix.dayFirstText)} text date${mix.dayFirstText === 1 ? '' : 's'} such as ${example} prove${mix.dayFirstText === 1 ? 's' : ''} the column is day first. Until it is repaired, these leads count in the wrong months.` }),
+    open,
+    confirmBox);
+}
+
+/**
+ * Reads the leads sheet again after LeadFlow changed it (headers, rows, statuses, day order),
+ * keeping the draft as the user has it.
+ */
+async function refreshData(): Promise<void> {
+  try {
+    const next = await call<SetupState>('leadflowSetupState', { sheetName: readFrom.sheet, headerRow: readFrom.headerRow });
+    server = { ...server, ...next, setup: server.setup, saved: server.saved, problems: server.problems };
+    readData(next);
+    exact = undefined;
+    keepingFocus(() => {
+      renderSheetFields();
+      renderPreview();
+      renderDayOrder();
+      renderUnmatched();
+      renderReview();
+    });
+    revision++;
+    validateNow();
+    checkStatuses();
+  } catch (e) {
+    progress(`Could not read “${readFrom.sheet}” again: ${errorText(e)}`, 'error');
+  }
 }
 
 // ---------------------------------------------------------------- rules
@@ -708,14 +1001,6 @@ function showProblems(list: SetupProblem[]): { first?: HTMLElement } {
   return { first: first ?? (general.length ? box : undefined) };
 }
 
-function clientProblems(): SetupProblem[] {
-  const out: SetupProblem[] = [];
-  if (saveAttempted && guessed.size) {
-    out.push({ field: 'columns', message: `Confirm the guessed columns (${[...guessed].map((k) => COLUMN_FIELDS[k]).join(', ')}) or change them before saving.` });
-  }
-  return out;
-}
-
 // ---------------------------------------------------------------- live validation and counts
 
 function currentSetup(): Setup {
@@ -724,24 +1009,85 @@ function currentSetup(): Setup {
 
 const validateNow = () => {
   const setup = currentSetup();
-  problems = [...validateSetup(setup, headers()).problems, ...clientProblems()];
+  problems = validateSetup(setup, headers()).problems;
   showProblems(problems);
   const live = liveCounts(setup, problems, { headers: headers(), rows: server.sample, total: server.rowCount, now: server.now });
   showCounts(live);
   updateSummaries();
-  if (server.sampled && !problems.length) checkExact(revision, setup);
+  if (server.sampled && (!problems.length || !currentStatuses().exact)) checkExact(revision, setup);
 };
 const validateSoon = debounce(150, validateNow);
 
-/** On a sampled sheet, once the user pauses, the server counts every row. */
-const checkExact = debounce(900, (rev: number, setup: Setup) => {
+/**
+ * Asks the server to count every row for this setup: the exact count of each status in its status
+ * column (whatever the problems elsewhere), and the exact rule matches and totals when it validates.
+ */
+function requestCheck(rev: number, setup: Setup): void {
+  const from = { ...readFrom };
+  const column = setup.columns.status;
   call<SetupCheck>('leadflowCheckSetup', { setup }).then((check) => {
+    const sameData = from.sheet === readFrom.sheet && from.headerRow === readFrom.headerRow;
+    if (sameData && column && !check.problems.some((p) => p.field === 'leads.sheet')) {
+      statusSource = { sheet: from.sheet, headerRow: from.headerRow, column, list: check.statuses };
+      keepingFocus(() => {
+        renderUnmatched();
+        renderReview();
+      });
+    }
     if (rev !== revision || check.problems.length) return;
     exact = { revision: rev, check };
     showCounts({ ruleMatches: check.ruleMatches, counts: check.counts, approximate: false });
-    renderUnmatched();
   }, () => { /* the sample's counts stay */ });
-});
+}
+
+/** On a sampled sheet, once the user pauses, the server counts every row. */
+const checkExact = debounce(900, requestCheck);
+
+/** Right after a setup is proposed or the sheet is read: the exact status counts, unless the server sent them already. */
+function checkStatuses(): void {
+  const src = statusSource;
+  if (!draft.columns.status || noHeaders()) return;
+  if (src.column === draft.columns.status && src.sheet === readFrom.sheet && src.headerRow === readFrom.headerRow) return;
+  checkExact.cancel();
+  requestCheck(revision, currentSetup());
+}
+
+/** Takes the sheet a state was read from, and its exact status counts. */
+function readData(state: SetupState): void {
+  readFrom = { sheet: state.setup.leads.sheet, headerRow: state.setup.leads.headerRow };
+  if (state.setup.columns.status) statusSource = { ...readFrom, column: state.setup.columns.status, list: state.statuses };
+}
+
+const hasColumns = (setup: Setup) => M.COLUMN_KEYS.some((k) => setup.columns[k])
+  || Object.values(setup.columns.stageDates ?? {}).some(Boolean) || Object.values(setup.columns.stageFlags ?? {}).some(Boolean);
+
+/**
+ * Proposes the setup for the sheet a state was read from (core/detect, from its headers and
+ * sample): its columns always, its pipeline too with `withPipeline`. What is a guess goes to the
+ * first screen.
+ */
+function propose(state: SetupState, withPipeline: boolean): void {
+  review = undefined;
+  if (state.headers.every((x) => x.trim() === '')) return;
+  let proposal: ReturnType<typeof proposeSetup>;
+  try {
+    proposal = proposeSetup(state.setup.leads.sheet, state.headers, state.sample);
+  } catch (e) {
+    progress(`LeadFlow could not propose columns: ${errorText(e)}. Choose them below.`, 'error');
+    return;
+  }
+  const applied = M.applyProposal(draft, proposal, withPipeline);
+  review = {
+    sheet: state.setup.leads.sheet,
+    guesses: applied.guesses,
+    sure: applied.sure,
+    from: withPipeline ? proposal.pipeline.from : undefined,
+    words: withPipeline ? proposal.pipeline.statuses.filter((x) => x.how === 'words') : [],
+    crm: !!proposal.pipeline.profile,
+    notes: proposal.notes,
+  };
+  if (withPipeline) proposedPipeline = M.pipelineKey(draft);
+}
 
 function showCounts(live: LiveCounts): void {
   const useExact = exact && exact.revision === revision;
@@ -841,9 +1187,8 @@ function renderBanner(fixes?: string[]): void {
 async function save(): Promise<void> {
   if (busy) return;
   validateSoon.cancel();
-  saveAttempted = true;
   const setup = currentSetup();
-  problems = [...validateSetup(setup, headers()).problems, ...clientProblems()];
+  problems = validateSetup(setup, headers()).problems;
   if (problems.length) {
     failSave(problems);
     return;
@@ -861,10 +1206,19 @@ async function save(): Promise<void> {
       return;
     }
     server = { ...server, saved: true, problems: [], setup };
+    // Saving what is shown confirms it: the guesses are the user's setup now.
+    const confirmed = review ? shownGuesses : 0;
+    if (review) {
+      review = undefined;
+      document.querySelectorAll('.lf-chip-guess').forEach((c) => c.remove());
+      renderReview();
+      updateSummaries();
+    }
     showProblems([]);
     renderBanner();
     const at = new Date();
     progress(`Saved at ${String(at.getHours()).padStart(2, '0')}:${String(at.getMinutes()).padStart(2, '0')}. Formulas that use LeadFlowSetup now follow this setup.`, 'ok');
+    if (confirmed) announce(`${confirmed} guess${confirmed === 1 ? '' : 'es'} confirmed and saved.`);
   } catch (e) {
     progress(`Not saved: ${errorText(e)}`, 'error');
   } finally {
@@ -890,7 +1244,6 @@ function failSave(list: SetupProblem[]): void {
 
 function renderAll(): void {
   renderSheetFields();
-  renderGuessNote();
   renderColumnFields();
   renderStageDates();
   renderPreview();
@@ -899,15 +1252,21 @@ function renderAll(): void {
   renderUnmatched();
   renderRules();
   renderThresholds();
+  renderDayOrder();
+  renderReview();
   updateSummaries();
 }
 
 function start(state: SetupState): void {
   server = state;
-  statusSource = { sheet: state.setup.leads.sheet, headerRow: state.setup.leads.headerRow, column: state.setup.columns.status, list: state.statuses };
+  statusSource = { sheet: '', headerRow: 1, column: '', list: [] };
+  readData(state);
   draft = M.draftFromSetup(state.setup);
-  guessed = new Set(state.guessed);
-  saveAttempted = false;
+  hadUnmatched = false;
+  review = undefined;
+  // A sheet nobody has set up, or a saved setup whose leads sheet is gone: LeadFlow proposes the
+  // columns (and, when nothing is saved, the pipeline) from the sheet itself.
+  if (!state.saved || !hasColumns(state.setup)) propose(state, !state.saved);
   exact = undefined;
   revision++;
   renderAll();
@@ -915,12 +1274,15 @@ function start(state: SetupState): void {
   byId('lf-loading').hidden = true;
   byId('lf-form').hidden = false;
   byId<HTMLButtonElement>('lf-save').disabled = false;
-  const fresh = !state.saved || guessed.size > 0;
-  expand('columns', fresh);
-  expand('pipeline', !fresh);
+  // The first screen is what LeadFlow guessed; a saved setup opens on its pipeline.
+  expand('columns', !review && noHeaders());
+  expand('pipeline', !review && !noHeaders());
   expand('scoring', false);
   validateNow();
-  progress(state.saved ? (state.problems.length ? '' : 'Setup loaded.') : 'Not saved yet: check the columns, then Save.');
+  checkStatuses();
+  progress(review
+    ? 'Not saved yet: check what LeadFlow guessed, then confirm and save.'
+    : state.saved ? (state.problems.length ? '' : 'Setup loaded.') : 'Not saved yet: choose the columns, then Save.');
 }
 
 function wire(): void {
@@ -937,14 +1299,11 @@ function wire(): void {
     if (Number.isInteger(n) && n >= 1) void reloadSheet(draft.sheet, n);
     else edited();
   });
-  byId('lf-confirm-columns').addEventListener('click', () => {
-    const n = guessed.size;
-    guessed.clear();
-    renderGuessNote();
-    keepingFocus(renderColumnFields);
-    byId<HTMLSelectElement>('col-arrived').focus();
-    announce(`${n} guessed column${n === 1 ? '' : 's'} confirmed.`);
-    edited();
+  byId('lf-unmatched-show').addEventListener('click', () => {
+    const box = byId('lf-notcounted');
+    const target = box.querySelector<HTMLElement>('button, select') ?? box;
+    if (target === box) box.setAttribute('tabindex', '-1');
+    target.focus();
   });
   byId('lf-add-stage').addEventListener('click', () => {
     const s: M.StageDraft = { id: M.newId(), name: M.freeName(draft, 'New stage'), aliases: [], dateColumn: '', flagColumn: '' };

@@ -4,9 +4,11 @@
  * live counts follow them. setupFromDraft turns it back into the one Setup shape that
  * validateSetup and the server take. Pure functions only: no DOM here (tested in node).
  */
+import { meaningOf, type Pick } from '../../core/detect';
+import type { Meaning } from '../../core/detect/lexicon';
 import type { ScoringPreset } from '../../core/scoring';
 import { COLUMN_FIELDS, ColumnField, Rule, SETUP_VERSION, Setup } from '../../core/setup';
-import { normalizeLabel } from '../../core/values';
+import { normalizeLabel, numericDateParts } from '../../core/values';
 
 export interface StageDraft {
   id: number;
@@ -210,7 +212,9 @@ const words = (s: string) => normalizeLabel(s).split(' ').filter((w) => w.length
 
 /**
  * The stage or exit a new status most likely belongs to: the one sharing the most words with it
- * (over names and aliases); exits win ties for words like "lost", "junk"; else the first stage.
+ * (over names and aliases; exits win ties for words like "lost", "junk"); else by what its words
+ * mean (core/detect's lexicon): for a stage word, the furthest stage it proves ("Call Back" →
+ * Attempted to Contact), for an exit word an exit of the same kind; else the first stage.
  */
 export function suggestTarget(d: Draft, status: string): Target | undefined {
   const want = new Set(words(status));
@@ -223,7 +227,36 @@ export function suggestTarget(d: Draft, status: string): Target | undefined {
   d.exits.forEach((e) => consider({ kind: 'exit', id: e.id }, [e.name, ...e.aliases]));
   d.stages.forEach((s) => consider({ kind: 'stage', id: s.id }, [s.name, ...s.aliases]));
   if (best) return best.t;
+  const byMeaning = suggestByMeaning(d, status);
+  if (byMeaning) return byMeaning;
   return d.stages[0] ? { kind: 'stage', id: d.stages[0].id } : undefined;
+}
+
+/** What a stage or exit means: its name's meaning, else its first alias that has one. */
+function meaningOfItem(item: { name: string; aliases: string[] }): Meaning | undefined {
+  for (const label of [item.name, ...item.aliases]) {
+    const m = meaningOf(label);
+    if (m) return m;
+  }
+  return undefined;
+}
+
+function suggestByMeaning(d: Draft, status: string): Target | undefined {
+  const m = meaningOf(status);
+  if (!m) return undefined;
+  if (m.kind === 'stage') {
+    let pick: { id: number; rank: number } | undefined;
+    for (const s of d.stages) {
+      const sm = meaningOfItem(s);
+      if (sm?.kind === 'stage' && sm.rank <= m.rank && (!pick || sm.rank >= pick.rank)) pick = { id: s.id, rank: sm.rank };
+    }
+    return pick ? { kind: 'stage', id: pick.id } : undefined;
+  }
+  const exits = d.exits.map((e) => ({ e, em: meaningOfItem(e) }));
+  const same = exits.find(({ em }) => em?.kind === 'exit' && em.family === m.family)
+    ?? exits.find(({ e, em }) => em?.kind === 'exit' && e.removes === m.removes)
+    ?? exits.find(({ e }) => e.removes === m.removes);
+  return same ? { kind: 'exit', id: same.e.id } : undefined;
 }
 
 export function targetItem(d: Draft, t: Target): StageDraft | ExitDraft | undefined {
@@ -284,4 +317,130 @@ export function applyPreset(d: Draft, preset: ScoringPreset, mapping: Record<str
 export function numberInput(text: string): number {
   const t = text.trim();
   return t === '' ? NaN : Number(t);
+}
+
+// ---------------------------------------------------------------- a proposed setup
+
+/**
+ * The control a pick fills in, as the sidebar keys it: `col-<field>` for a column, `sd-<stage id>`
+ * for a stage's date column, `sf-<stage id>` for a stage's yes/no column.
+ */
+export type GuessKey = string;
+
+export interface Applied {
+  /** Picks that are guesses, by the control they filled in: shown first, never applied silently. */
+  guesses: Map<GuessKey, Pick>;
+  /** Picks that are sure (an exact header a CRM writes): simply filled in. */
+  sure: Pick[];
+  /** Stage dates or flags for a stage the draft's pipeline does not have (a kept pipeline). */
+  dropped: Pick[];
+}
+
+/** The stage of the draft with this name (spelled any way), else one that has it as an alias. */
+export function stageByName(d: Draft, name: string): StageDraft | undefined {
+  const key = normalizeLabel(name);
+  return d.stages.find((s) => normalizeLabel(s.name) === key) ?? d.stages.find((s) => s.aliases.some((a) => normalizeLabel(a) === key));
+}
+
+/**
+ * Puts a proposal (core/detect proposeSetup) into the draft: its columns, stage dates and stage
+ * flags always; its stages and exits only with `withPipeline` (else the user's pipeline stays and
+ * stage columns go to the stage of the same name). Rules, thresholds and the leads sheet stay.
+ */
+export function applyProposal(d: Draft, p: Pick[] | { picks: Pick[]; setup: Setup }, withPipeline: boolean): Applied {
+  const picks = Array.isArray(p) ? p : p.picks;
+  if (withPipeline && !Array.isArray(p)) {
+    const fresh = draftFromSetup(p.setup);
+    d.stages = fresh.stages;
+    d.exits = fresh.exits;
+  }
+  for (const k of COLUMN_KEYS) d.columns[k] = '';
+  for (const s of d.stages) {
+    s.dateColumn = '';
+    s.flagColumn = '';
+  }
+  const out: Applied = { guesses: new Map(), sure: [], dropped: [] };
+  for (const pick of picks) {
+    let key: GuessKey;
+    const stage = /^stage(Date|Flag):(.*)$/.exec(pick.field);
+    if (stage) {
+      const s = stageByName(d, stage[2]);
+      if (!s) {
+        out.dropped.push(pick);
+        continue;
+      }
+      if (stage[1] === 'Date') s.dateColumn = pick.header;
+      else s.flagColumn = pick.header;
+      key = `${stage[1] === 'Date' ? 'sd' : 'sf'}-${s.id}`;
+    } else if (pick.field in COLUMN_FIELDS) {
+      d.columns[pick.field as ColumnField] = pick.header;
+      key = `col-${pick.field}`;
+    } else continue;
+    if (pick.sure) out.sure.push(pick);
+    else out.guesses.set(key, pick);
+  }
+  return out;
+}
+
+/** The stages and exits of a draft as plain data, to tell whether the user changed the pipeline. */
+export function pipelineKey(d: Draft): string {
+  return JSON.stringify([d.stages.map((s) => [s.name, s.aliases]), d.exits.map((e) => [e.name, exitFromName(d, e), e.aliases, e.removes])]);
+}
+
+const ORDINAL = (n: number) => `${n}${n % 100 >= 11 && n % 100 <= 13 ? 'th' : ['th', 'st', 'nd', 'rd'][n % 10] ?? 'th'}`;
+
+/**
+ * Where a status placed by its words alone sits now, for people: "→ Attempted to Contact", or
+ * "its own stage, 4th of 4" when the pipeline was built from the sheet's statuses; undefined when
+ * it matches nothing any more (it is then listed among the statuses not counted).
+ */
+export function placement(d: Draft, status: string): string | undefined {
+  const t = statusResolver(d)(status);
+  if (!t) return undefined;
+  const item = targetItem(d, t);
+  if (!item) return undefined;
+  if (normalizeLabel(item.name) !== normalizeLabel(status)) return `→ ${item.name || '(unnamed)'}`;
+  if (t.kind === 'stage') return `its own stage, ${ORDINAL(d.stages.indexOf(item as StageDraft) + 1)} of ${d.stages.length}`;
+  const from = exitFromName(d, item as ExitDraft);
+  return `its own exit${from ? `, after ${from}` : ''}`;
+}
+
+// ---------------------------------------------------------------- statuses not counted, dates in the wrong order
+
+export interface NotCounted {
+  /** Leads whose status matches no stage or exit. */
+  leads: number;
+  /** Their share of all lead rows, 0..1 (0 when there are none). */
+  share: number;
+}
+
+export function notCounted(unmatched: StatusTally[], total: number): NotCounted {
+  const leads = unmatched.reduce((n, u) => n + u.count, 0);
+  return { leads, share: total > 0 ? leads / total : 0 };
+}
+
+/** A share as people read it: "10%", "0.4%", "< 0.1%". */
+export function percent(share: number): string {
+  if (share <= 0) return '0%';
+  if (share < 0.001) return '< 0.1%';
+  if (share < 0.01) return `${(Math.round(share * 1000) / 10).toLocaleString('en-US')}%`;
+  return `${Math.round(share * 100)}%`;
+}
+
+/** A text date of the column that reads only day first ("20/10/2017"), from the sheet's own rows, else undefined. */
+export function dayFirstExample(rows: unknown[][], column: number): string | undefined {
+  for (const r of rows) {
+    const v = r[column];
+    if (typeof v !== 'string') continue;
+    const parts = numericDateParts(v);
+    if (parts && parts[0] > 12 && parts[1] <= 12) return v.trim();
+  }
+  return undefined;
+}
+
+/** A sheet name not among `taken`: the name, then "name (2)", "name (3)"... (as the server picks it). */
+export function freeSheetName(taken: string[], base: string): string {
+  let name = base;
+  for (let n = 2; taken.includes(name); n++) name = `${base} (${n})`;
+  return name;
 }
