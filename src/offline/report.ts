@@ -10,7 +10,8 @@ import { basename, extname } from 'node:path';
 import { findDayOrderMix, repairDayOrderMix } from '../core/dayorder';
 import { Pick, Proposal, describePick, proposeSetup } from '../core/detect';
 import { BuildData, Kind, Plan, planBuild } from '../core/report';
-import { COLUMN_FIELDS, ColumnField, SETUP_SHEET, Setup, setupToGrid, validateSetup } from '../core/setup';
+import { Pipeline } from '../core/pipeline';
+import { COLUMN_FIELDS, ColumnField, SETUP_SHEET, Setup, pipelineOf, setupToGrid, validateSetup } from '../core/setup';
 import { timeZoneClock, wallToSerial } from '../core/time';
 import { isDate } from '../core/values';
 import { LeadsFileError, LeadsTable, readLeadsFile } from './files/index.ts';
@@ -190,14 +191,17 @@ export function describeUnderstanding(table: LeadsTable, headers: string[], prop
   const unused = (Object.keys(COLUMN_FIELDS) as ColumnField[]).filter((f) => ['arrived', 'status', 'source', 'owner', 'value'].includes(f) && !setup.columns[f]);
   if (unused.length) lines.push(`  Not found: ${unused.map((f) => COLUMN_FIELDS[f].toLowerCase()).join(', ')}.`);
   const p = proposal.pipeline;
-  const guessedStatuses = p.statuses.filter((s) => s.how === 'words');
+  // Every status read against the setup that will be used (a --setup may place what the proposal could not).
+  const pipeline = new Pipeline(pipelineOf(setup));
+  const statuses = p.statuses.map((s) => ({ ...s, means: pipeline.resolve(s.status) ? s.means ?? 'placed' : null }));
+  const guessedStatuses = proposed ? statuses.filter((s) => s.how === 'words') : [];
   lines.push(`Pipeline (${proposed ? `from ${p.from}${guessedStatuses.length ? ', with statuses placed by their words as guesses' : ''}` : 'from --setup'}): ${setup.stages.map((s) => s.name).join(' → ')}`);
   if (setup.exits.length) lines.push(`  Exits: ${setup.exits.map((e) => `${e.name} (after ${e.from}${e.removes ? '' : ', kept in net lead flow'})`).join('; ')}`);
   for (const [stage, header] of Object.entries(setup.columns.stageFlags)) lines.push(`  ${stage} also from the yes/no column "${header}"`);
   for (const [stage, header] of Object.entries(setup.columns.stageDates)) lines.push(`  ${stage} also from the dates in "${header}"`);
   if (proposed && guessedStatuses.length) lines.push(`  Guessed: ${guessedStatuses.map((s) => `"${s.status}" → ${s.means} (${count(s.count)})`).join(', ')}`);
-  const total = p.statuses.reduce((n, s) => n + s.count, 0);
-  const unplaced = p.statuses.filter((s) => !s.means);
+  const total = statuses.reduce((n, s) => n + s.count, 0);
+  const unplaced = statuses.filter((s) => !s.means);
   if (unplaced.length) {
     const n = unplaced.reduce((k, s) => k + s.count, 0);
     lines.push(`NOT COUNTED: ${count(n)} leads (${pct(n, total)}) have statuses LeadFlow could not place: ${unplaced.slice(0, 8).map((s) => `"${s.status}" (${count(s.count)})`).join(', ')}${unplaced.length > 8 ? ` and ${unplaced.length - 8} more` : ''}. ` +

@@ -50,12 +50,6 @@ export interface SetupState {
   saved: boolean;
   /** Problems of the saved setup (a hand edit may have broken it): the sidebar shows them and offers to repair. */
   problems: SetupProblem[];
-  /**
-   * Columns filled in from a guess, which the user has not confirmed yet. The server guesses
-   * nothing itself: for a sheet not set up yet, the sidebar proposes the setup from the headers and
-   * the sample (src/core/detect), which keeps that code out of the Apps Script bundle.
-   */
-  guessed: ColumnField[];
   /** Date columns of the leads sheet that a spreadsheet read in the wrong day order (see dayorder.ts). */
   dayOrder: DayOrderMix[];
   sheets: string[];
@@ -119,7 +113,8 @@ interface LeadsData {
 function readLeads(sheetName: string, headerRow: number): LeadsData {
   const sheet = SpreadsheetApp.getActiveSpreadsheet().getSheetByName(sheetName);
   const setupSheet = findSetupSheet();
-  if (!sheet || (setupSheet && setupSheet.getName() === sheetName)) throw new LeadFlowError(`There is no sheet named "${sheetName}" with leads; choose the sheet that holds your leads.`);
+  if (!sheet) throw new LeadFlowError(`There is no sheet named "${sheetName}"; choose the sheet that holds your leads.`);
+  if (setupSheet && setupSheet.getName() === sheetName) throw new LeadFlowError(`"${sheetName}" holds the LeadFlow setup itself; choose the sheet that holds your leads.`);
   const all = sheet.getDataRange().getValues();
   const headers = (all[headerRow - 1] ?? []).map((h) => String(h ?? '').trim());
   return { headers, rows: all.slice(headerRow).filter((r) => !r.every(isBlank)) };
@@ -205,10 +200,11 @@ function firstLeadsLikeSheet(sheets: string[]): string {
 const sameProblem = (a: SetupProblem, b: SetupProblem) => a.field === b.field && a.message === b.message;
 
 /**
- * What the sidebar opens with: the saved setup (or, for a sheet not set up yet, a proposal with
- * columns guessed from the headers), the problems of the saved setup, the sheet's headers, first
- * rows, statuses and a sample of rows for live counts. With sheetName or headerRow, it reads
- * another sheet or header row and guesses that sheet's columns again (the rest of the setup is
+ * What the sidebar opens with: the saved setup (or, for a sheet not set up yet, the default one
+ * with no columns: the sidebar proposes them from the headers and the sample), the problems of the
+ * saved setup, the sheet's headers, first rows, statuses, a sample of rows for live counts, and
+ * date columns read in the wrong day order. With sheetName or headerRow, it reads another sheet or
+ * header row, whose columns the sidebar proposes again (the rest of the setup is
  * the sidebar's to keep).
  */
 export function leadflowSetupState(request?: { sheetName?: string; headerRow?: number }): SetupState {
@@ -241,7 +237,6 @@ export function leadflowSetupState(request?: { sheetName?: string; headerRow?: n
     setup,
     saved: !!saved,
     problems,
-    guessed: [],
     dayOrder: findDayOrderMix(data.headers, data.rows, env.clock),
     sheets,
     headers: data.headers,
@@ -408,6 +403,8 @@ export function leadflowRepairDayOrder(request: { sheetName: string; headerRow?:
     const changed = repairDayOrderMix(cells, 0, env.clock);
     range.setValues(cells);
     range.setNumberFormat(dateFormat);
+    // Inserting the copy made it the active sheet: the leads sheet is what the user was working on.
+    ss.setActiveSheet(sheet);
     return { changed, keptIn };
   } finally {
     lock.releaseLock();

@@ -4,6 +4,7 @@
  * refusing to save, writing nothing), repairing a hand-broken setup sheet, and formulas that take
  * LeadFlowSetup following a saved change without being retyped.
  */
+import { proposeSetup } from '../../src/core/detect/index.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error build.mjs is plain JavaScript
 import { build } from '../../build.mjs';
@@ -64,15 +65,18 @@ const withRules = (s: Setup): Setup => ({
 });
 
 describe('leadflowSetupState', () => {
-  it('proposes a setup for a sheet nobody set up: default pipeline, columns guessed from the headers, nothing written', () => {
+  it('sends what the sidebar needs to propose a setup for a sheet nobody set up, and writes nothing', () => {
     const host = leadsHost();
     const before = snapshot(host);
     const state = run<SetupState>(host, 'leadflowSetupState', {});
     expect(state.saved).toBe(false);
     expect(state.problems).toEqual([]);
     expect(state.setup.leads).toEqual({ sheet: 'Leads', headerRow: 1 });
-    expect(state.setup.columns).toMatchObject({ arrived: 'Created Time', status: 'Lead Status', source: 'Lead Source', owner: 'Lead Owner', value: 'Deal Value', attempts: 'Contact Attempts' });
-    expect(state.guessed).toEqual(expect.arrayContaining(['arrived', 'status', 'source', 'owner', 'value', 'lastActivity']));
+    // The server guesses nothing (that code stays out of the Apps Script bundle): the sidebar
+    // proposes the columns from the headers and the sample it receives.
+    expect(Object.values(state.setup.columns).filter((c) => typeof c === 'string' && c)).toEqual([]);
+    const proposed = proposeSetup(state.setup.leads.sheet, state.headers, state.sample).setup;
+    expect(proposed.columns).toMatchObject({ arrived: 'Created Time', status: 'Lead Status', source: 'Lead Source', owner: 'Lead Owner', value: 'Deal Value', attempts: 'Contact Attempts' });
     expect(state.setup.stages.map((s) => s.name)).toEqual(defaultSetup().stages.map((s) => s.name));
     expect(state.sheets).toEqual(['Sheet1', 'Leads']);
     expect(state.headers).toEqual(sample.headers);
@@ -83,19 +87,20 @@ describe('leadflowSetupState', () => {
     expect(state.sampled).toBe(false);
     expect(state.sample).toHaveLength(300);
     expect(state.sample[0][5]).toMatch(/^2025-\d\d-\d\d \d\d:\d\d:\d\d$/);
-    const closedWon = state.statuses.find((s) => s.status === 'Closed Won');
-    expect(closedWon?.resolvesTo).toBe('Closed-Won');
-    expect(state.statuses.reduce((n, s) => n + s.count, 0)).toBe(300);
+    // With the proposal, the exact check counts every status of the sheet.
+    const check = run<{ statuses: { status: string; count: number; resolvesTo: string | null }[] }>(host, 'leadflowCheckSetup', { setup: proposed });
+    expect(check.statuses.find((s) => s.status === 'Closed Won')?.resolvesTo).toBe('Closed-Won');
+    expect(check.statuses.reduce((n, s) => n + s.count, 0)).toBe(300);
     expect(snapshot(host)).toEqual(before);
   });
 
-  it('reads another sheet or header row on request and guesses that sheet\'s columns', () => {
+  it('reads another sheet or header row on request, for the sidebar to propose that sheet\'s columns', () => {
     const host = leadsHost();
     host.addSheet('Export', [['Report of 2025'], ['Deal Stage', 'Created', 'Amount'], ['Won', '2025-02-01', 100], ['New', '2025-02-02', '']]);
     const state = run<SetupState>(host, 'leadflowSetupState', { sheetName: 'Export', headerRow: 2 });
     expect(state.setup.leads).toEqual({ sheet: 'Export', headerRow: 2 });
     expect(state.headers).toEqual(['Deal Stage', 'Created', 'Amount']);
-    expect(state.setup.columns).toMatchObject({ status: 'Deal Stage', arrived: 'Created', value: 'Amount', source: '' });
+    expect(proposeSetup('Export', state.headers, state.sample).setup.columns).toMatchObject({ status: 'Deal Stage', arrived: 'Created', value: 'Amount', source: '' });
     expect(state.rowCount).toBe(2);
   });
 
@@ -106,7 +111,6 @@ describe('leadflowSetupState', () => {
     expect(state.setup.leads.sheet).toBe('Sheet1');
     expect(state.headers.every((h) => h === '')).toBe(true);
     expect(state.rowCount).toBe(0);
-    expect(state.guessed).toEqual([]);
     expect(run<SaveResult>(host, 'leadflowSaveSetup', { setup: state.setup }).ok).toBe(true);
     expect(run<SetupState>(host, 'leadflowSetupState', {}).problems).toEqual([]);
   });
@@ -184,7 +188,6 @@ describe('leadflowSaveSetup', () => {
     // Opening the sidebar again starts from what was saved.
     const again = run<SetupState>(host, 'leadflowSetupState', {});
     expect(again.saved).toBe(true);
-    expect(again.guessed).toEqual([]);
     expect(again.problems).toEqual([]);
     expect(again.setup).toEqual(setup);
   });
@@ -343,5 +346,75 @@ describe('formulas that take LeadFlowSetup follow a saved change', () => {
     expect(after.scores).not.toEqual(before.scores);
     expect(after.scores.filter((s) => s === 70).length).toBeGreaterThan(0);
     expect(host.values('Report', 'I1')[0][0]).toBe('Qualification');
+  });
+});
+
+describe("the user's own sheets", () => {
+  it('a sheet of the user\'s named "LeadFlow setup" keeps its cells: the setup goes to another sheet, and Repair leaves it too', () => {
+    const host = leadsHost();
+    host.addSheet(SETUP_SHEET, [['My notes about the setup of our CRM'], ['Call Ana before changing anything', 42]]);
+    const mine = () => host.values(SETUP_SHEET);
+    const before = mine();
+    const state = run<SetupState>(host, 'leadflowSetupState', {});
+    // The user's sheet is a sheet like any other: it is offered as a leads sheet, not read as the setup.
+    expect(state.saved).toBe(false);
+    expect(state.sheets).toContain(SETUP_SHEET);
+    const proposed = proposeSetup('Leads', state.headers, state.sample).setup;
+    expect(run<SaveResult>(host, 'leadflowSaveSetup', { setup: proposed }).ok).toBe(true);
+    expect(mine()).toEqual(before);
+    const named = host.spreadsheet.getRangeByName(SETUP_RANGE_NAME)!;
+    expect(named.getSheet().getName()).toBe(`${SETUP_SHEET} (2)`);
+    // Saved again and repaired: still the same sheet for the setup, and the user's sheet untouched.
+    expect(run<SaveResult>(host, 'leadflowSaveSetup', { setup: { ...proposed, flow: { inactiveDays: 30 } } }).ok).toBe(true);
+    run<SetupState>(host, 'leadflowRepairSetup');
+    expect(mine()).toEqual(before);
+    expect(host.spreadsheet.getSheets().map((s) => s.getName()).filter((n) => n.startsWith(SETUP_SHEET))).toEqual([SETUP_SHEET, `${SETUP_SHEET} (2)`]);
+    expect(savedSetup(host).flow.inactiveDays).toBe(30);
+  });
+});
+
+describe('a date column read in the wrong day order', () => {
+  /** As Sheets (en_US) imports "01/02/2018" written day first: a date cell holding 2 January. Text where it could not. */
+  function mangledHost(): { host: Host; truth: number[] } {
+    const host = createHost({ timeZone: TZ });
+    const clock = timeZoneClock(TZ);
+    const truth: number[] = [];
+    const rows: unknown[][] = [['Enquiry date', 'Name', 'Status']];
+    for (let i = 0; i < 60; i++) {
+      const day = 1 + ((i * 7) % 28);
+      const month = 1 + (i % 12);
+      truth.push(Date.UTC(2024, month - 1, day, 9, 30));
+      const cell = day <= 12
+        ? new Date(clock.toInstant(Date.UTC(2024, day - 1, month, 9, 30)))
+        : `${String(day).padStart(2, '0')}/${String(month).padStart(2, '0')}/2024 09:30`;
+      rows.push([cell, `Student ${i}`, i % 3 ? 'New Enquiry' : 'Contacted']);
+    }
+    host.addSheet('Leads', rows);
+    host.loadBundle();
+    return { host, truth };
+  }
+
+  it('is found, explained, and repaired only when asked: the column as it was is kept, and every date is right', () => {
+    const { host, truth } = mangledHost();
+    const before = snapshot(host);
+    const state = run<SetupState>(host, 'leadflowSetupState', {});
+    expect(state.dayOrder).toHaveLength(1);
+    const mix = state.dayOrder[0];
+    expect(mix).toMatchObject({ column: 0, header: 'Enquiry date' });
+    expect(mix.dateCells + mix.dayFirstText).toBe(60);
+    // Reading the state wrote nothing.
+    expect(snapshot(host)).toEqual(before);
+    const repaired = run<{ changed: number; keptIn: string }>(host, 'leadflowRepairDayOrder', { sheetName: 'Leads', headerRow: 1, column: 0 });
+    expect(repaired.changed).toBe(mix.changes);
+    expect(repaired.keptIn).toBe('Enquiry date as imported');
+    // The kept copy is the column exactly as it was.
+    expect(host.values(repaired.keptIn).slice(1).map((r) => r[0])).toEqual(before.sheets.find((s) => s.name === 'Leads')!.values.slice(1).map((r) => r[0]));
+    const clock = timeZoneClock(TZ);
+    const now = host.values('Leads').slice(1).map((r) => r[0]);
+    expect(now.map((d) => clock.toWall((d as Date).getTime()))).toEqual(truth);
+    // Nothing left to repair.
+    expect(run<SetupState>(host, 'leadflowSetupState', {}).dayOrder).toEqual([]);
+    const again = host.run('leadflowRepairDayOrder', [{ sheetName: 'Leads', headerRow: 1, column: 0 }]);
+    expect(again.ok).toBe(false);
   });
 });

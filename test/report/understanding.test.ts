@@ -1,0 +1,141 @@
+/**
+ * What the report command says it understood and lets a person change: guesses listed first,
+ * statuses it cannot place said loudly, --map overriding one guess, `leadflow setup` writing the
+ * setup it would use, a partial --setup filled in; and text from an export that looks like a
+ * formula staying text on every path LeadFlow writes it (host, preview, built sheets, xlsx).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import ExcelJS from 'exceljs';
+import { beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error build.mjs is plain JavaScript
+import { build } from '../../build.mjs';
+import { planBuild } from '../../src/core/report/index.ts';
+import { readLeadsFile } from '../../src/offline/files/index.ts';
+import { createHost } from '../../src/offline/host/index.ts';
+import { buildDataOf, runReport, understand } from '../../src/offline/report.ts';
+
+const run = promisify(execFile);
+const dir = mkdtempSync(join(tmpdir(), 'leadflow-understand-'));
+
+async function leadflow(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('node', ['bin/leadflow.mjs', ...args], { maxBuffer: 1 << 24 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+/** A hand-kept sheet: two status columns a guess must choose between, a trade's own word for the win, statuses nobody knows, web-form text. */
+function handKept(): string {
+  const lines = ['Added,Name,Notes,Stage,Follow-up status,Channel,Fee'];
+  const stages = ['New Enquiry', 'Contacted', 'Demo Attended', 'Payment Done', 'Lost', 'Visa Check', 'Docs Pending?'];
+  const follow = ['open', 'won', 'lost'];
+  const notes = ['=HYPERLINK("http://example.test","y")', '=1+1', '+ call back', '-- no reply', '@maria', 'plain note'];
+  for (let i = 0; i < 140; i++) {
+    const day = 1 + (i % 28);
+    const month = 1 + (i % 6);
+    const stage = stages[i % stages.length];
+    lines.push([`2025-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`, `Student ${i}`, `"${notes[i % notes.length].replace(/"/g, '""')}"`,
+      stage, follow[i % 3], ['Google', 'Referral', 'Walk-in'][i % 3], String(900 + i)].join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+let csv: string;
+beforeAll(async () => {
+  await build();
+  csv = join(dir, 'students.csv');
+  writeFileSync(csv, handKept());
+});
+
+describe('what the report says it understood', () => {
+  it('lists guesses first, and says loudly which leads it cannot count and why', async () => {
+    const u = await understand({ input: csv, progress: null });
+    expect(u.setup.columns.status).toBe('Stage');
+    expect(u.setup.stages.map((s) => s.name)).toEqual(['New Enquiry', 'Contacted', 'Demo Attended', 'Payment Done']);
+    const text = u.lines.join('\n');
+    expect(text.indexOf('Guesses')).toBeLessThan(text.indexOf('Columns'));
+    expect(text).toMatch(/"Payment Done" → Payment Done/);
+    expect(text).toMatch(/NOT COUNTED: 40 leads \(28\.6%\) have statuses LeadFlow could not place: "Docs Pending\?" \(20\), "Visa Check" \(20\)/);
+    // The built sheet says it too, on its notes row, with the fix.
+    const plan = planBuild(buildDataOf(u), { kind: 'funnel' });
+    expect(plan.notes.join(' ')).toMatch(/40 leads \(28\.6%\) are not counted: their status matches no stage or exit: "(Docs Pending\?|Visa Check)" \(20\), "(Docs Pending\?|Visa Check)" \(20\)/);
+  });
+
+  it('--map replaces one guess, and an unknown header is refused with the headers it has', async () => {
+    const u = await understand({ input: csv, progress: null, map: { status: 'Follow-up status' } });
+    expect(u.setup.columns.status).toBe('Follow-up status');
+    expect(u.lines.join('\n')).toMatch(/Status: column E "Follow-up status"$/m);
+    const bad = await leadflow('report', csv, '--out', join(dir, 'bad.xlsx'), '--map', 'status=Lifecycle Stage');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('there is no column "Lifecycle Stage" in students.csv; its columns are "Added", "Name"');
+  });
+
+  it('leadflow setup prints the whole setup it would use; a partial setup file is filled in from the proposal', async () => {
+    const printed = await leadflow('setup', csv);
+    expect(printed.code).toBe(0);
+    const setup = JSON.parse(printed.stdout);
+    expect(setup.columns).toMatchObject({ status: 'Stage', arrived: 'Added', source: 'Channel', value: 'Fee' });
+    expect(printed.stderr).toMatch(/NOT COUNTED/);
+    // The person adds the two statuses as aliases and gives only what they changed.
+    const partial = join(dir, 'partial.json');
+    writeFileSync(partial, JSON.stringify({ stages: setup.stages.map((s: { name: string; aliases: string[] }) => (s.name === 'Contacted' ? { ...s, aliases: [...s.aliases, 'Visa Check', 'Docs Pending?'] } : s)) }));
+    const out = join(dir, 'fixed.xlsx');
+    const r = await leadflow('report', csv, '--out', out, '--setup', partial, '--action', 'funnel');
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toMatch(/NOT COUNTED/);
+    expect(r.stdout).toMatch(/Funnel: New Enquiry 140 → Contacted/);
+  });
+
+  it('--help on each command prints its usage and exits 0', async () => {
+    for (const command of ['report', 'setup']) {
+      const r = await leadflow(command, '--help');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`Usage: leadflow ${command}`);
+    }
+  });
+});
+
+describe('text that looks like a formula stays text', () => {
+  const FORMULA_LIKE = ['=HYPERLINK("http://example.test","y")', '=1+1', '+ call back', '-- no reply', '@maria'];
+
+  it('in the offline host and the preview, which load an export with addTable', async () => {
+    const table = await readLeadsFile(csv);
+    const host = createHost({ firstSheetName: 'Leads' });
+    host.addTable('Leads', table);
+    const notes = host.sheet('Leads').getRange(2, 3, 140, 1);
+    expect(notes.getFormulas().flat().every((f) => f === '')).toBe(true);
+    expect(notes.getValues().flat().slice(0, 5)).toEqual(FORMULA_LIKE);
+  });
+
+  it('in the written xlsx: the leads, and stage names from the setup on every built sheet', async () => {
+    const setupPath = join(dir, 'formula-names.json');
+    const proposed = JSON.parse((await leadflow('setup', csv)).stdout);
+    proposed.stages[0].name = '=New Enquiry';
+    proposed.stages[0].aliases.push('New Enquiry');
+    for (const exit of proposed.exits) if (exit.from === 'New Enquiry') exit.from = '=New Enquiry';
+    writeFileSync(setupPath, JSON.stringify(proposed));
+    const out = join(dir, 'text.xlsx');
+    const { plans } = await runReport({ input: csv, out, action: 'all', setupPath, progress: null, report: null, force: true });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(out);
+    const leads = wb.getWorksheet('Leads')!;
+    const written = [2, 3, 4, 5, 6].map((r) => leads.getRow(r).getCell(3).value);
+    expect(written).toEqual(FORMULA_LIKE);
+    // In the plan a stage name is written with Sheets' text mark; in the file it is a text cell.
+    const funnel = wb.getWorksheet('Funnel')!;
+    expect(funnel.getRow(8).getCell(1).value).toBe('=New Enquiry');
+    expect(plans[0].cells[7][0]).toBe("'=New Enquiry");
+    for (const ws of wb.worksheets) ws.eachRow((row) => row.eachCell((cell) => {
+      const v = cell.value as { formula?: string } | null;
+      if (v && typeof v === 'object' && 'formula' in v) expect(String(v.formula)).not.toMatch(/^(1\+1|HYPERLINK|New Enquiry)/);
+    }));
+    expect(readFileSync(out).length).toBeGreaterThan(1000);
+  });
+});
