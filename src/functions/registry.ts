@@ -34,7 +34,7 @@ const LEADS: ParamSpec = {
   name: 'statuses_or_stage_dates',
   kind: 'range',
   sample: 'G2:G',
-  description: 'One column of lead statuses, or one date column per stage in stage order (the furthest stage with a date counts).',
+  description: 'One column of lead statuses; or one date column per stage in stage order (the furthest stage with a date counts); or, with LeadFlowSetup as stages, the whole leads table from its header row (e.g. A1:Q), read through the setup: status, won/lost, stage dates and stage flags all count.',
 };
 
 const ARRIVED: ParamSpec = {

@@ -231,9 +231,20 @@ const KINDS: Record<Exclude<Action, 'all'>, Kind> = { funnel: 'funnel', flow: 'f
 
 /** A line per built sheet with its headline numbers, read from the plan's values. */
 function headline(plan: Plan, stages: string[]): string {
-  if (plan.kind !== 'funnel') return `${plan.name}: built${plan.notes.length ? ` (${plan.notes.length} note${plan.notes.length > 1 ? 's' : ''} on its row 4)` : ''}.`;
-  const reached = stages.map((_, k) => Number(plan.values[7 + k]?.[1] ?? 0));
-  return `${plan.name}: ${stages.map((s, k) => `${s} ${count(reached[k])}${k ? ` (${pct(reached[k], reached[k - 1])})` : ''}`).join(' → ')}`;
+  if (plan.kind === 'funnel') {
+    const reached = stages.map((_, k) => Number(plan.values[7 + k]?.[1] ?? 0));
+    return `${plan.name}: ${stages.map((s, k) => `${s} ${count(reached[k])}${k ? ` (${pct(reached[k], reached[k - 1])})` : ''}`).join(' → ')}`;
+  }
+  if (plan.kind === 'flow') {
+    const head = plan.values.findIndex((r) => r[0] === 'Month' || r[0] === 'Week from');
+    if (head < 0) return `${plan.name}: needs an arrival date column.`;
+    const rows = plan.values.slice(head + 1).filter((_, i, all) => all.slice(0, i + 1).every((r) => r[0] !== ''));
+    const net = plan.values[head].indexOf('Net');
+    const sum = (c: number) => rows.reduce((n, r) => n + (Number(r[c]) || 0), 0);
+    return `${plan.name}: ${count(sum(1))} new, ${count(sum(net - 1))} removed, net ${count(sum(net))} over ${rows.length} ${String(plan.values[head][0]).startsWith('Week') ? 'weeks' : 'months'}.`;
+  }
+  const listed = plan.values.findIndex((r) => r[0] === 'Lead' && r[1] === 'Row');
+  return `${plan.name}: ${listed < 0 ? 0 : count(plan.values.slice(listed + 1).filter((r) => r[0] !== '' && typeof r[1] === 'number').length)} leads to review.`;
 }
 
 export async function runReport(opts: ReportOptions): Promise<{ sheets: string[]; plans: Plan[]; understood: Understood }> {
@@ -254,7 +265,15 @@ export async function runReport(opts: ReportOptions): Promise<{ sheets: string[]
     plans.push(planBuild(data, { kind }));
     progress(`  planned in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
-  for (const plan of plans) report(headline(plan, u.setup.stages.map((s) => s.name)));
+  const said = new Set<string>();
+  for (const plan of plans) {
+    report(headline(plan, u.setup.stages.map((s) => s.name)));
+    // Each note once, however many sheets carry it.
+    for (const note of plan.notes) if (!said.has(note)) {
+      said.add(note);
+      report(`  Note: ${note}`);
+    }
+  }
   progress(`Writing ${basename(opts.out)}…`);
   const setupName = u.sheetName.toLowerCase() === SETUP_SHEET.toLowerCase() ? `${SETUP_SHEET} (2)` : SETUP_SHEET;
   const columnFormats = u.table.rows[0].map((_, c) => u.table.numberFormats.slice(1).find((r) => r[c])?.[c] ?? null);

@@ -15,6 +15,11 @@ export function leadNotes(x: Ctx): string[] {
     notes.push(`${plural(held, 'lead')} (${share(held, x.leadCount)}) are not counted: their status matches no stage or exit: ${list}. Give each a stage in the Status → stage table on the right, or in Open setup.`);
   }
   for (const [header, n] of x.unreadEvidence) notes.push(`${plural(n, 'lead')} are not counted: "${header}" holds text that is not a date for them. Make those cells dates or clear them.`);
+  const arrivedAt = x.index('arrived');
+  if (arrivedAt >= 0) {
+    const undated = x.input.rows.reduce((n, r, i) => n + (x.comboOf[i] >= 0 && (r[arrivedAt] === '' || r[arrivedAt] === null || r[arrivedAt] === undefined) ? 1 : 0), 0);
+    if (undated) notes.push(`${plural(undated, 'lead')} (${share(undated, x.leadCount)}) have no arrival date in "${x.input.setup.columns.arrived}": they count in the funnel of all leads, but in no month or period.`);
+  }
   if (x.textDates) notes.push(`${plural(x.textDates, 'arrival date')} are text, which formulas cannot compare: make them dates (Format ▸ Number ▸ Date).`);
   return notes;
 }
@@ -25,7 +30,7 @@ export function intro(L: Layout, x: Ctx, title: string, kind: Kind): void {
   L.put(2, 1, [`Built by LeadFlow (${kind}) from plain formulas over the leads: it follows new leads and works without the add-on.`], 't');
   L.put(3, 1, ['Leads sheet', asText(x.input.setup.leads.sheet)], 't');
   if (x.input.saved === false) {
-    L.notes.push("Built from LeadFlow's guesses about your columns and pipeline, which nobody has confirmed yet: check them in Extensions ▸ LeadFlow ▸ Open setup and save.");
+    L.notes.push("Built from LeadFlow's guesses about the columns and the pipeline, which nobody has confirmed yet: check them in Extensions ▸ LeadFlow ▸ Open setup (or in what the report command printed) and save.");
   }
   L.notes.push(...leadNotes(x));
 }
