@@ -10,7 +10,7 @@ import { BuildData, planBuild } from '../../src/core/report/index.ts';
 import { sampleLeads } from '../../src/core/sample.ts';
 import { createHost } from '../../src/offline/host/index.ts';
 import type { CallSnapshot, Host } from '../../src/offline/host/index.ts';
-import { TZ, build, hostWithLeads, snapshot } from './helpers.ts';
+import { TZ, build, hostWithLeads, saveProposedSetup, snapshot } from './helpers.ts';
 
 beforeAll(async () => {
   await buildDist();
@@ -161,4 +161,29 @@ describe('batched reads and writes', () => {
       console.log(`${kind}: read ${a[0].total} calls (${a[0].reads} reads), write ${a[1].total} calls (${a[1].writes} writes, ${a[1].formats} formats)`);
     }
   }, 600_000);
+});
+
+describe('names from the setup are text on every built sheet', () => {
+  it('a stage named like a formula ("=Won") is written as text, never computed', () => {
+    const { host } = hostWithLeads(200);
+    saveProposedSetup(host, 'Leads', (setup) => {
+      const won = setup.stages[setup.stages.length - 1];
+      won.aliases.push(won.name);
+      won.name = '=Won';
+      for (const e of setup.exits) if (e.from === won.name) e.from = '=Won';
+    });
+    for (const kind of ['funnel', 'flow', 'checklist'] as const) {
+      const { result } = build(host, kind === 'funnel' ? { kind } : kind === 'flow' ? { kind, period: 'month' } : { kind, leads: 'all' });
+      const sheet = host.sheet(result.sheetName);
+      const values = sheet.getDataRange().getValues();
+      const formulas = sheet.getDataRange().getFormulas();
+      let seen = 0;
+      values.forEach((row, r) => row.forEach((v, c) => {
+        if (v !== '=Won') return;
+        seen++;
+        expect(formulas[r][c], `${result.sheetName}!R${r + 1}C${c + 1}`).toBe('');
+      }));
+      expect(seen, `${kind}: the stage name appears as text`).toBeGreaterThan(0);
+    }
+  });
 });
