@@ -7,7 +7,7 @@
 import * as v from 'valibot';
 import { DEFAULT_PIPELINE } from './defaults';
 import type { PipelineDef } from './pipeline';
-import { normalizeLabel } from './values';
+import { columnLetter, normalizeLabel } from './values';
 
 export const SETUP_VERSION = 1;
 
@@ -213,7 +213,6 @@ function isNumberText(s: string): boolean {
   return s.trim() !== '' && Number.isFinite(Number(s.trim()));
 }
 
-const columnLetter = (i: number): string => (i >= 26 ? columnLetter(Math.floor(i / 26) - 1) : '') + String.fromCharCode(65 + (i % 26));
 
 /** A header row LeadFlow can map: no blank names among the used columns, no name twice. */
 export function headerProblems(headers: unknown[]): SetupProblem[] {

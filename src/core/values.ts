@@ -44,6 +44,11 @@ export function column(v: unknown, ctx: ArgContext): Cell[] {
   return out;
 }
 
+/** A column's letters from its 0-based index: 0 → A, 25 → Z, 26 → AA. */
+export function columnLetter(index: number): string {
+  return (index >= 26 ? columnLetter(Math.floor(index / 26) - 1) : '') + String.fromCharCode(65 + (index % 26));
+}
+
 /** Status and stage labels compare without case, outer spaces, or the difference between spaces, hyphens and underscores. */
 export function normalizeLabel(v: unknown): string {
   return String(v).toLowerCase().replace(/[\s\-_./]+/g, ' ').trim();

@@ -13,7 +13,7 @@ import { BuildData, Kind, Plan, planBuild } from '../core/report';
 import { Pipeline } from '../core/pipeline';
 import { COLUMN_FIELDS, ColumnField, SETUP_SHEET, Setup, pipelineOf, setupToGrid, validateSetup } from '../core/setup';
 import { timeZoneClock, wallToSerial } from '../core/time';
-import { isDate } from '../core/values';
+import { columnLetter, isDate } from '../core/values';
 import { LeadsFileError, LeadsTable, readLeadsFile } from './files/index.ts';
 import { writeReportXlsx } from './files/report-writer.ts';
 import { assertTimeZone } from './host/timezone.ts';
@@ -112,7 +112,7 @@ export async function understand(opts: ReadOptions): Promise<Understood> {
   if (!opts.dateOrder || opts.dateOrder === 'dmy') {
     for (const mix of findDayOrderMix(headers, rows, clock)) {
       const changed = repairDayOrderMix(rows, mix.column, clock);
-      lines.push(`Dates: column ${letter(mix.column)} "${mix.header}" mixed ${count(mix.dateCells)} date cells with ${count(mix.dayFirstText)} text dates written day first (such as 20/10/2017): ` +
+      lines.push(`Dates: column ${columnLetter(mix.column)} "${mix.header}" mixed ${count(mix.dateCells)} date cells with ${count(mix.dayFirstText)} text dates written day first (such as 20/10/2017): ` +
         `the date cells were read month first by the spreadsheet that saved this file. LeadFlow read the whole column day first, changing ${count(changed)} cells. Give --date-order mdy if the date cells were right.`);
     }
   }
@@ -164,17 +164,6 @@ function mergeSetup(partial: Partial<Setup>, proposed: Setup, sheetName: string)
     scoring: { ...proposed.scoring, ...(partial.scoring ?? {}) },
   } as Setup;
 }
-
-function letter(index: number): string {
-  let n = index + 1;
-  let s = '';
-  while (n > 0) {
-    s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
-    n = Math.floor((n - 1) / 26);
-  }
-  return s;
-}
-
 
 /** The lines that say what LeadFlow understood: guesses first, then what is sure, the pipeline, what is not counted. */
 export function describeUnderstanding(table: LeadsTable, headers: string[], proposal: Proposal, setup: Setup, proposed: boolean): string[] {
@@ -260,10 +249,8 @@ export async function runReport(opts: ReportOptions): Promise<{ sheets: string[]
   const kinds = opts.action === 'all' ? (Object.values(KINDS) as Kind[]) : [KINDS[opts.action]];
   const plans: Plan[] = [];
   for (const kind of kinds) {
-    const t0 = Date.now();
     progress(`Building the ${kind} sheet…`);
     plans.push(planBuild(data, { kind }));
-    progress(`  planned in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
   const said = new Set<string>();
   for (const plan of plans) {

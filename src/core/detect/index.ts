@@ -5,7 +5,7 @@
  * (an exact header a CRM writes) or a guess (a near header, or the values alone), so the sidebar
  * and the report can show guesses first and never apply one silently.
  */
-import { normalizeLabel, isBlank } from '../values';
+import { columnLetter, isBlank, normalizeLabel } from '../values';
 import { COLUMN_FIELDS, ColumnField, Setup, defaultSetup } from '../setup';
 import { DEFAULT_PIPELINE, Pipeline } from '../pipeline';
 import { ColumnProfile, HEADER_HINTS, ValueRole, headerScore, headerWords, profileColumns, valuesFit } from './columns';
@@ -267,15 +267,4 @@ export function describePick(p: Pick): string {
   return `${p.label}: column ${columnLetter(p.index)} "${p.header}"${p.sure ? '' : ` (a guess: ${p.why})`}`;
 }
 
-export function columnLetter(index: number): string {
-  let n = index + 1;
-  let s = '';
-  while (n > 0) {
-    const r = (n - 1) % 26;
-    s = String.fromCharCode(65 + r) + s;
-    n = Math.floor((n - 1) / 26);
-  }
-  return s;
-}
-
-export { HEADER_HINTS };
+export { HEADER_HINTS, columnLetter };

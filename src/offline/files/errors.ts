@@ -29,14 +29,4 @@ export class LeadsFileError extends Error {
   }
 }
 
-/** Spreadsheet column letters for a 0-based column index: 0 → A, 25 → Z, 26 → AA. */
-export function columnLetter(index: number): string {
-  let n = index + 1;
-  let s = '';
-  while (n > 0) {
-    const r = (n - 1) % 26;
-    s = String.fromCharCode(65 + r) + s;
-    n = Math.floor((n - 1) / 26);
-  }
-  return s;
-}
+export { columnLetter } from '../../core/values';

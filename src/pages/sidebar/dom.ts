@@ -63,4 +63,4 @@ export function debounce<A extends unknown[]>(ms: number, fn: (...a: A) => void)
 }
 
 /** The column letter of a 0-based index: 0 → A, 27 → AB. */
-export const columnLetter = (i: number): string => (i >= 26 ? columnLetter(Math.floor(i / 26) - 1) : '') + String.fromCharCode(65 + (i % 26));
+export { columnLetter } from '../../core/values';
