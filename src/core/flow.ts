@@ -10,7 +10,12 @@
  *   whenever those leads arrived.
  */
 import { Pipeline } from './pipeline';
-import { DAY_MS, PeriodUnit, WallMs, nextPeriodStart, periodLabel, periodStart } from './time';
+import { LeadFlowError } from './errors';
+import { DAY_MS, PeriodUnit, WallMs, formatWallDate, nextPeriodStart, periodLabel, periodStart } from './time';
+
+/** The most periods a table lists: past this, a coarser period reads better (and a typo'd year is caught). */
+export const MAX_PERIODS = 10_000;
+const PERIOD_DAYS: Record<PeriodUnit, number> = { day: 1, week: 7, month: 30.44, quarter: 91.3, year: 365.25 };
 
 /**
  * The leads, column by column (one typed array per field, not one object per lead: a million-row
@@ -33,6 +38,8 @@ export interface FlowOptions {
   inactiveDays?: number;
   /** "Today", as wall time, for inactivity. */
   now: WallMs;
+  /** The function asking, for messages. */
+  fn?: string;
 }
 
 export type RemovalReason = string; // the exit's name, or INACTIVE
@@ -160,6 +167,13 @@ export function netLeadFlowByPeriod(leads: FlowLeads, unit: PeriodUnit, opts: Fl
     if (e > maxDay) maxDay = e;
   }
   if (minDay === Infinity) return [];
+  // A table over more periods than a person can read (two leads dated 1900 and 9999, by week) stops here, before any work.
+  const spanDays = maxDay - minDay + 1;
+  const approxPeriods = spanDays / PERIOD_DAYS[unit];
+  if (approxPeriods > MAX_PERIODS) {
+    const coarser = (['week', 'month', 'quarter', 'year'] as PeriodUnit[]).find((u) => spanDays / PERIOD_DAYS[u] <= MAX_PERIODS);
+    throw new LeadFlowError(`${opts.fn ?? 'NETLEADFLOW'}: the dates run from ${formatWallDate(minDay * DAY_MS)} to ${formatWallDate(maxDay * DAY_MS)}, which is about ${Math.round(approxPeriods).toLocaleString('en-US')} ${unit}s; a table stops at ${MAX_PERIODS.toLocaleString('en-US')} periods. ${coarser ? `Use "${coarser}" instead, or check` : 'Check'} the dates for a mistyped year.`);
+  }
   // Every day from the first to the last maps to its period's position.
   const starts: WallMs[] = [];
   const periodOfDay = new Int32Array(maxDay - minDay + 1);

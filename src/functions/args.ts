@@ -4,7 +4,7 @@
  * range, and each value read into the type the domain needs.
  */
 import { LeadFlowError, argError, show } from '../core/errors';
-import { PERIOD_UNITS, PeriodUnit, TimeZoneClock, WallMs } from '../core/time';
+import { PeriodUnit, TimeZoneClock, WallMs } from '../core/time';
 import { Cell, DateReader, isBlank, isOmitted, readNumber, toGrid } from '../core/values';
 
 export type ParamKind =
@@ -77,11 +77,14 @@ export function readDateArg(v: unknown, env: Env, fn: string, arg: string): Wall
   return env.dates.read(c, { fn, arg });
 }
 
+/** The periods a table can be by, as the docs list them. */
+export const TABLE_PERIODS: readonly PeriodUnit[] = ['week', 'month', 'quarter', 'year'];
+
 export function readPeriodUnit(v: unknown): PeriodUnit | undefined {
   const c = single(v);
   if (typeof c !== 'string') return undefined;
   const key = c.trim().toLowerCase().replace(/ly$/, '').replace(/s$/, '').replace(/^dai$/, 'day');
-  return (PERIOD_UNITS as readonly string[]).includes(key) ? (key as PeriodUnit) : undefined;
+  return (TABLE_PERIODS as readonly string[]).includes(key) ? (key as PeriodUnit) : undefined;
 }
 
 export function readPositiveNumber(v: unknown, fn: string, arg: string): number | undefined {

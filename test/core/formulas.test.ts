@@ -248,6 +248,23 @@ describe('NETLEADFLOW', () => {
   });
 });
 
+describe('NETLEADFLOW tables stay readable', () => {
+  it('accepts only the documented periods: "day" is refused with the ones it takes', () => {
+    expect(() => call('NETLEADFLOW', col([ny(2026, 3, 1), ny(2026, 3, 2)]), col(['New', 'New']), 'day')).toThrow(
+      'NETLEADFLOW: start is "day"; expected a date, or a period for a table: "week", "month", "quarter" or "year".');
+  });
+
+  it('stops a table of more than 10,000 periods at once, naming the span and a coarser period', () => {
+    const t0 = Date.now();
+    expect(() => call('NETLEADFLOW', col([new Date(Date.UTC(1900, 0, 2, 12)), new Date(Date.UTC(9999, 11, 30, 12))]), col(['New', 'New']), 'week')).toThrow(
+      /NETLEADFLOW: the dates run from 1900-01-0\d to 9999-12-\d\d, which is about 422,6\d\d weeks; a table stops at 10,000 periods\. Use "year" instead, or check the dates for a mistyped year\./);
+    expect(Date.now() - t0).toBeLessThan(2000);
+    // By year the same span is within the bound.
+    const table = call('NETLEADFLOW', col([new Date(Date.UTC(1900, 0, 2, 12)), new Date(Date.UTC(9999, 11, 30, 12))]), col(['New', 'New']), 'year') as unknown[][];
+    expect(table).toHaveLength(8101);
+  });
+});
+
 describe('FUNNELSTAGE', () => {
   it('gives the furthest stage of each row; blank rows stay blank', () => {
     expect(call('FUNNELSTAGE', STATUS)).toEqual([
