@@ -48,6 +48,9 @@ export interface ReportOptions extends ReadOptions {
 export class ReportError extends Error {}
 
 export const DEFAULT_TIME_ZONE = 'America/New_York';
+/** The report reads past Sheets' 10 million cells: an xlsx sheet holds 1,048,576 rows. */
+export const REPORT_MAX_CELLS = 60_000_000;
+const XLSX_MAX_LEADS = 1_048_575;
 const INPUT_EXTENSIONS = ['.csv', '.tsv', '.txt', '.xlsx', '.xlsm'];
 
 /** What LeadFlow made of an export: the table, the setup it will use, and the lines that say so. */
@@ -60,6 +63,8 @@ export interface Understood {
   proposal: Proposal;
   lines: string[];
   timeZone: string;
+  /** Columns whose cells were dates: they now hold serial numbers. */
+  dateColumns: number[];
 }
 
 const say = (sink: ((l: string) => void) | null | undefined, fallback: (l: string) => void) => (sink === null ? () => {} : sink ?? fallback);
@@ -96,12 +101,16 @@ export async function understand(opts: ReadOptions): Promise<Understood> {
   progress(`Reading ${basename(opts.input)}…`);
   let table: LeadsTable;
   try {
-    table = await readLeadsFile(opts.input, { timeZone, dateOrder: opts.dateOrder, locale: opts.locale });
+    // Past what one Google spreadsheet holds (10 million cells) is fine here, up to Excel's rows.
+    table = await readLeadsFile(opts.input, { timeZone, dateOrder: opts.dateOrder, locale: opts.locale, maxCells: REPORT_MAX_CELLS });
   } catch (e) {
     if (e instanceof RangeError && opts.locale) throw new ReportError(`--locale "${opts.locale}" is not a locale; expected a name such as en_US, en_GB, fr_FR or de_DE.`);
     throw e;
   }
   if (table.rows.length < 2) throw new ReportError(`${opts.input} has a header row but no leads under it; there is nothing to report.`);
+  if (table.rows.length - 1 > XLSX_MAX_LEADS) {
+    throw new ReportError(`${opts.input} has ${count(table.rows.length - 1)} leads; an .xlsx sheet holds at most ${count(XLSX_MAX_LEADS)}. Split the export, or report it on DuckDB (--engine duckdb).`);
+  }
   const headers = table.rows[0].map((h) => String(h ?? '').trim());
   const rows = table.rows.slice(1);
   progress(`  ${count(rows.length)} rows, ${headers.length} columns`);
@@ -117,6 +126,9 @@ export async function understand(opts: ReadOptions): Promise<Understood> {
     }
   }
 
+  // Dates become the serial numbers a spreadsheet holds, in place: the planner and the writer read
+  // them as the formulas do, and a million Date objects are not kept alive twice.
+  const dateColumns = datesToSerials(rows, clock);
   const sheetName = leadsSheetName(table, opts.input);
   const map: Partial<Record<ColumnField, string>> = {};
   for (const [role, header] of Object.entries(opts.map ?? {})) {
@@ -137,7 +149,7 @@ export async function understand(opts: ReadOptions): Promise<Understood> {
     if (!partial || typeof partial !== 'object' || Array.isArray(partial)) throw new ReportError(`--setup ${opts.setupPath} must hold a JSON object (a LeadFlow setup), not ${partial === null ? 'null' : Array.isArray(partial) ? 'a list' : typeof partial}.`);
     for (const [field, header] of Object.entries(partial.columns ?? {})) if (typeof header === 'string' && header && field in COLUMN_FIELDS && !(field in map)) map[field as ColumnField] = header;
   }
-  const proposal = proposeSetup(sheetName, headers, rows, { map });
+  const proposal = proposeSetup(sheetName, headers, rows, { map, dateColumns: new Set(dateColumns) });
   const setup = partial ? mergeSetup(partial, proposal.setup, sheetName) : proposal.setup;
   const { setup: valid, problems } = validateSetup(setup, headers);
   if (!valid) {
@@ -146,7 +158,22 @@ export async function understand(opts: ReadOptions): Promise<Understood> {
   // How the file was read first (day orders, decimal marks, dropped footers), then the setup.
   lines.unshift(...(table.notes ?? []).map((n) => `Reading: ${n}`));
   lines.push(...describeUnderstanding(table, headers, proposal, valid, !partial));
-  return { table, sheetName, setup: valid, saved: !!partial, proposal, lines, timeZone };
+  return { table, sheetName, setup: valid, saved: !!partial, proposal, lines, timeZone, dateColumns };
+}
+
+/** Replaces each Date cell by its serial number in the spreadsheet's time zone; returns the columns that held dates. */
+function datesToSerials(rows: unknown[][], clock: ReturnType<typeof timeZoneClock>): number[] {
+  const dated = new Set<number>();
+  for (const row of rows) {
+    for (let c = 0; c < row.length; c++) {
+      const v = row[c];
+      if (isDate(v)) {
+        row[c] = wallToSerial(clock.toWall(v.getTime()));
+        dated.add(c);
+      }
+    }
+  }
+  return [...dated];
 }
 
 /** A partial setup over the proposal: what the file says wins; lists it gives replace the proposal's. */
@@ -209,10 +236,9 @@ function pickInSetup(p: Pick, setup: Setup): boolean {
 /** The leads as a build reads them (dates as serial numbers in the spreadsheet's time zone), as leadflowBuildData does in Sheets. */
 export function buildDataOf(u: Understood, now = Date.now()): BuildData {
   const clock = timeZoneClock(u.timeZone);
-  const rows = u.table.rows.slice(1).map((r) => r.map((v) => (isDate(v) ? wallToSerial(clock.toWall(v.getTime())) : (v as string | number | boolean))));
   return {
     setup: u.setup, saved: u.saved, proposed: true, timeZone: u.timeZone, now: clock.toWall(now),
-    headers: u.table.rows[0].map((h) => String(h ?? '').trim()), rows,
+    headers: u.table.rows[0].map((h) => String(h ?? '').trim()), rows: u.table.rows.slice(1) as BuildData['rows'], dateColumns: u.dateColumns,
   };
 }
 
@@ -263,7 +289,7 @@ export async function runReport(opts: ReportOptions): Promise<{ sheets: string[]
   }
   progress(`Writing ${basename(opts.out)}…`);
   const setupName = u.sheetName.toLowerCase() === SETUP_SHEET.toLowerCase() ? `${SETUP_SHEET} (2)` : SETUP_SHEET;
-  const columnFormats = u.table.rows[0].map((_, c) => u.table.numberFormats.slice(1).find((r) => r[c])?.[c] ?? null);
+  const columnFormats = columnFormatsOf(u);
   const sheets = await writeReportXlsx(opts.out, {
     plans, timeZone: u.timeZone,
     leads: { name: u.sheetName, rows: u.table.rows, columnFormats },
@@ -271,6 +297,16 @@ export async function runReport(opts: ReportOptions): Promise<{ sheets: string[]
   }, { force: opts.force });
   progress(`Done: ${opts.out} (${sheets.join(', ')})`);
   return { sheets, plans, understood: u };
+}
+
+/** Each column's number format (the first one its cells have), a date format for a column of dates. */
+function columnFormatsOf(u: Understood): (string | null)[] {
+  const formats = u.table.numberFormats;
+  return u.table.rows[0].map((_, c) => {
+    let found: string | null = null;
+    for (let r = 1; r < formats.length && !found; r++) found = formats[r]?.[c] ?? null;
+    return u.dateColumns.includes(c) && !(found && /[dmy]/i.test(found)) ? 'yyyy-mm-dd hh:mm:ss' : found;
+  });
 }
 
 export { LeadsFileError };

@@ -81,7 +81,8 @@ describe('the net lead flow sheet', () => {
     expectPeriods(host, sample, 'month');
     const info = host.inspectSheet('Net lead flow');
     expect(info.charts).toHaveLength(1);
-    expect(info.charts[0].type).toBe('LINE');
+    // Net per month as columns, the running total as a line.
+    expect(info.charts[0].type).toBe('COMBO');
     // Negative net is highlighted by conditional formatting on the Net columns.
     expect(info.conditionalFormatRules.map((r) => r.condition)).toEqual([
       { type: 'NUMBER_LESS_THAN', values: [0] }, { type: 'NUMBER_LESS_THAN', values: [0] },

@@ -81,7 +81,7 @@ describe('the funnel sheet', () => {
       for (let k = 1; k < 5; k++) expect(num(values[r][1 + k])).toBeCloseTo(counts[k] / counts[0], 12);
     }
     expect(months).toBe(12);
-    expect(plan.charts.map((ch) => ch.type)).toEqual(['bar', 'line']);
+    expect(plan.charts.map((ch) => ch.type)).toEqual(['funnel', 'line']);
     expect(host.inspectSheet('Funnel').charts).toHaveLength(2);
   });
 

@@ -47,6 +47,7 @@ export function planChecklist(x: Ctx, o: ChecklistRequest): Plan {
   const rules = setup.scoring.rules;
   const N = rules.length;
   const mapCol = Math.max(19, N + 15) + 2;
+  L.reportColumns = mapCol - 2;
   const map = writeMap(L, 6, mapCol, x);
   const blk = new CountBlock(L, x, 6, mapCol + 7, map);
   intro(L, x, 'Lead review checklist', 'checklist');

@@ -48,6 +48,7 @@ export function planFlow(x: Ctx, o: FlowRequest): Plan {
   const reasons = [...x.pipeline.def.exits.filter((e) => e.removes).map((e) => e.name), ...(last ? [INACTIVE] : [])];
   const R = reasons.length;
   const mapCol = R + 16;
+  L.reportColumns = mapCol - 2;
   const map = writeMap(L, 6, mapCol, x);
   const blk = new CountBlock(L, x, 6, mapCol + 7, map);
   const days = x.input.setup.flow.inactiveDays;
@@ -118,7 +119,16 @@ export function planFlow(x: Ctx, o: FlowRequest): Plan {
       fx(k ? `${ref(row - 1, R + 5)}+${ref(row, R + 4)}` : ref(row, R + 4), running)], unit === 'week' ? 'di' : 'mi');
   });
   L.negatives.push([8, R + 4, n || 1, 1]);
-  L.charts.push({ type: 'line', title: `Net lead flow per ${unit}`, ranges: [[7, 1, n + 1, 2], [7, R + 3, n + 1, 2]], at: [6, R + 7] });
+  if (n) {
+    L.charts.push({
+      type: 'combo', title: `Net lead flow per ${unit}`, categories: [8, 1, n, 1],
+      series: [
+        { name: 'Net', values: [8, R + 4, n, 1], as: 'column', color: '#1e8e3e', negativeColor: '#d93025', format: '#,##0' },
+        { name: 'Running total', values: [8, R + 5, n, 1], as: 'line', color: '#1a73e8', format: '#,##0' },
+      ],
+      ranges: [[7, 1, n + 1, 1], [7, R + 4, n + 1, 2]], at: [6, R + 7], size: [640, 340],
+    });
+  }
 
   // The same by lead source, over all periods.
   const source = x.col('source');

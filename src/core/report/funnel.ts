@@ -9,7 +9,7 @@ import { FEW_LEADS, LARGE_DEAL, ratio } from '../funnel';
 import { DAY_MS, nextPeriodStart, periodStart, wallToSerial } from '../time';
 import { median } from '../timing';
 import { cellKey, criterionFor } from './criteria';
-import { Computed, HEAD, Layout, Plan, SECTION, asText, dateCell, fx, ref } from './grid';
+import { Box, Computed, HEAD, Layout, Plan, SECTION, asText, dateCell, fx, ref } from './grid';
 import { BLANK_GROUP, CountBlock, Ctx, Group, span, writeMap } from './leads';
 import { intro } from './text';
 
@@ -93,6 +93,7 @@ export function planFunnel(x: Ctx, o: FunnelRequest): Plan {
   const valueRef = x.col('value');
   const chartCol = Math.max(S + 4, 12);
   const mapCol = chartCol + 9;
+  L.reportColumns = mapCol - 3;
   const map = writeMap(L, 6, mapCol, x);
   const blk = new CountBlock(L, x, 6, mapCol + 7, map);
   intro(L, x, `Lead funnel: ${co.label}`, 'funnel');
@@ -123,7 +124,18 @@ export function planFunnel(x: Ctx, o: FunnelRequest): Plan {
     return r + S + 3;
   };
   let r = steps(6, [cohort], 'Funnel');
-  L.charts.push({ type: 'bar', title: `Leads reached per stage: ${co.label}`, ranges: [[7, 1, S + 1, 2]], at: [6, chartCol] });
+  // The funnel chart's labels: each stage with its step conversion ("Engaging · 94%"), beside the map.
+  const labelCol = mapCol - 2;
+  L.put(7, labelCol, ['Chart label'], 't', HEAD);
+  x.stages.forEach((name, k) => {
+    const step = k ? ratio(blk.reachedValue(cohort, k + 1), blk.reachedValue(cohort, k)) : null;
+    L.put(8 + k, labelCol, [k ? fx(`${ref(8 + k, 1)}&IF(${ref(8 + k, 3)}="",""," · "&TEXT(${ref(8 + k, 3)},"0%"))`, step === null ? name : `${name} · ${Math.round(step * 100)}%`) : fx(ref(8, 1), name)], 't');
+  });
+  L.charts.push({
+    type: 'funnel', title: `Leads reached per stage: ${co.label}`, categories: [8, labelCol, S, 1],
+    series: [{ name: 'Leads reached', values: [8, 2, S, 1], as: 'bar', color: '#1a73e8', format: '#,##0' }],
+    ranges: [[7, labelCol, S + 1, 1], [7, 2, S + 1, 1]], at: [6, chartCol], size: [560, 320],
+  });
 
   // Pipeline value: the actual sum when every lead of the stage has a value, else leads × average (an estimate).
   if (valueRef) {
@@ -214,7 +226,13 @@ export function planFunnel(x: Ctx, o: FunnelRequest): Plan {
       L.put(row, 1, [dateCell(p), blk.reached(cols[i], 1),
         ...x.stages.slice(1).map((_, k) => fx(`IFERROR(${blk.reached(cols[i], k + 2).f.slice(1)}/${ref(row, 2)},"")`, ratio(blk.reachedValue(cols[i], k + 2), leads)))], 'mip');
     });
-    L.charts.push({ type: 'line', title: 'Conversion by arrival month', ranges: [[r + 1, 1, months.length + 1, 1], [r + 1, 3, months.length + 1, S - 1]], at: [28, chartCol] });
+    if (S > 1) {
+      L.charts.push({
+        type: 'line', title: 'Conversion by arrival month', categories: [r + 2, 1, months.length, 1],
+        series: x.stages.slice(1).map((stage, k) => ({ name: `Reached ${stage}`, values: [r + 2, 3 + k, months.length, 1] as Box, as: 'line' as const, format: '0%' })),
+        ranges: [[r + 1, 1, months.length + 1, 1], [r + 1, 3, months.length + 1, S - 1]], at: [6 + 18, chartCol], size: [560, 320],
+      });
+    }
     r += months.length + 3;
   }
 

@@ -18,13 +18,38 @@ const isComputed = (c: unknown): c is Computed => typeof c === 'object' && c !==
 export type Box = [number, number, number, number];
 export type Kind = 'funnel' | 'flow' | 'checklist';
 
+/** One series of a chart: its values (one column, no header) and how it is drawn. */
+export interface ChartSeries {
+  name: string;
+  values: Box;
+  /** 'bar' (horizontal), 'column' (vertical) or 'line'. */
+  as: 'bar' | 'column' | 'line';
+  /** Colour of the bars or line, as #rrggbb. */
+  color?: string;
+  /** For columns: the colour of negative values (net lead flow's bad periods). */
+  negativeColor?: string;
+  /** Text shown at each point (one column, same height as values), e.g. the step conversion. */
+  labels?: Box;
+  /** Number format of the axis this series is read on. */
+  format?: string;
+}
+
 export interface ChartSpec {
-  type: 'bar' | 'line';
+  /**
+   * 'funnel': horizontal bars, the first category (the first stage) on top, bar length the value;
+   * 'combo': columns and lines over the same categories; 'line': lines.
+   */
+  type: 'funnel' | 'combo' | 'line';
   title: string;
-  /** Data blocks (each with its header row), side by side in the chart. */
+  /** The category labels: one column, no header (stages, months). */
+  categories: Box;
+  series: ChartSeries[];
+  /** Data blocks (each with its header row), side by side: how Sheets' chart builder is given the data. */
   ranges: Box[];
   /** Anchor cell (row, column). */
   at: [number, number];
+  /** Width and height in pixels. */
+  size: [number, number];
 }
 
 export interface Plan {
@@ -42,6 +67,10 @@ export interface Plan {
   negatives: Box[];
   /** Things the person building should know (also on row 4 of the sheet). */
   notes: string[];
+  /** The part of the sheet a person reads and prints: the report, not the map and count block beside it. */
+  printArea: Box;
+  /** Rows to keep in view when scrolling (the title rows). */
+  frozenRows: number;
 }
 
 /** Number formats by one-letter code: t general, i count, p percent, d date, m month, s date and time, y days. */
@@ -81,6 +110,8 @@ export class Layout {
   readonly checkboxes: Box[] = [];
   readonly negatives: Box[] = [];
   readonly notes: string[] = [];
+  /** Columns of the report itself (left of the map and count block); set by the planner. */
+  reportColumns = 0;
 
   /** Writes one row of cells from (r, c); fmt holds one format code per cell, the last one repeating. */
   put(r: number, c: number, values: (Cell | Computed)[], fmt = 'i', style = 0): void {
@@ -100,9 +131,15 @@ export class Layout {
     if (this.notes.length) this.put(4, 1, [this.notes.join(' ')], 't');
     const w = Math.max(...this.rows.map((r) => r.length));
     const map = <T>(f: (s: Slot) => T) => this.rows.map((r) => Array.from({ length: w }, (_, i) => f(r[i] || ['', 't', 0, ''])));
+    // The report's last row: the last with something in its report columns (the count block may run further down).
+    const cols = this.reportColumns || w;
+    let last = this.rows.length;
+    while (last > 1 && !this.rows[last - 1].slice(0, cols).some((slot) => slot && slot[0] !== '')) last--;
+    for (const c of this.charts) last = Math.max(last, c.at[0] + Math.ceil(c.size[1] / 21));
     return {
       kind, name, cells: map((s) => s[0]), values: map((s) => s[3]), formats: map((s) => FORMATS[s[1]]), styles: map((s) => s[2]),
       charts: this.charts, checkboxes: this.checkboxes, negatives: this.negatives, notes: this.notes,
+      printArea: [1, 1, Math.min(last, this.rows.length), Math.min(cols, w)], frozenRows: 0,
     };
   }
 }

@@ -248,7 +248,13 @@ export class ColumnTyper {
    * Settles every column of the finished table (rows[0] is the header; rows past the end,
    * such as a dropped footer, are ignored), rewriting the undecided cells in place.
    */
-  finish(rows: unknown[][], formats: (string | null)[][], signals: FileSignals): { notes: string[]; columns: ColumnReading[] } {
+  finish(rows: unknown[][], formats: (string | null)[][], signals: FileSignals, shared?: WeakSet<object>): { notes: string[]; columns: ColumnReading[] } {
+    // A row of formats may be shared by many rows (see TableBuilder): copy it before changing one cell.
+    const setFormat = (r: number, i: number, f: string | null) => {
+      if (formats[r][i] === f) return;
+      if (shared?.has(formats[r])) formats[r] = formats[r].slice();
+      formats[r][i] = f;
+    };
     const { locale } = this.opts;
     const header = rows[0] ?? [];
     const name = (i: number) => `column ${columnLetter(i)} "${String(header[i] ?? '')}"`;
@@ -365,7 +371,7 @@ export class ColumnTyper {
           const raw = rows[r][i] as string;
           if (p.dateAs(raw, as)) {
             rows[r][i] = p.value;
-            formats[r][i] = p.format;
+            setFormat(r, i, p.format);
           } else {
             left++;
             if (!badExample) badExample = raw.trim();
@@ -443,7 +449,7 @@ export class ColumnTyper {
         }
         if (p.numberAs(rows[r][i] as string, decimalComma ?? false)) {
           rows[r][i] = p.value;
-          formats[r][i] = p.format;
+          setFormat(r, i, p.format);
         }
       }
       if (numConflict) {

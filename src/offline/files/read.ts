@@ -115,6 +115,28 @@ const MAX_SUSPECTS = 1000;
 class TableBuilder {
   private readonly rows: unknown[][] = [];
   private readonly formats: (string | null)[][] = [];
+  /**
+   * Rows of formats are shared while they repeat (a column's format is the same down most of an
+   * export): a million rows then cost a handful of arrays, not a million. Shared rows are copied
+   * before a cell of them changes (see ColumnTyper.finish).
+   */
+  private readonly sharedFormats = new WeakSet<object>();
+  private lastFormats: (string | null)[] | undefined;
+
+  private pushFormats(fmt: (string | null)[]): void {
+    const last = this.lastFormats;
+    if (last && last.length === fmt.length) {
+      let same = true;
+      for (let i = 0; i < fmt.length && same; i++) same = last[i] === fmt[i];
+      if (same) {
+        this.sharedFormats.add(last);
+        this.formats.push(last);
+        return;
+      }
+    }
+    this.formats.push(fmt);
+    this.lastFormats = fmt;
+  }
   private width = 0;
   private headerSeen = false;
   /** Blank rows seen since the last non-blank one: kept only if a non-blank row follows. */
@@ -186,7 +208,7 @@ class TableBuilder {
       }
     }
     this.rows.push(row);
-    this.formats.push(fmt);
+    this.pushFormats(fmt);
   }
 
   /** An xlsx row (typed values, number formats; sparse arrays allowed). */
@@ -220,7 +242,7 @@ class TableBuilder {
       }
     }
     this.rows.push(row);
-    this.formats.push(fmt);
+    this.pushFormats(fmt);
   }
 
   /** Checks a non-blank data row's width and the cell limit, adds the blank rows before it; returns its index. */
@@ -243,7 +265,7 @@ class TableBuilder {
     if (total > this.maxCells) this.tooLarge(this.place(record, line, sheet));
     for (; this.pendingBlank > 0; this.pendingBlank--) {
       this.rows.push(new Array(this.width).fill(''));
-      this.formats.push(new Array(this.width).fill(null));
+      this.pushFormats(new Array(this.width).fill(null));
     }
     return this.rows.length;
   }
@@ -307,7 +329,7 @@ class TableBuilder {
     }
     const blankLines = this.pendingBlank - (this.endsWithEmptyLine ? 1 : 0);
     if (csv && blankLines > 0) notes.push(`Dropped ${plural(blankLines, 'blank line')} at the end of the file.`);
-    const typed = this.typer.finish(this.rows, this.formats, signals);
+    const typed = this.typer.finish(this.rows, this.formats, signals, this.sharedFormats);
     notes.push(...typed.notes);
     return { sheetName, rows: this.rows, numberFormats: this.formats, notes, columns: typed.columns };
   }

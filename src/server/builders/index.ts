@@ -158,9 +158,12 @@ function write(sheet: Sheet, p: Plan): void {
     SpreadsheetApp.newConditionalFormatRule().whenNumberLessThan(0).setBackground('#f4c7c3').setFontColor('#a50e0e').setRanges([box(b)]).build()));
   for (const c of p.charts) {
     const b = sheet.newChart();
-    const typed = c.type === 'bar' ? b.asBarChart() : b.asLineChart();
+    // Sheets draws a funnel as bars (the first stage on top), net lead flow as columns with its running total as a line.
+    const typed = c.type === 'funnel' ? b.asBarChart() : c.type === 'combo' ? b.asComboChart() : b.asLineChart();
     for (const r of c.ranges) typed.addRange(box(r));
-    sheet.insertChart(typed.setPosition(c.at[0], c.at[1], 0, 0).setOption('title', c.title).build());
+    if (c.type === 'combo') typed.setOption('series', { 1: { type: 'line' } });
+    typed.setOption('legend', { position: c.series.length > 1 ? 'bottom' : 'none' });
+    sheet.insertChart(typed.setPosition(c.at[0], c.at[1], 0, 0).setOption('title', c.title).setOption('width', c.size[0]).setOption('height', c.size[1]).build());
   }
   sheet.setColumnWidth(1, 190);
 }
