@@ -56,7 +56,6 @@ export function planChecklist(x: Ctx, o: ChecklistRequest): Plan {
   const c = (f: Parameters<Ctx['col']>[0]) => x.col(f);
   const [src, arr] = [c('source'), c('arrived')];
   const val = x.val;
-  const level = (i: number) => (x.comboOf[i] < 0 ? -1 : x.combos[x.comboOf[i]].level);
 
   // --- Lead-quality review: one row per source and period -----------------------------------
   L.put(6, 1, ['Lead-quality review: comparable leads, progressed and not, side by side'], 't', SECTION);
@@ -110,21 +109,33 @@ export function planChecklist(x: Ctx, o: ChecklistRequest): Plan {
     return fx(f, v);
   };
   const levelArray = levelExpression(x, map);
+  // The values behind each median, gathered in one pass over the leads: [pair][progressed? 0 : 1][field].
+  const pairIndex = new Map(list.map((pr, k) => [`${pr.group}\u0000${pr.period}`, k]));
+  const medianFields = (['firstResponse', 'attempts'] as const).filter((f) => c(f));
+  const gathered = list.map(() => [0, 1].map(() => medianFields.map(() => [] as number[])));
+  if (medianFields.length) x.comboOf.forEach((combo, i2) => {
+    if (combo < 0 || groupOf[i2] < 0) return;
+    const k = pairIndex.get(`${groupOf[i2]}\u0000${periodOf(i2)}`);
+    const lv = x.combos[combo].level;
+    if (k === undefined || lv < 1) return;
+    const side = lv >= P ? 0 : 1;
+    medianFields.forEach((f, fi) => {
+      const v = rows[i2][x.index(f)];
+      if (typeof v === 'number') gathered[k][side][fi].push(v);
+    });
+  });
   list.forEach((pr, i) => {
     const r = 9 + i;
     const [s, from, to] = [1, 3, 4].map((k) => ref(r, k, 2));
     const label = groups[pr.group].label;
     const cells: (string | number | boolean | Computed)[] = [asText(label), periodLabel(pr.period, unit), dateCell(pr.period), dateCell(nextPeriodStart(pr.period, unit) - DAY_MS)];
-    const inPair = (i2: number) => groupOf[i2] === pr.group && periodOf(i2) === pr.period;
     [true, false].forEach((progressed) => {
       const n = side2('base', pr, progressed);
       const nv = n.v as number;
       const nRef = ref(r, progressed ? 5 : 11);
-      const wanted = (i2: number) => inPair(i2) && (progressed ? level(i2) >= P : level(i2) >= 1 && level(i2) < P);
       const med = (f: 'firstResponse' | 'attempts'): Computed | string => {
         if (!c(f)) return '-';
-        const at = x.index(f);
-        const values = rows.flatMap((row, i2) => (wanted(i2) && typeof row[at] === 'number' ? [row[at] as number] : []));
+        const values = gathered[i][progressed ? 0 : 1][medianFields.indexOf(f)];
         const test = progressed ? `(${levelArray}>=$D$3)` : `(${levelArray}>=1)*(${levelArray}<$D$3)`;
         const inGroup = pr.spellings.length === 1 ? `(${src}=${s})` : `ISNUMBER(MATCH(${src},{${pr.spellings.map((v) => (typeof v === 'string' ? lit(v) : String(v))).join(';')}},0))`;
         return fx(`IFERROR(ARRAYFORMULA(MEDIAN(IF(${test}*${inGroup}*(${arr}>=${from})*(${arr}<${to}+1)*ISNUMBER(${c(f)}),${c(f)}))),"")`, median(values));
@@ -171,13 +182,17 @@ export function planChecklist(x: Ctx, o: ChecklistRequest): Plan {
   const first = t + 4;
   const since = now - (o.days || 30) * DAY_MS;
   // Unreviewed: still at the first stage and in the pipeline, or held back by a status nothing places.
-  const picked = rows.map((_, i) => i).filter((i) => {
-    const combo = x.comboOf[i] < 0 ? undefined : x.combos[x.comboOf[i]];
-    return !!combo && (o.leads === 'recent' ? x.arrived[i] >= since : o.leads === 'all' || combo.level === 0 || (combo.level === 1 && combo.open));
-  }).sort((a, b) => (x.arrived[b] || 0) - (x.arrived[a] || 0));
+  const picked: number[] = [];
+  x.comboOf.forEach((c2, i) => {
+    const combo = c2 < 0 ? undefined : x.combos[c2];
+    if (combo && (o.leads === 'recent' ? x.arrived[i] >= since : o.leads === 'all' || combo.level === 0 || (combo.level === 1 && combo.open))) picked.push(i);
+  });
+  // Newest first: a typed array of arrivals sorts a million leads quickly.
+  const order = Float64Array.from(picked, (i) => -(x.arrived[i] || 0));
+  const byArrival = Uint32Array.from(picked.keys()).sort((a, b) => order[a] - order[b] || a - b);
+  const shown = Array.from(byArrival.subarray(0, Math.min(byArrival.length, MAX_CHECKLIST_ROWS)), (k) => picked[k]);
   if (picked.length > MAX_CHECKLIST_ROWS) L.notes.push(`Listing the ${MAX_CHECKLIST_ROWS} newest of ${picked.length} leads.`);
   const [points, groupRow] = [t + 1, t + 2].map((g) => block(g, 7, g, 6 + N));
-  const shown = picked.slice(0, MAX_CHECKLIST_ROWS);
   shown.forEach((i, n) => {
     const row = rows[i];
     const at = first + n;
