@@ -121,6 +121,25 @@ class TableBuilder {
    * before a cell of them changes (see ColumnTyper.finish).
    */
   private readonly sharedFormats = new WeakSet<object>();
+  /**
+   * One copy of each text a column repeats (statuses, sources, owners): a million rows of "Closed Won"
+   * are one string, not a million. A column stops interning once it has many distinct values (names, emails).
+   */
+  private readonly texts: (Map<string, string> | null)[] = [];
+
+  private intern(column: number, v: string): string {
+    let seen = this.texts[column];
+    if (seen === null) return v;
+    if (seen === undefined) this.texts[column] = seen = new Map();
+    const known = seen.get(v);
+    if (known !== undefined) return known;
+    if (seen.size >= 20_000) {
+      this.texts[column] = null;
+      return v;
+    }
+    seen.set(v, v);
+    return v;
+  }
   private lastFormats: (string | null)[] | undefined;
 
   private pushFormats(fmt: (string | null)[]): void {
@@ -203,7 +222,8 @@ class TableBuilder {
         row[i] = '';
         fmt[i] = null;
       } else {
-        row[i] = typer.csv(f, i, r);
+        const v = typer.csv(f, i, r);
+        row[i] = typeof v === 'string' ? this.intern(i, v) : v;
         fmt[i] = typer.format;
       }
     }
