@@ -68,18 +68,18 @@ const EXIT_INACTIVE = -2;
  * activity for `inactiveDays` is removed on the day it went quiet. Won leads and kept exits
  * (nurturing) are never removed. Writes into `out` to stay allocation-free.
  */
-function removalOf(leads: FlowLeads, i: number, opts: FlowOptions, out: Removal): Removal {
+function removalOf(leads: FlowLeads, i: number, opts: FlowOptions, out: Removal, removes: Uint8Array, lastStage: number): Removal {
   out.reason = -1;
   const exit = leads.exit[i];
   if (exit >= 0) {
-    if (opts.pipeline.def.exits[exit].removes) {
+    if (removes[exit]) {
       out.reason = exit;
       const at = leads.removedAt ? leads.removedAt[i] : NaN;
       out.at = Number.isNaN(at) ? leads.arrived[i] : at;
     }
     return out;
   }
-  const stillOpen = leads.stage[i] < opts.pipeline.stageNames.length - 1;
+  const stillOpen = leads.stage[i] < lastStage;
   if (stillOpen && opts.inactiveDays !== undefined && leads.lastActivity) {
     const last = leads.lastActivity[i];
     if (!Number.isNaN(last)) {
@@ -114,7 +114,13 @@ class Tally {
 }
 
 /** Net lead flow over [start, endExclusive). */
+/** Which exits remove a lead, and the last stage, looked up once rather than per lead. */
+function exitFacts(opts: FlowOptions): { removes: Uint8Array; lastStage: number } {
+  return { removes: Uint8Array.from(opts.pipeline.def.exits, (e) => (e.removes ? 1 : 0)), lastStage: opts.pipeline.stageNames.length - 1 };
+}
+
 export function netLeadFlow(leads: FlowLeads, start: WallMs, endExclusive: WallMs, opts: FlowOptions): FlowCounts {
+  const { removes, lastStage } = exitFacts(opts);
   const t = new Tally();
   const r: Removal = { reason: -1, at: NaN };
   const n = leads.arrived.length;
@@ -125,7 +131,7 @@ export function netLeadFlow(leads: FlowLeads, start: WallMs, endExclusive: WallM
     const arrivedHere = arrived >= start && arrived < endExclusive;
     if (arrivedHere) t.added++;
     if (!opts.flowBased && !arrivedHere) continue;
-    if (removalOf(leads, i, opts, r).reason === -1) continue;
+    if (removalOf(leads, i, opts, r, removes, lastStage).reason === -1) continue;
     if (!opts.flowBased || (r.at >= start && r.at < endExclusive)) t.remove(r.reason);
   }
   return t.counts(opts);
@@ -145,6 +151,7 @@ export interface FlowPeriod extends FlowCounts {
  * allocation per lead.
  */
 export function netLeadFlowByPeriod(leads: FlowLeads, unit: PeriodUnit, opts: FlowOptions): FlowPeriod[] {
+  const { removes, lastStage } = exitFacts(opts);
   const n = leads.arrived.length;
   const reasons = new Int16Array(n).fill(-1);
   const leftAt = new Float64Array(n).fill(NaN);
@@ -157,7 +164,7 @@ export function netLeadFlowByPeriod(leads: FlowLeads, unit: PeriodUnit, opts: Fl
     const d = Math.floor(arrived / DAY_MS);
     if (d < minDay) minDay = d;
     if (d > maxDay) maxDay = d;
-    if (removalOf(leads, i, opts, r).reason === -1) continue;
+    if (removalOf(leads, i, opts, r, removes, lastStage).reason === -1) continue;
     const at = opts.flowBased ? r.at : arrived;
     if (Number.isNaN(at)) continue;
     reasons[i] = r.reason;

@@ -140,18 +140,27 @@ export function groupKey(v: unknown): string {
  * the "(blank)" group, so the groups add up to all leads.
  */
 export function funnelByGroup(reached: Reached, stageCount: number, groups: unknown[], include?: (i: number) => boolean): GroupFunnel[] {
-  const furthest = new Map<string, { row: number[]; spellings: Map<string, number> }>();
+  type Group = { row: number[]; spellings: Map<string, number> };
+  const furthest = new Map<string, Group>();
+  // Each distinct cell is keyed once and counted where it stands: a million leads hold a few dozen sources.
+  const seen = new Map<unknown, { group: Group; spelling: string; leads: number }>();
   const s = reached.stage;
   for (let i = 0; i < s.length; i++) {
     const k = s[i];
     if (k < 0 || (include && !include(i))) continue;
-    const key = groupKey(groups[i]);
-    let g = furthest.get(key);
-    if (!g) furthest.set(key, (g = { row: new Array<number>(stageCount).fill(0), spellings: new Map() }));
-    g.row[k]++;
-    const spelling = String(groups[i] ?? '').trim().replace(/\s+/g, ' ');
-    g.spellings.set(spelling, (g.spellings.get(spelling) ?? 0) + 1);
+    const cell = groups[i];
+    let hit = seen.get(cell);
+    if (!hit) {
+      const key = groupKey(cell);
+      let g = furthest.get(key);
+      if (!g) furthest.set(key, (g = { row: new Array<number>(stageCount).fill(0), spellings: new Map() }));
+      hit = { group: g, spelling: String(cell ?? '').trim().replace(/\s+/g, ' '), leads: 0 };
+      seen.set(cell, hit);
+    }
+    hit.group.row[k]++;
+    hit.leads++;
   }
+  for (const { group, spelling, leads } of seen.values()) group.spellings.set(spelling, (group.spellings.get(spelling) ?? 0) + leads);
   const out: (GroupFunnel & { key: string })[] = [];
   for (const [key, { row, spellings }] of furthest) {
     for (let k = stageCount - 2; k >= 0; k--) row[k] += row[k + 1];

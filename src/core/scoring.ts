@@ -21,7 +21,7 @@ export interface LeadScore {
 
 type Matcher = (cell: unknown) => boolean;
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[a-z]{2,}$/i;
+const EMAIL = /^\s*[^\s@]+@[^\s@]+\.[a-z]{2,}\s*$/i;
 const anyOf = (s: string) => s.split(',').map((x) => normalizeLabel(x)).filter((x) => x !== '');
 
 function numberIn(cell: unknown): number {
@@ -39,8 +39,34 @@ function sameValue(cell: unknown, wanted: string): boolean {
   return normalizeLabel(cell) === normalizeLabel(wanted);
 }
 
+/** Distinct texts a matcher remembers its answer for; a column with more (names, emails) is tested cell by cell. */
+const REMEMBERED = 4096;
+
+/**
+ * A test on text that remembers its answer per distinct cell text: a million leads hold a few
+ * dozen sources or statuses, and normalising each cell again is most of the cost of scoring.
+ */
+function remembering(test: Matcher): Matcher {
+  let answers: Map<string, boolean> | null = new Map();
+  return (c) => {
+    if (typeof c !== 'string' || answers === null) return test(c);
+    let a = answers.get(c);
+    if (a === undefined) {
+      a = test(c);
+      if (answers.size < REMEMBERED) answers.set(c, a);
+      else answers = null;
+    }
+    return a;
+  };
+}
+
 /** One rule as a test on a cell. Messy cells (text where a number is expected) simply do not match. */
 export function ruleMatcher(rule: Rule, dates: DateReader, now: WallMs): Matcher {
+  const test = matcherOf(rule, dates, now);
+  return rule.operator === 'equals' || rule.operator === 'oneOf' || rule.operator === 'contains' ? remembering(test) : test;
+}
+
+function matcherOf(rule: Rule, dates: DateReader, now: WallMs): Matcher {
   const value = rule.value ?? '';
   switch (rule.operator) {
     case 'equals': return (c) => !isBlank(c) && sameValue(c, value);
@@ -50,8 +76,13 @@ export function ruleMatcher(rule: Rule, dates: DateReader, now: WallMs): Matcher
     }
     case 'contains': {
       const parts = anyOf(value);
+      // Each part's longest run of letters and digits must be in the lower-cased cell for the part to be:
+      // most cells fail that cheap test, and only the rest are normalised.
+      const probes = parts.map((p) => p.split(' ').sort((a, b) => b.length - a.length)[0]);
       return (c) => {
         if (isBlank(c)) return false;
+        const lower = String(c).toLowerCase();
+        if (!probes.some((p) => lower.includes(p))) return false;
         const text = normalizeLabel(c);
         return parts.some((p) => text.includes(p));
       };
@@ -65,7 +96,7 @@ export function ruleMatcher(rule: Rule, dates: DateReader, now: WallMs): Matcher
     }
     case 'blank': return (c) => isBlank(c);
     case 'notBlank': return (c) => !isBlank(c);
-    case 'validEmail': return (c) => typeof c === 'string' && EMAIL.test(c.trim());
+    case 'validEmail': return (c) => typeof c === 'string' && EMAIL.test(c);
     case 'withinDays': {
       const since = now - Number(value) * DAY_MS;
       const ctx = { fn: 'LeadFlow', arg: rule.column };
@@ -84,6 +115,8 @@ export function ruleMatcher(rule: Rule, dates: DateReader, now: WallMs): Matcher
 
 export interface Scorer {
   score(row: unknown[]): LeadScore;
+  /** The same scores without the list of rules that matched, into `out` (no allocation per lead). */
+  scoreInto(row: unknown[], out: LeadScore): LeadScore;
   qualification(s: LeadScore): Qualification;
   temperature(s: LeadScore): Temperature;
   rules: Rule[];
@@ -101,7 +134,7 @@ export function compileScorer(setup: Setup, headers: unknown[], clock: TimeZoneC
   const compiled = rules.map((rule, i) => {
     const col = index.get(normalizeLabel(rule.column));
     if (col === undefined) missing.push(rule);
-    return { i, rule, col: col ?? -1, test: ruleMatcher(rule, dates, now) };
+    return { i, rule, col: col ?? -1, test: ruleMatcher(rule, dates, now), fit: rule.group === 'fit', points: rule.points };
   });
   const clamp = (x: number, cap: number) => Math.max(0, Math.min(cap, x));
   const scorer: Scorer = {
@@ -119,6 +152,20 @@ export function compileScorer(setup: Setup, headers: unknown[], clock: TimeZoneC
       fit = clamp(fit, caps.fit);
       intent = clamp(intent, caps.intent);
       return { fit, intent, total: fit + intent, fired };
+    },
+    scoreInto(row, out) {
+      let fit = 0;
+      let intent = 0;
+      for (let k = 0; k < compiled.length; k++) {
+        const c = compiled[k];
+        if (c.col < 0 || !c.test(row[c.col])) continue;
+        if (c.fit) fit += c.points;
+        else intent += c.points;
+      }
+      out.fit = clamp(fit, caps.fit);
+      out.intent = clamp(intent, caps.intent);
+      out.total = out.fit + out.intent;
+      return out;
     },
     qualification(s) {
       if (s.fit >= sql.fit && s.intent >= sql.intent) return 'SQL';

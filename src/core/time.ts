@@ -18,12 +18,21 @@ export interface TimeZoneClock {
   toInstant(wall: WallMs): number;
 }
 
-/** Offsets are cached per quarter hour: some zones (Adelaide, St John's) change at half past a UTC hour. */
+/** Offsets are looked up per quarter hour where a zone changes within a day (Adelaide, St John's change at half past a UTC hour). */
 const SLOT_MS = 900_000;
+/** Days 1900-01-01 to 2173: the range whose offsets a clock keeps in a typed array rather than a map. */
+const FIRST_DAY = -25_567;
+const DAYS = 100_000;
+/** No offset is this large: it marks a day whose offset changes. */
+const VARIES = 1e15;
 
 /**
- * A clock for an IANA zone built on Intl. Offsets are looked up once per quarter hour of time and
- * cached: a year of lead dates costs some thousands of Intl calls, not one per row.
+ * A clock for an IANA zone built on Intl. A zone's offset changes a few times a year at most, so
+ * the offset is looked up at the start of each UTC day a date falls on, and where the next day
+ * starts with the same offset the whole day has it: a year of lead dates costs some hundreds of
+ * Intl calls, not one per row or per quarter hour. (In Sheets every custom-function call is a new
+ * execution with a new clock, so this cost is paid on every call.) Days where the offset changes
+ * are read per quarter hour.
  */
 export function timeZoneClock(timeZone: string): TimeZoneClock {
   if (!timeZone || timeZone === 'UTC' || timeZone === 'Etc/UTC' || timeZone === 'GMT') return utcClock;
@@ -36,15 +45,37 @@ export function timeZoneClock(timeZone: string): TimeZoneClock {
   } catch {
     return utcClock;
   }
-  const offsets = new Map<number, number>();
-  const offsetAt = (instantMs: number): number => {
-    const slot = Math.floor(instantMs / SLOT_MS);
-    let offset = offsets.get(slot);
-    if (offset === undefined) {
-      offset = intlOffset(format, slot * SLOT_MS);
-      offsets.set(slot, offset);
+  // Per day of the range: the offset when it holds all day, VARIES when it changes that day, NaN not looked up yet.
+  let days: Float64Array | undefined;
+  const far = new Map<number, number>();
+  const slots = new Map<number, number>();
+  const startOf = (day: number) => intlOffset(format, day * DAY_MS);
+  const dayOffset = (day: number): number => {
+    const k = day - FIRST_DAY;
+    if (k >= 0 && k < DAYS) {
+      days ??= new Float64Array(DAYS).fill(NaN);
+      let o = days[k];
+      if (o !== o) {
+        const a = startOf(day);
+        days[k] = o = a === startOf(day + 1) ? a : VARIES;
+      }
+      return o;
     }
-    return offset;
+    let o = far.get(day);
+    if (o === undefined) {
+      const a = startOf(day);
+      far.set(day, (o = a === startOf(day + 1) ? a : VARIES));
+    }
+    return o;
+  };
+  const offsetAt = (instantMs: number): number => {
+    const o = dayOffset(Math.floor(instantMs / DAY_MS));
+    if (o !== VARIES) return o;
+    // The offset changes during this day: read it per quarter hour.
+    const slot = Math.floor(instantMs / SLOT_MS);
+    let s = slots.get(slot);
+    if (s === undefined) slots.set(slot, (s = intlOffset(format, slot * SLOT_MS)));
+    return s;
   };
   return {
     timeZone,

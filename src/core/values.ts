@@ -10,9 +10,13 @@ import { DAY_MS, TimeZoneClock, WallMs, serialToWall } from './time';
 export type Cell = unknown;
 export type Grid = Cell[][];
 
-/** Date objects may come from another realm (node:vm in tests), so `instanceof` is not enough. */
+/**
+ * Date objects may come from another realm (node:vm in the host and tests), so `instanceof` is not
+ * enough; Object.prototype.toString is, but it is slow on a million cells, so it only settles what
+ * looks like a Date (an object with getTime).
+ */
 export function isDate(v: unknown): v is Date {
-  return v instanceof Date || Object.prototype.toString.call(v) === '[object Date]';
+  return v instanceof Date || (typeof v === 'object' && v !== null && typeof (v as Date).getTime === 'function' && Object.prototype.toString.call(v) === '[object Date]');
 }
 
 export function isBlank(v: unknown): boolean {

@@ -1,10 +1,10 @@
 /** What the funnel formulas share: the pipeline, the leads' stages, and which of them form the cohort. */
-import { LeadFlowError, argError, show } from '../core/errors';
+import { LeadFlowError, argError } from '../core/errors';
 import { evidenceColumns, resolveLeads } from '../core/evidence';
 import { Pipeline, Reached, readPipelineArg, readReached } from '../core/pipeline';
 import type { Setup } from '../core/setup';
 import { WallMs } from '../core/time';
-import { Grid, assertSameHeight, column, endExclusive, isBlank, normalizeLabel, toGrid } from '../core/values';
+import { DateReader, Grid, assertSameHeight, column, endExclusive, normalizeLabel, toGrid } from '../core/values';
 import { Env, given, readDateArg } from './args';
 
 export interface Cohort {
@@ -78,12 +78,36 @@ export function readCohort(fn: string, a: CohortArgs, env: Env): Cohort {
   return { pipeline, reached, table, include: (i) => at[i] >= lo && at[i] < hi };
 }
 
+/**
+ * A column of dates as wall times. Date cells take the fast path; text dates are read in the
+ * column's own day order (any first part over 12 settles it). A column whose date cells were read
+ * month first beside text that proves day first is refused: its dates would land in wrong months.
+ */
 export function readWalls(col: unknown[], env: Env, fn: string, arg: string): Float64Array {
-  const out = new Float64Array(col.length);
+  const n = col.length;
+  const out = new Float64Array(n);
   const ctx = { fn, arg };
-  for (let i = 0; i < col.length; i++) out[i] = env.dates.read(col[i], ctx, i + 1);
+  const clock = env.clock;
+  let reader: DateReader | undefined;
+  let dateCells = 0;
+  for (let i = 0; i < n; i++) {
+    const v = col[i];
+    if (v instanceof Date) {
+      const t = v.getTime();
+      if (t === t) {
+        out[i] = clock.toWall(t);
+        dateCells++;
+        continue;
+      }
+    }
+    reader ??= env.dates.forColumn(col);
+    out[i] = reader.read(v, ctx, i + 1);
+  }
+  // Only a column with text proving day first and date cells is looked at again (rare, and cheap then).
+  if (reader?.order === 'dmy' && dateCells > 0 && col.every((v, i) => !(v instanceof Date) || new Date(out[i]).getUTCDate() <= 12)) {
+    throw argError(ctx, `mixes ${dateCells.toLocaleString('en-US')} date cells with text dates written day first (such as 20/10/2017): the date cells were most likely read month first when the file was imported, so they would land in the wrong month. Open Extensions > LeadFlow > Open setup to repair the column.`);
+  }
   return out;
 }
-
 
 export type WallRange = { start?: WallMs; end?: WallMs };

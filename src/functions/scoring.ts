@@ -20,19 +20,28 @@ export function readSetupArg(v: unknown, fn: string, headers: unknown[]): Setup 
   return setup;
 }
 
-/** Scores every row of a leads range whose first row is the header row; blank rows stay blank. */
-function scoreRows(fn: string, args: unknown[], env: Env, header: string, cell: (s: LeadScore, scorer: Scorer) => Out[]): Out[][] {
+/**
+ * Scores every row of a leads range whose first row is the header row; blank rows stay blank.
+ * Without `withRules` each lead is scored into one reused object (a million leads, no allocation
+ * each but the output row).
+ */
+function scoreRows(fn: string, args: unknown[], env: Env, header: string, cell: (s: LeadScore, scorer: Scorer) => Out[], withRules = false): Out[][] {
   const grid: Grid = toGrid(args[0]);
   if (grid.length < 1) throw argError({ fn, arg: 'leads_with_headers' }, 'is empty; expected the leads range including its header row.');
   const headers = grid[0];
   if (headers.every(isBlank)) throw argError({ fn, arg: 'leads_with_headers' }, 'starts with a blank row; expected the header row first, e.g. A1:M.');
   const setup = readSetupArg(args[1], fn, headers);
   const { scorer } = compileScorer(setup, headers, env.clock, env.now);
-  const first = cell({ fit: 0, intent: 0, total: 0, fired: [] }, scorer).map((_, i) => (i === 0 ? header : ''));
-  const out: Out[][] = [first];
+  const scratch: LeadScore = { fit: 0, intent: 0, total: 0, fired: [] };
+  const first = cell(scratch, scorer).map((_, i) => (i === 0 ? header : ''));
+  const blank = first.map(() => '');
+  const out: Out[][] = new Array(grid.length);
+  out[0] = first;
   for (let i = 1; i < grid.length; i++) {
     const row = grid[i];
-    out.push(row.every(isBlank) ? first.map(() => '') : cell(scorer.score(row), scorer));
+    let empty = true;
+    for (let c = 0; c < row.length && empty; c++) empty = isBlank(row[c]);
+    out[i] = empty ? blank.slice() : cell(withRules ? scorer.score(row) : scorer.scoreInto(row, scratch), scorer);
   }
   return out;
 }
@@ -60,5 +69,5 @@ export function LEADQUALIFICATION(args: unknown[], env: Env): Out[][] {
   return scoreRows('LEADQUALIFICATION', args, env, 'Qualification', (s, scorer) => {
     const status = scorer.qualification(s);
     return showRules ? [status, s.fired.map((i) => describeRule(scorer.rules[i])).join('; ')] : [status];
-  }).map((row, i) => (i === 0 && showRules ? ['Qualification', 'Rules that matched'] : row));
+  }, showRules).map((row, i) => (i === 0 && showRules ? ['Qualification', 'Rules that matched'] : row));
 }
