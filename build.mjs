@@ -139,7 +139,8 @@ function customFunctionWrapper(spec) {
     ' * @customfunction',
     ' */',
     `function ${spec.name}(${names.join(', ')}) {`,
-    `  return ${GLOBAL}.customFunction(${JSON.stringify(spec.name)}, [${names.join(', ')}]);`,
+    // Every argument given, not only the declared ones: a formula with one too many must be told so.
+    `  return ${GLOBAL}.customFunction(${JSON.stringify(spec.name)}, Array.prototype.slice.call(arguments));`,
     '}',
   ];
   return lines.join('\n');

@@ -7,7 +7,10 @@
 import { ArgContext, LeadFlowError, argError, show } from './errors';
 import { DEFAULT_PIPELINE } from './defaults';
 import { Setup, isSetupGrid, pipelineOf, setupFromGrid } from './setup';
-import { Cell, DateReader, Grid, isBlank, normalizeLabel, parseDateText, toGrid } from './values';
+import { Cell, DateReader, Grid, isBlank, isDate, normalizeLabel, parseDateText, toGrid } from './values';
+
+/** 1927-05-18: below this a number in a status column is a status someone numbered, not a date. */
+const MIN_DATE_SERIAL = 10_000;
 
 export { DEFAULT_PIPELINE };
 
@@ -95,7 +98,7 @@ export class Pipeline {
     return argError(
       ctx,
       `row ${row} has the status ${show(status)}, which matches no stage or exit of the pipeline (${this.stageNames.join(', ')}${this.exitNames.length ? `; exits ${this.exitNames.join(', ')}` : ''}). ` +
-        `Map it by adding it as an alias in the stages argument, e.g. "${this.stageNames[Math.min(1, this.stageNames.length - 1)]} (${String(status).trim()})", or in the LeadFlow setup.`,
+        `Map it by adding it as an alias in the stages argument, e.g. "${this.stageNames[Math.min(1, this.stageNames.length - 1)]} (${show(String(status).trim()).slice(1, -1)})", or in the LeadFlow setup.`,
     );
   }
 }
@@ -124,6 +127,12 @@ function nameAndAliases(entry: string): { name: string; aliases: string[] } {
  * marked "(kept)".
  */
 export function parsePipelineText(text: string, ctx: ArgContext): PipelineDef {
+  let depth = 0;
+  for (const ch of text) {
+    if (ch === '(') depth++;
+    else if (ch === ')' && --depth < 0) throw argError(ctx, `has a ")" with no "(" before it in ${show(text)}; aliases go in parentheses after a stage, e.g. "Reviewed (Contacted / Working)".`);
+  }
+  if (depth > 0) throw argError(ctx, `has a "(" that is never closed in ${show(text)}; aliases go in parentheses after a stage, e.g. "Reviewed (Contacted / Working)".`);
   const [stagePart, ...exitParts] = text.split(';');
   const splitEntries = (s: string, sep: RegExp) => {
     // Commas inside parentheses separate aliases, not entries.
@@ -280,8 +289,9 @@ export function readReached(v: unknown, pipeline: Pipeline, dates: DateReader, c
   if (grid[0].length === 1) {
     const col = grid.map((r) => r[0]);
     const first = col.find((c) => !isBlank(c));
-    // Statuses are text; a column whose first entry is a date (a Date, a serial, or date text) is the first stage's dates.
-    const isDateColumn = first !== undefined && (typeof first === 'number' || Object.prototype.toString.call(first) === '[object Date]' ||
+    // Statuses are text; a column whose first entry is a date (a Date, a serial of this century or the last, or date text) is
+    // the first stage's dates. Small numbers (1, 2, 3) are statuses someone numbered, not days of 1900.
+    const isDateColumn = first !== undefined && ((typeof first === 'number' && first >= MIN_DATE_SERIAL) || isDate(first) ||
       (typeof first === 'string' && parseDateText(first, dates.clock) !== undefined));
     if (!isDateColumn) return reachedFromStatuses(col, pipeline, ctx);
   }

@@ -106,7 +106,8 @@ function wallFromParts(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, a
     if (h < 1 || h > 12) return undefined;
     h = (h % 12) + (ampm.toLowerCase() === 'pm' ? 12 : 0);
   }
-  if (mo < 0 || mo > 11 || d < 1 || h > 23 || mi > 59 || s > 59) return undefined;
+  // Years before 1000 are typing slips ("0099-03-01"), not leads; Date.UTC would also read 0–99 as 1900–1999.
+  if (y < 1000 || mo < 0 || mo > 11 || d < 1 || h > 23 || mi > 59 || s > 59) return undefined;
   const wall = Date.UTC(y, mo, d, h, mi, s);
   if (new Date(wall).getUTCDate() !== d) return undefined; // 31 April and friends
   return wall;

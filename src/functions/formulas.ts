@@ -191,13 +191,21 @@ export function FUNNELDAYS(args: unknown[], env: Env): number | Out[][] {
     if (to >= dates.length) throw argError({ fn, arg: 'to_stage' }, `is ${pipeline.stageNames[to]}, but stage_dates has no date column for it (it has ${dates.length}).`);
     const m = medianDaysBetween(dates, from, to);
     if (m === null) throw new LeadFlowError(`${fn}: no lead has dates for both ${pipeline.stageNames[from]} and ${pipeline.stageNames[to]}, so there is no time to measure.`);
+    if (m < 0) throw backwards(fn, pipeline.stageNames[from], pipeline.stageNames[to], m);
     return m;
   }
   const rows: Out[][] = [['From', 'To', 'Median days', 'Leads measured']];
   for (let k = 1; k < dates.length; k++) {
     let measured = 0;
     for (let i = 0; i < dates[k].length; i++) if (!Number.isNaN(dates[k][i]) && !Number.isNaN(dates[k - 1][i])) measured++;
-    rows.push([pipeline.stageNames[k - 1], pipeline.stageNames[k], blankIfNull(medianDaysBetween(dates, k - 1, k)), measured]);
+    const m = medianDaysBetween(dates, k - 1, k);
+    if (m !== null && m < 0) throw backwards(fn, pipeline.stageNames[k - 1], pipeline.stageNames[k], m);
+    rows.push([pipeline.stageNames[k - 1], pipeline.stageNames[k], blankIfNull(m), measured]);
   }
   return rows;
+}
+
+/** Time running backwards between two stages: their date columns are in the wrong order, or one holds other dates. */
+function backwards(fn: string, from: string, to: string, median: number): LeadFlowError {
+  return new LeadFlowError(`${fn}: for most leads the ${to} date comes before the ${from} date (median ${median.toFixed(1)} days); stage_dates must give one date column per stage in stage order (${from}, then ${to}).`);
 }

@@ -93,11 +93,9 @@ export function leadflowBuild(request: { plan: Plan; replace?: boolean }): Build
   const p = request && request.plan;
   if (!p) throw new LeadFlowError('leadflowBuild writes a planned sheet: read leadflowBuildData, plan it with planBuild (src/core/report), then pass { plan }.');
   const base = SHEET_NAMES[p.kind];
-  // The plan comes from the dialog: only a LeadFlow sheet of a sane size, every row as wide as the first.
-  const w = base && Array.isArray(p.cells) && p.cells.length ? p.cells[0].length : 0;
-  if (!w || p.cells.length > 5000 || w > 1000 || p.cells.some((r) => r.length !== w)) throw new LeadFlowError('This is not a sheet LeadFlow can build.');
+  const problem = planProblem(p);
+  if (!base || problem) throw new LeadFlowError(`This is not a sheet LeadFlow can build: ${problem || 'unknown kind of sheet'}. Build it again from Extensions > LeadFlow.`);
   const l = state();
-  l.ss.toast(`Building "${base}"…`, 'LeadFlow');
   const target = l.sheets.filter((s) => l.built[s.id] === p.kind && s.name.replace(/ \(\d+\)$/, '') === base).pop();
   if (target && request.replace !== true) {
     const ui = request.replace === false ? undefined : SpreadsheetApp.getUi();
@@ -108,15 +106,22 @@ export function leadflowBuild(request: { plan: Plan; replace?: boolean }): Build
   const lock = LockService.getDocumentLock();
   if (!lock.tryLock(30_000)) throw new LeadFlowError('Someone else is building a LeadFlow sheet here right now; try again in a moment.');
   let sheet: Sheet;
+  let inserted: Sheet | undefined;
   try {
     if (target) sheet = clear(target.sheet);
     else {
       const names = l.ss.getSheets().map((s) => s.getName().toLowerCase());
       let name = base;
       for (let n = 2; names.includes(name.toLowerCase()); n++) name = `${base} (${n})`;
-      sheet = l.ss.insertSheet(name, l.sheets.length);
+      sheet = inserted = l.ss.insertSheet(name, l.sheets.length);
     }
-    write(sheet, p);
+    try {
+      write(sheet, p);
+    } catch (e) {
+      // A sheet half written is worse than none: the next build would go to "Funnel (2)".
+      if (inserted) l.ss.deleteSheet(inserted);
+      throw e;
+    }
     const props = PropertiesService.getDocumentProperties();
     const built = JSON.parse(props.getProperty(BUILT_PROPERTY) || '{}');
     built[sheet.getSheetId()] = p.kind;
@@ -128,6 +133,32 @@ export function leadflowBuild(request: { plan: Plan; replace?: boolean }): Build
   const sheetName = sheet.getName();
   l.ss.toast(`"${sheetName}" is ready.`, 'LeadFlow');
   return { ok: true, sheetName, notes: p.notes };
+}
+
+const isBox = (b: unknown, h: number, w: number) => Array.isArray(b) && b.length === 4 && b.every((n) => Number.isInteger(n) && n >= 1) && b[0] + b[2] - 1 <= h && b[1] + b[3] - 1 <= w;
+
+/**
+ * What is wrong with a plan, or "": it comes from the dialog, so only a LeadFlow sheet of a sane
+ * size is written, every part of it the shape the writer expects, before any sheet is touched.
+ */
+function planProblem(p: Plan): string {
+  if (!Array.isArray(p.cells) || p.cells.length === 0 || !Array.isArray(p.cells[0])) return 'it has no cells';
+  const h = p.cells.length;
+  const w = p.cells[0].length;
+  if (h > 5000 || w === 0 || w > 1000) return `its ${h} × ${w} cells are not the size of a LeadFlow sheet`;
+  const grid = (g: unknown, kind: string, ok: (v: unknown) => boolean) =>
+    !Array.isArray(g) || g.length !== h || g.some((r) => !Array.isArray(r) || r.length !== w || r.some((v) => !ok(v))) ? `its ${kind} are not one per cell` : '';
+  const problem = grid(p.cells, 'cells', (v) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
+    || grid(p.formats, 'number formats', (v) => typeof v === 'string')
+    || grid(p.styles, 'styles', (v) => v === 0 || v === 1 || v === 2 || v === 3);
+  if (problem) return problem;
+  for (const key of ['checkboxes', 'negatives'] as const) {
+    if (!Array.isArray(p[key]) || p[key].some((b) => !isBox(b, h, w))) return `its ${key} are not blocks of its cells`;
+  }
+  if (!Array.isArray(p.charts) || p.charts.some((c) => !c || !['funnel', 'combo', 'line'].includes(c.type) || !Array.isArray(c.ranges) || c.ranges.some((b) => !isBox(b, h, w)) ||
+    !Array.isArray(c.at) || !Array.isArray(c.series) || !Array.isArray(c.size))) return 'its charts are not charts of its cells';
+  if (!Array.isArray(p.notes) || p.notes.some((n) => typeof n !== 'string')) return 'its notes are not text';
+  return '';
 }
 
 /** Empties a sheet LeadFlow built, keeping it (and any reference to it from other sheets). */
