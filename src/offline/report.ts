@@ -5,7 +5,7 @@
  * understood, guesses first, then plans each sheet with src/core/report and writes the workbook:
  * the built sheets (formulas with their values, counted by src/core), the leads, the setup.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { findDayOrderMix, repairDayOrderMix } from '../core/dayorder';
 import { Pick, Proposal, describePick, proposeSetup } from '../core/detect';
@@ -51,6 +51,7 @@ export const DEFAULT_TIME_ZONE = 'America/New_York';
 /** The report reads past Sheets' 10 million cells: an xlsx sheet holds 1,048,576 rows. */
 export const REPORT_MAX_CELLS = 60_000_000;
 const XLSX_MAX_LEADS = 1_048_575;
+const XLSX_CELL_TEXT = 32_767;
 const INPUT_EXTENSIONS = ['.csv', '.tsv', '.txt', '.xlsx', '.xlsm'];
 
 /** What LeadFlow made of an export: the table, the setup it will use, and the lines that say so. */
@@ -66,6 +67,21 @@ export interface Understood {
   /** Columns whose cells were dates: they now hold serial numbers. */
   dateColumns: number[];
 }
+
+/**
+ * How fast each step goes on a 2-core machine (npm run bench measures them): the basis of the
+ * estimate each progress line gives, so a person with a million leads knows to wait a minute.
+ */
+const RATES = {
+  csvBytes: 20e6,
+  xlsxBytes: 4e6,
+  planLeads: { funnel: 400_000, flow: 300_000, checklist: 250_000 } as Record<Kind, number>,
+  writeCells: 1.5e6,
+};
+
+const seconds = (s: number) => (s < 1 ? 'under a second' : s < 90 ? `${Math.round(s)} s` : `${Math.round(s / 60)} min`);
+const about = (s: number) => (s < 1 ? 'under a second' : `about ${seconds(s)}`);
+const megabytes = (bytes: number) => (bytes < 1e6 ? `${Math.max(1, Math.round(bytes / 1e3))} KB` : `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`);
 
 const say = (sink: ((l: string) => void) | null | undefined, fallback: (l: string) => void) => (sink === null ? () => {} : sink ?? fallback);
 const count = (n: number) => n.toLocaleString('en-US');
@@ -98,7 +114,9 @@ export async function understand(opts: ReadOptions): Promise<Understood> {
   if (opts.dateOrder && !(DATE_ORDERS as readonly string[]).includes(opts.dateOrder)) {
     throw new ReportError(`--date-order must be one of ${DATE_ORDERS.join(', ')} (day first, month first, year first), not "${opts.dateOrder}".`);
   }
-  progress(`Reading ${basename(opts.input)}…`);
+  const started = Date.now();
+  const size = statSync(opts.input, { throwIfNoEntry: false })?.size ?? 0;
+  progress(`Reading ${basename(opts.input)} (${megabytes(size)}; ${about(size / (/\.xlsx?m?$/i.test(opts.input) ? RATES.xlsxBytes : RATES.csvBytes))})…`);
   let table: LeadsTable;
   try {
     // Past what one Google spreadsheet holds (10 million cells) is fine here, up to Excel's rows.
@@ -109,11 +127,11 @@ export async function understand(opts: ReadOptions): Promise<Understood> {
   }
   if (table.rows.length < 2) throw new ReportError(`${opts.input} has a header row but no leads under it; there is nothing to report.`);
   if (table.rows.length - 1 > XLSX_MAX_LEADS) {
-    throw new ReportError(`${opts.input} has ${count(table.rows.length - 1)} leads; an .xlsx sheet holds at most ${count(XLSX_MAX_LEADS)}. Split the export, or report it on DuckDB (--engine duckdb).`);
+    throw new ReportError(`${opts.input} has ${count(table.rows.length - 1)} leads; an .xlsx sheet holds at most ${count(XLSX_MAX_LEADS)}. Split the export into files of at most that many rows.`);
   }
   const headers = table.rows[0].map((h) => String(h ?? '').trim());
   const rows = table.rows.slice(1);
-  progress(`  ${count(rows.length)} rows, ${headers.length} columns`);
+  progress(`  ${count(rows.length)} rows, ${headers.length} columns, read in ${seconds((Date.now() - started) / 1000)}`);
   const clock = timeZoneClock(timeZone);
   const lines: string[] = [];
 
@@ -126,6 +144,12 @@ export async function understand(opts: ReadOptions): Promise<Understood> {
     }
   }
 
+  // Cells longer than an xlsx cell holds are said, not cut silently.
+  const long = new Map<number, number>();
+  for (const row of rows) for (let c = 0; c < row.length; c++) if (typeof row[c] === 'string' && (row[c] as string).length > XLSX_CELL_TEXT) long.set(c, (long.get(c) ?? 0) + 1);
+  for (const [c, n] of long) {
+    lines.push(`Note: ${count(n)} cell${n === 1 ? '' : 's'} of column ${columnLetter(c)} "${headers[c]}" hold${n === 1 ? 's' : ''} more than ${count(XLSX_CELL_TEXT)} characters, the most an Excel cell holds: the xlsx keeps the first ${count(XLSX_CELL_TEXT)} (Google Sheets holds 50,000).`);
+  }
   // Dates become the serial numbers a spreadsheet holds, in place: the planner and the writer read
   // them as the formulas do, and a million Date objects are not kept alive twice.
   const dateColumns = datesToSerials(rows, clock);
@@ -269,13 +293,14 @@ export async function runReport(opts: ReportOptions): Promise<{ sheets: string[]
   if (extname(opts.out).toLowerCase() !== '.xlsx') throw new ReportError(`--out must be an .xlsx path, not "${opts.out}".`);
   // Said before the export is read: the write itself refuses again, atomically.
   if (!opts.force && existsSync(opts.out)) throw new ReportError(`${opts.out} already exists; choose another --out path or add --force to replace it.`);
+  const started = Date.now();
   const u = await understand(opts);
   for (const line of u.lines) report(line);
   const data = buildDataOf(u);
   const kinds = opts.action === 'all' ? (Object.values(KINDS) as Kind[]) : [KINDS[opts.action]];
   const plans: Plan[] = [];
   for (const kind of kinds) {
-    progress(`Building the ${kind} sheet…`);
+    progress(`Building the ${kind} sheet (${count(data.rows.length)} leads; ${about(data.rows.length / RATES.planLeads[kind])})…`);
     plans.push(planBuild(data, { kind }));
   }
   const said = new Set<string>();
@@ -287,7 +312,8 @@ export async function runReport(opts: ReportOptions): Promise<{ sheets: string[]
       report(`  Note: ${note}`);
     }
   }
-  progress(`Writing ${basename(opts.out)}…`);
+  const cells = data.rows.length * (data.headers.length || 1);
+  progress(`Writing ${basename(opts.out)} (${count(data.rows.length)} leads; ${about(cells / RATES.writeCells)})…`);
   const setupName = u.sheetName.toLowerCase() === SETUP_SHEET.toLowerCase() ? `${SETUP_SHEET} (2)` : SETUP_SHEET;
   const columnFormats = columnFormatsOf(u);
   const sheets = await writeReportXlsx(opts.out, {
@@ -295,7 +321,7 @@ export async function runReport(opts: ReportOptions): Promise<{ sheets: string[]
     leads: { name: u.sheetName, rows: u.table.rows, columnFormats },
     setup: { name: setupName, rows: setupToGrid(u.setup) },
   }, { force: opts.force });
-  progress(`Done: ${opts.out} (${sheets.join(', ')})`);
+  progress(`Done in ${seconds((Date.now() - started) / 1000)}: ${opts.out} (${sheets.join(', ')})`);
   return { sheets, plans, understood: u };
 }
 
