@@ -140,8 +140,11 @@ export function sampleLeads(opts: SampleOptions): SampleSheet {
     const hasValue = stage >= 3 && r() < 0.9;
     const value = hasValue ? Math.round(src.dealSize * (0.4 + r() * 1.6) / 100) * 100 : '';
     const lastActivity = Math.min(today, stageWall[stage] + Math.floor(r() * 40) * DAY_MS);
-    const attempts = 1 + Math.floor(r() * (stage >= 1 ? 6 : 3));
-    const firstResponse = Math.round(r() * r() * 72 * 10) / 10;
+    // A lead nobody has reviewed may not have been called yet, and one marked "Not Contacted" was not.
+    const attemptsDraw = r();
+    const attempts = stage >= 1 ? 1 + Math.floor(attemptsDraw * 6) : /not contacted/i.test(status) ? 0 : Math.floor(attemptsDraw * 3);
+    const responseDraw = Math.round(r() * r() * 72 * 10) / 10;
+    const firstResponse = attempts ? responseDraw : '';
     const company = `${pick(r, COMPANY_A)} ${pick(r, COMPANY_B)}`;
     const email = r() < 0.05 ? 'n/a' : `${company.toLowerCase().replace(/\s+/g, '.')}${i}@example.com`;
     const outcome = stage === 4 ? 'Won' : exit === 'Closed-Lost' ? 'Lost' : exit === 'Disqualified' ? 'Not a fit' : r() < 0.5 ? '' : 'Unknown';

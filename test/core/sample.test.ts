@@ -70,3 +70,20 @@ describe('sampleLeads', () => {
     );
   });
 });
+
+describe('the sample is consistent with itself', () => {
+  it('a lead marked "Not Contacted" has no contact attempts and no first response; a reviewed lead has both', () => {
+    const s = sampleLeads({ rows: 3000, seed: 9, timeZone: 'America/New_York' });
+    const col = (h: string) => s.headers.indexOf(h);
+    let notContacted = 0;
+    s.rows.forEach((r, i) => {
+      if (/not contacted/i.test(String(r[col('Lead Status')]))) {
+        notContacted++;
+        expect(r[col('Contact Attempts')]).toBe(0);
+        expect(r[col('First Response (hours)')]).toBe('');
+      }
+      if (s.truth[i].stage >= 1) expect(r[col('Contact Attempts')] as number).toBeGreaterThan(0);
+    });
+    expect(notContacted).toBeGreaterThan(50);
+  });
+});
