@@ -1,0 +1,376 @@
+/**
+ * LeadFlow's own xlsx writer (src/offline/files/xlsx, used by writeReportXlsx): a report written
+ * from a generated export reads back in ExcelJS with every sheet, value, formula, format, style,
+ * frozen pane, defined name, validation and conditional format where it belongs; the zip container
+ * and the chart parts are checked byte by byte; text from the leads never becomes a formula.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { crc32, inflateRawSync } from 'node:zlib';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Box, Plan } from '../../src/core/report/grid.ts';
+import { sampleLeads } from '../../src/core/sample';
+import { toExcelFormula } from '../../src/offline/files/formulas.ts';
+import { readRowsTo, writeReportXlsx } from '../../src/offline/files/report-writer.ts';
+import { shownText } from '../../src/offline/files/xlsx/widths.ts';
+import { escapeText, inlineText } from '../../src/offline/files/xlsx/xml.ts';
+import { runReport } from '../../src/offline/report';
+import { cleanupTempDirs, tempDir } from './helpers.ts';
+
+const SERIAL_EPOCH = Date.UTC(1899, 11, 30);
+const FORMULA_LIKE = ['=1+1', '=HYPERLINK("http://x","y")', '@maria', '+ call back', '-- no reply'];
+const SPACED = ' Google';
+
+interface ZipEntry {
+  data: Buffer;
+  flags: number;
+}
+
+/** Reads a zip through its central directory, checking each entry's size and CRC. */
+function readZip(buf: Buffer): Map<string, ZipEntry> {
+  const eocd = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  expect(eocd, 'end of central directory').toBe(buf.length - 22);
+  const count = buf.readUInt16LE(eocd + 10);
+  let p = buf.readUInt32LE(eocd + 16);
+  expect(p + buf.readUInt32LE(eocd + 12)).toBe(eocd);
+  const out = new Map<string, ZipEntry>();
+  for (let i = 0; i < count; i++) {
+    expect(buf.readUInt32LE(p)).toBe(0x02014b50);
+    const flags = buf.readUInt16LE(p + 8);
+    const method = buf.readUInt16LE(p + 10);
+    const crc = buf.readUInt32LE(p + 16);
+    const csize = buf.readUInt32LE(p + 20);
+    const usize = buf.readUInt32LE(p + 24);
+    const nlen = buf.readUInt16LE(p + 28);
+    const skip = buf.readUInt16LE(p + 30) + buf.readUInt16LE(p + 32);
+    const offset = buf.readUInt32LE(p + 42);
+    const name = buf.toString('utf8', p + 46, p + 46 + nlen);
+    expect(buf.readUInt32LE(offset), `${name}: local header`).toBe(0x04034b50);
+    const start = offset + 30 + buf.readUInt16LE(offset + 26) + buf.readUInt16LE(offset + 28);
+    const data = method === 8 ? inflateRawSync(buf.subarray(start, start + csize)) : buf.subarray(start, start + csize);
+    expect(data.length, `${name}: size`).toBe(usize);
+    expect(crc32(data), `${name}: crc`).toBe(crc);
+    if (flags & 8) {
+      // Streamed: the data descriptor after the data repeats CRC and sizes.
+      expect(buf.readUInt32LE(start + csize)).toBe(0x08074b50);
+      expect([buf.readUInt32LE(start + csize + 4), buf.readUInt32LE(start + csize + 8), buf.readUInt32LE(start + csize + 12)]).toEqual([crc, csize, usize]);
+    }
+    out.set(name, { data, flags });
+    p += 46 + nlen + skip;
+  }
+  return out;
+}
+
+const text = (zip: Map<string, ZipEntry>, name: string) => {
+  const e = zip.get(name);
+  expect(e, name).toBeDefined();
+  return e!.data.toString('utf8');
+};
+
+function csvOf(headers: string[], rows: unknown[][]): string {
+  const cell = (v: unknown) => (/[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
+  return [headers, ...rows].map((r) => r.map(cell).join(',')).join('\n');
+}
+
+/** A cell value as LeadFlow planned it: ExcelJS turns date-formatted numbers into Dates (to the millisecond). */
+const plain = (v: unknown) => (v instanceof Date ? (v.getTime() - SERIAL_EPOCH) / 86_400_000 : v);
+function expectSame(got: unknown, want: unknown, where: string): void {
+  if (got instanceof Date && typeof want === 'number') expect(Math.abs((plain(got) as number) - want), where).toBeLessThan(1e-7);
+  else expect(got, where).toEqual(want);
+}
+const boxCells = ([r, c, h, w]: Box) => Array.from({ length: h * w }, (_, i) => [r + Math.floor(i / w), c + (i % w)] as const);
+
+let dir: string;
+let out: string;
+let plans: Plan[];
+let leadRows: number;
+const wb = new ExcelJS.Workbook();
+let zip: Map<string, ZipEntry>;
+const sample = sampleLeads({ rows: 600, seed: 11, dateStyle: 'iso', timeZone: 'America/New_York', from: '2025-01-01', days: 300, stageDates: true, removalDates: true });
+const NEXT_STEP = sample.headers.indexOf('Next Step');
+
+beforeAll(async () => {
+  dir = tempDir('leadflow-xlsx-');
+  // Formula-looking text and text with outer spaces in a column the report only reads as text.
+  [...FORMULA_LIKE, SPACED].forEach((t, i) => { sample.rows[i][NEXT_STEP] = t; });
+  const input = join(dir, 'leads.csv');
+  writeFileSync(input, csvOf(sample.headers, sample.rows));
+  out = join(dir, 'report.xlsx');
+  const result = await runReport({ input, out, action: 'all', progress: null, report: null });
+  plans = result.plans;
+  leadRows = result.understood.table.rows.length;
+  await wb.xlsx.readFile(out);
+  zip = readZip(readFileSync(out));
+}, 120_000);
+
+afterAll(() => cleanupTempDirs());
+
+describe('the report xlsx, read back', () => {
+  it('has the sheets in order, the setup hidden under the LeadFlowSetup name, each print area', () => {
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Funnel', 'Net lead flow', 'Lead review', 'Leads', 'LeadFlow setup']);
+    expect(wb.worksheets.map((w) => w.state)).toEqual(['visible', 'visible', 'visible', 'visible', 'hidden']);
+    const setup = wb.getWorksheet('LeadFlow setup')!;
+    const rows = setup.rowCount;
+    expect(setup.getCell('A1').value).toBe('LeadFlow setup');
+    expect(wb.definedNames.getRanges('LeadFlowSetup').ranges).toEqual([`'LeadFlow setup'!$A$1:$G$${rows}`]);
+    plans.forEach((plan, i) => {
+      const [r, c, h, w] = plan.printArea;
+      const ws = wb.worksheets[i];
+      expect(ws.pageSetup.printArea).toBe(`${String.fromCharCode(64 + c)}${r}:${String.fromCharCode(64 + c + w - 1)}${r + h - 1}`);
+      expect(ws.pageSetup).toMatchObject({ fitToPage: true, orientation: 'landscape', fitToWidth: 1, fitToHeight: 0, paperSize: 9 });
+    });
+  });
+
+  it('writes every plan cell: formulas (translated) with their cached values, values, formats and styles', () => {
+    const lastRow = readRowsTo(leadRows);
+    let formulas = 0;
+    plans.forEach((plan, i) => {
+      const ws = wb.worksheets[i];
+      plan.cells.forEach((row, r) => row.forEach((raw, c) => {
+        const cell = ws.getCell(r + 1, c + 1);
+        const v = plan.values[r][c];
+        const where = `${plan.name}!R${r + 1}C${c + 1}`;
+        const value = cell.value as ExcelJS.CellValue & { formula?: string; result?: unknown };
+        const t = typeof raw === 'string' && raw.startsWith('=') && raw.length > 1 ? toExcelFormula(raw, v, { lastRow }) : null;
+        if (t) {
+          formulas++;
+          expect(value?.formula, where).toBe(t.formula);
+          // (cell.value drops a result of 0; cell.result keeps it)
+          const result = cell.result as unknown;
+          if (v === '') expect(result ?? '', where).toBe('');
+          else expectSame(result, v, where);
+        } else if (v === '') {
+          expect(value, where).toBeNull();
+        } else {
+          expectSame(value, v, where);
+        }
+        // Number formats as planned (Sheets' automatic format is General); booleans show TRUE / FALSE.
+        const fmt = plan.formats[r][c];
+        if (v !== '' && typeof v !== 'boolean' && fmt !== '0.###############') expect(cell.numFmt, where).toBe(fmt);
+        const style = plan.styles[r][c];
+        if (style && v !== '') {
+          expect(cell.font?.bold, where).toBe(true);
+          expect(cell.font?.size, where).toBe(style === 2 ? 14 : 10);
+          expect((cell.fill as ExcelJS.FillPattern)?.fgColor?.argb, where).toBe(['', 'FFE8F0FE', 'FFD2E3FC', 'FFF1F3F4'][style]);
+        }
+      }));
+    });
+    expect(formulas).toBeGreaterThan(1000);
+  });
+
+  it('writes checkbox cells as booleans offered TRUE / FALSE, and highlights negatives', () => {
+    const review = plans.findIndex((p) => p.kind === 'checklist');
+    const ws = wb.worksheets[review];
+    const validations = (ws as unknown as { dataValidations: { model: Record<string, ExcelJS.DataValidation> } }).dataValidations.model;
+    const boxes = plans[review].checkboxes;
+    expect(boxes.length).toBeGreaterThan(0);
+    for (const box of boxes) {
+      for (const [r, c] of boxCells(box)) {
+        const cell = ws.getCell(r, c);
+        expect(cell.type, cell.address).toBe(ExcelJS.ValueType.Boolean);
+        expect(validations[cell.address], cell.address).toMatchObject({ type: 'list', formulae: ['"TRUE,FALSE"'] });
+      }
+    }
+    const flow = plans.findIndex((p) => p.kind === 'flow');
+    // (read back by ExcelJS, though its typings leave the property out)
+    const cf = (wb.worksheets[flow] as unknown as { conditionalFormattings: ExcelJS.ConditionalFormattingOptions[] }).conditionalFormattings;
+    expect(cf.map((f) => f.ref)).toEqual(plans[flow].negatives.map(([r, c, h]) => `${String.fromCharCode(64 + c)}${r}:${String.fromCharCode(64 + c)}${r + h - 1}`));
+    for (const f of cf) {
+      expect(f.rules).toHaveLength(1);
+      const rule = f.rules[0] as ExcelJS.CellIsRuleType;
+      expect(rule).toMatchObject({ type: 'cellIs', operator: 'lessThan', formulae: ['0'] });
+      expect(rule.style?.fill).toMatchObject({ pattern: 'solid', bgColor: { argb: 'FFF4C7C3' } });
+      expect(rule.style?.font?.color).toEqual({ argb: 'FFA50E0E' });
+    }
+  });
+
+  it('fits column widths: numbers as shown, titles and notes spilling instead of widening column A', () => {
+    plans.forEach((plan, i) => {
+      const ws = wb.worksheets[i];
+      const colA = ws.getColumn(1).width!;
+      expect(colA, plan.name).toBeGreaterThanOrEqual(24);
+      // Column A holds the sheet's title and its notes (over 100 characters): they spill.
+      expect(colA, plan.name).toBeLessThan(36);
+      const last = plan.printArea[1] + plan.printArea[3] - 1;
+      plan.values.forEach((row, r) => row.slice(0, last).forEach((v, c) => {
+        if (typeof v !== 'number') return;
+        expect(ws.getColumn(c + 1).width!, `${plan.name}!R${r + 1}C${c + 1}`).toBeGreaterThanOrEqual(shownText(v, plan.formats[r][c]).length);
+      }));
+    });
+    const leads = wb.getWorksheet('Leads')!;
+    sample.headers.forEach((h, c) => {
+      const w = leads.getColumn(c + 1).width!;
+      expect(w, h).toBeGreaterThanOrEqual(Math.min(40, h.length));
+      expect(w, h).toBeLessThanOrEqual(40);
+    });
+    const email = leads.getColumn(sample.headers.indexOf('Email') + 1).width!;
+    expect(email).toBeGreaterThanOrEqual(25);
+  });
+
+  it('writes the leads as read: bold frozen header, dates with their format, text as text', () => {
+    const leads = wb.getWorksheet('Leads')!;
+    expect(leads.views[0]).toMatchObject({ state: 'frozen', ySplit: 1, topLeftCell: 'A2' });
+    expect(leads.rowCount).toBe(601);
+    expect(leads.getRow(1).values).toEqual([undefined, ...sample.headers]);
+    expect(leads.getCell('A1').font?.bold).toBe(true);
+    const created = leads.getCell(2, sample.headers.indexOf('Created Time') + 1);
+    expect(created.value).toBeInstanceOf(Date);
+    expect(created.numFmt).toMatch(/yyyy-mm-dd/);
+    // The wall time of the export, as written in the CSV.
+    expect((created.value as Date).toISOString().slice(0, 19).replace('T', ' ')).toBe(sample.rows[0][sample.headers.indexOf('Created Time')]);
+    const next = [...FORMULA_LIKE, SPACED].map((_, i) => leads.getCell(i + 2, NEXT_STEP + 1));
+    expect(next.map((c) => c.value)).toEqual([...FORMULA_LIKE, SPACED]);
+    for (const c of next) expect(c.type, c.address).toBe(ExcelJS.ValueType.String);
+    // Nothing from the leads is a formula anywhere.
+    leads.eachRow((row) => row.eachCell((cell) => expect(cell.type, cell.address).not.toBe(ExcelJS.ValueType.Formula)));
+    const sheet = text(zip, 'xl/worksheets/sheet4.xml');
+    expect(sheet).toContain('<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>');
+    expect(sheet).toContain(`<t xml:space="preserve">${SPACED}</t>`);
+    expect(sheet).toContain('<t>=HYPERLINK("http://x","y")</t>');
+  });
+});
+
+describe('the package', () => {
+  it('is a zip of deflated parts, the sheets streamed with data descriptors, with every part declared and related', () => {
+    const names = [...zip.keys()];
+    expect(names[0]).toBe('[Content_Types].xml');
+    for (const n of ['_rels/.rels', 'docProps/app.xml', 'docProps/core.xml', 'xl/workbook.xml', 'xl/_rels/workbook.xml.rels', 'xl/styles.xml']) expect(names).toContain(n);
+    for (let i = 1; i <= 5; i++) expect(zip.get(`xl/worksheets/sheet${i}.xml`)!.flags & 8, `sheet${i}`).toBe(8);
+    const types = text(zip, '[Content_Types].xml');
+    const charts = names.filter((n) => n.startsWith('xl/charts/'));
+    expect(charts).toHaveLength(plans.reduce((n, p) => n + p.charts.length, 0));
+    for (const n of names.filter((x) => /^xl\/(worksheets|charts|drawings)\/[^/]+\.xml$/.test(x))) expect(types, n).toContain(`PartName="/${n}"`);
+    expect(text(zip, 'docProps/core.xml')).toContain('<dc:creator>LeadFlow</dc:creator>');
+    const workbook = text(zip, 'xl/workbook.xml');
+    expect(workbook).toContain('<sheet name="LeadFlow setup" sheetId="5" state="hidden" r:id="rId5"/>');
+    expect(workbook).toContain(`<definedName name="_xlnm.Print_Area" localSheetId="0">'Funnel'!$A$1:`);
+    const styles = text(zip, 'xl/styles.xml');
+    expect(styles).toContain('<font><sz val="10"/><name val="Arial"/><family val="2"/></font>');
+    expect(styles).toContain('<font><b/><sz val="14"/><name val="Arial"/><family val="2"/></font>');
+    // Each sheet with charts has one drawing, related to its charts.
+    expect(text(zip, 'xl/worksheets/_rels/sheet1.xml.rels')).toContain('Target="../drawings/drawing1.xml"');
+    expect(text(zip, 'xl/drawings/_rels/drawing1.xml.rels')).toContain('Target="../charts/chart1.xml"');
+    expect(text(zip, 'xl/worksheets/sheet1.xml')).toMatch(/<drawing r:id="rId1"\/><\/worksheet>$/);
+  });
+
+  it('prints each built sheet landscape, one page wide, with the title, the date and page numbers', () => {
+    plans.forEach((plan, i) => {
+      const xml = text(zip, `xl/worksheets/sheet${i + 1}.xml`);
+      expect(xml).toContain('<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>');
+      expect(xml).toContain('<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>');
+      expect(xml).toContain(`<oddHeader>&amp;L${escapeText(String(plan.values[0][0]).replace(/&/g, '&&'))}&amp;R&amp;D</oddHeader>`);
+      expect(xml).toContain('<oddFooter>&amp;CPage &amp;P of &amp;N</oddFooter>');
+    });
+  });
+
+  it('draws the funnel as reversed horizontal bars with value labels, from the plan\'s cells and cached values', () => {
+    const spec = plans[0].charts[0];
+    expect(spec.type).toBe('funnel');
+    const xml = text(zip, 'xl/charts/chart1.xml');
+    expect(xml).toContain('<c:barDir val="bar"/>');
+    expect(xml).toMatch(/<c:catAx><c:axId val="\d+"\/><c:scaling><c:orientation val="maxMin"\/>/);
+    expect(xml).toContain('<c:crosses val="max"/>');
+    expect(xml).toContain('<c:showVal val="1"/>');
+    expect(xml).toContain('<a:srgbClr val="1A73E8"/>');
+    expect(xml).toContain(`<a:t>${spec.title}</a:t>`);
+    const [cr, cc, ch] = spec.categories;
+    const [vr, vc, vh] = spec.series[0].values;
+    const col = (c: number) => String.fromCharCode(64 + c);
+    expect(xml).toContain(`<c:f>'Funnel'!$${col(cc)}$${cr}:$${col(cc)}$${cr + ch - 1}</c:f>`);
+    expect(xml).toContain(`<c:f>'Funnel'!$${col(vc)}$${vr}:$${col(vc)}$${vr + vh - 1}</c:f>`);
+    const cats = [...xml.matchAll(/<c:strCache>.*?<\/c:strCache>/g)][0][0];
+    expect([...cats.matchAll(/<c:v>(.*?)<\/c:v>/g)].map((m) => m[1])).toEqual(plans[0].values.slice(cr - 1, cr - 1 + ch).map((r) => String(r[cc - 1])));
+    const vals = [...xml.matchAll(/<c:numCache>.*?<\/c:numCache>/g)][0][0];
+    expect([...vals.matchAll(/<c:v>(.*?)<\/c:v>/g)].map((m) => Number(m[1]))).toEqual(plans[0].values.slice(vr - 1, vr - 1 + vh).map((r) => r[vc - 1]));
+    expect(text(zip, 'xl/drawings/drawing1.xml')).toContain(`<xdr:from><xdr:col>${spec.at[1] - 1}</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>${spec.at[0] - 1}</xdr:row>`);
+    expect(text(zip, 'xl/drawings/drawing1.xml')).toContain(`<xdr:ext cx="${spec.size[0] * 9525}" cy="${spec.size[1] * 9525}"/>`);
+  });
+
+  it('draws net lead flow as columns (negatives in their colour) and a line on shared axes; conversion as percent lines', () => {
+    const flow = plans.findIndex((p) => p.kind === 'flow');
+    const spec = plans[flow].charts[0];
+    expect(spec.type).toBe('combo');
+    const chartNo = plans.slice(0, flow).reduce((n, p) => n + p.charts.length, 0) + 1;
+    const xml = text(zip, `xl/charts/chart${chartNo}.xml`);
+    const bar = /<c:barChart>.*<\/c:barChart>/.exec(xml)![0];
+    const line = /<c:lineChart>.*<\/c:lineChart>/.exec(xml)![0];
+    expect(bar).toContain('<c:barDir val="col"/>');
+    const axes = (part: string) => [...part.matchAll(/<c:axId val="(\d+)"\/>/g)].map((m) => m[1]);
+    expect(axes(bar)).toEqual(axes(line));
+    const net = spec.series.find((s) => s.as === 'column')!;
+    const negatives = plans[flow].values.slice(net.values[0] - 1, net.values[0] - 1 + net.values[2]).map((r, i) => [r[net.values[1] - 1], i] as const).filter(([v]) => typeof v === 'number' && v < 0).map(([, i]) => i);
+    expect(negatives.length).toBeGreaterThan(0);
+    expect([...bar.matchAll(/<c:dPt><c:idx val="(\d+)"\/>/g)].map((m) => Number(m[1]))).toEqual(negatives);
+    expect(bar).toContain(`<a:srgbClr val="${net.negativeColor!.slice(1).toUpperCase()}"/>`);
+    expect(line).toContain(`<c:tx><c:v>${spec.series.find((s) => s.as === 'line')!.name}</c:v></c:tx>`);
+    // The funnel's second chart: conversion by month, lines on a percent axis.
+    const conversion = text(zip, 'xl/charts/chart2.xml');
+    expect(plans[0].charts[1].type).toBe('line');
+    expect(conversion).not.toContain('<c:barChart>');
+    expect(conversion).toMatch(/<c:valAx>.*<c:numFmt formatCode="0%" sourceLinked="0"\/>/);
+    expect(conversion).toContain('<c:legendPos val="b"/>');
+  });
+});
+
+describe('writing cells', () => {
+  it('escapes text for XML, forbidden characters as _xHHHH_, and preserves outer spaces and line breaks', () => {
+    expect(escapeText('a & b < c > d')).toBe('a &amp; b &lt; c &gt; d');
+    expect(escapeText('bell\u0007 nul\u0000 esc\u001b')).toBe('bell_x0007_ nul_x0000_ esc_x001B_');
+    expect(escapeText('literal _x0041_ stays')).toBe('literal _x005F_x0041_ stays');
+    expect(escapeText('cr\r\nlf')).toBe('cr&#13;\nlf');
+    expect(escapeText('tab\tok 😀 \ud800 lone')).toBe('tab\tok 😀 _xD800_ lone');
+    expect(inlineText(' Google')).toBe('<is><t xml:space="preserve"> Google</t></is>');
+    expect(inlineText('two\nlines')).toBe('<is><t xml:space="preserve">two\nlines</t></is>');
+    expect(inlineText('plain')).toBe('<is><t>plain</t></is>');
+    expect(inlineText('x'.repeat(40_000))).toBe(`<is><t>${'x'.repeat(32_767)}</t></is>`);
+  });
+
+  it('writes leads of every kind as values, never formulas, and renamed sheets everywhere they are named', async () => {
+    const d = tempDir('leadflow-xlsx-cells-');
+    const rows: unknown[][] = [
+      ['Name', 'Note', 'Amount', 'When', 'Flag'],
+      ['A', '=1+1', 1234.5, new Date(Date.UTC(2024, 2, 14, 13, 30)), true],
+      ['B', '=HYPERLINK("http://x","y")', 0, 45000.5, false],
+      ['C', '@maria', -3, '', ''],
+      ['D', ' Google ', Number.NaN, null, undefined],
+      ['E', 'line one\nline two', 1e-7, '', ''],
+      ['F', 'bell\u0007 & <tag> "q"', 2 ** 53, '', ''],
+      ['G', 'emoji 😀 ok', 1, '', ''],
+    ];
+    // The funnel again, under a name Excel does not allow: its chart and print area follow the rename.
+    const renamed = { ...plans[0], name: 'Funnel: 2025/Q1' };
+    const path = join(d, 'cells.xlsx');
+    const sheets = await writeReportXlsx(path, {
+      plans: [renamed], timeZone: 'UTC',
+      leads: { name: 'My leads', rows, columnFormats: [null, null, '#,##0.00', 'yyyy-mm-dd hh:mm', null] },
+      setup: { name: 'LeadFlow setup', rows: [['LeadFlow setup', 'version 1'], ['=not a formula', '@x']] },
+    });
+    expect(sheets).toEqual(['Funnel_ 2025_Q1', 'My leads', 'LeadFlow setup']);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(path);
+    const ws = book.getWorksheet('My leads')!;
+    expect([2, 3, 4, 5, 6, 7, 8].map((r) => ws.getCell(r, 2).value)).toEqual(['=1+1', '=HYPERLINK("http://x","y")', '@maria', ' Google ', 'line one\nline two', 'bell\u0007 & <tag> "q"'.replace('\u0007', '_x0007_'), 'emoji 😀 ok']);
+    ws.eachRow((row) => row.eachCell((cell) => expect(cell.type, cell.address).not.toBe(ExcelJS.ValueType.Formula)));
+    expect(ws.getCell('C2').value).toBe(1234.5);
+    expect(ws.getCell('C2').numFmt).toBe('#,##0.00');
+    expect(ws.getCell('C5').value).toEqual({ error: '#NUM!' });
+    expect(ws.getCell('C6').value).toBe(1e-7);
+    expect(ws.getCell('C7').value).toBe(2 ** 53);
+    expect(ws.getCell('D2').value).toEqual(new Date(Date.UTC(2024, 2, 14, 13, 30)));
+    expect(ws.getCell('D3').value).toEqual(new Date(Date.UTC(2023, 2, 15, 12)));
+    expect(ws.getCell('D3').numFmt).toBe('yyyy-mm-dd hh:mm');
+    expect([ws.getCell('E2').value, ws.getCell('E3').value]).toEqual([true, false]);
+    expect(ws.getCell('D4').value).toBeNull();
+    const setup = book.getWorksheet('LeadFlow setup')!;
+    expect(setup.getCell('A2').value).toBe('=not a formula');
+    expect(setup.getCell('A2').type).toBe(ExcelJS.ValueType.String);
+    expect(book.definedNames.getRanges('LeadFlowSetup').ranges).toEqual(["'LeadFlow setup'!$A$1:$G$2"]);
+    const files = readZip(readFileSync(path));
+    const chart = text(files, 'xl/charts/chart1.xml');
+    expect(chart).toContain("<c:f>'Funnel_ 2025_Q1'!$B$8:");
+    expect(chart).not.toContain("'Funnel'!");
+    expect(text(files, 'xl/workbook.xml')).toContain(`localSheetId="0">'Funnel_ 2025_Q1'!$A$1:`);
+    expect(text(files, 'xl/worksheets/sheet2.xml')).toContain('<t xml:space="preserve"> Google </t>');
+  });
+});
