@@ -6,7 +6,7 @@
  */
 import { ArgContext, LeadFlowError, argError, show } from './errors';
 import { DEFAULT_PIPELINE } from './defaults';
-import { Setup, isSetupGrid, pipelineOf, setupFromGrid } from './setup';
+import { SETUP_MARKER, Setup, isSetupGrid, looksLikeSetupGrid, pipelineOf, setupFromGrid } from './setup';
 import { Cell, DateReader, Grid, isBlank, isDate, normalizeLabel, parseDateText, toGrid } from './values';
 
 /** 1927-05-18: below this a number in a status column is a status someone numbered, not a date. */
@@ -203,6 +203,9 @@ export function readPipelineArg(v: unknown, ctx: ArgContext): { pipeline: Pipeli
       throw argError(ctx, `is the LeadFlow setup, but it is not valid: ${problems[0].message}${problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : ''} Open Extensions > LeadFlow > Open setup to repair it.`);
     }
     return { pipeline: new Pipeline(pipelineOf(setup), ctx), setup };
+  }
+  if (looksLikeSetupGrid(grid)) {
+    throw argError(ctx, `is the LeadFlow setup, but its first cell no longer says "${SETUP_MARKER}" (it was cleared or overwritten), so it cannot be read. Put it back, or open Extensions > LeadFlow > Open setup to repair it.`);
   }
   let def: PipelineDef;
   if (grid.length === 1 && grid[0].length === 1) def = parsePipelineText(String(grid[0][0]), ctx);

@@ -277,6 +277,11 @@ export function isSetupGrid(grid: unknown[][]): boolean {
   return grid.length > 0 && normalizeLabel(grid[0]?.[0] ?? '') === normalizeLabel(SETUP_MARKER);
 }
 
+/** The setup's rows without its first cell (someone cleared or overwrote it): its "Kind | Name" header is still there. */
+export function looksLikeSetupGrid(grid: unknown[][]): boolean {
+  return grid.length > 2 && normalizeLabel(grid[1]?.[0] ?? '') === 'kind' && normalizeLabel(grid[1]?.[1] ?? '') === 'name';
+}
+
 /** Thrown inside setupFromGrid to leave a row that does not read. */
 class SkipRow extends Error {}
 
@@ -291,7 +296,22 @@ export function setupFromGrid(grid: unknown[][], headers?: unknown[], opts: { le
   const read = readSetupGrid(grid);
   if (!read.setup || (read.problems.length && !opts.lenient)) return { problems: read.problems };
   // Lenient reading (for a repair) has skipped the rows it could not read; it still validates.
-  return validateSetup(read.setup, headers);
+  const checked = validateSetup(read.setup, headers);
+  // A problem found in a setup read from the sheet says which row of the sheet it is on.
+  return { ...checked, problems: checked.problems.map((p) => onRow(p, read.rows, grid)) };
+}
+
+/** A setup problem with the setup sheet's row it came from ("Row 31 of the setup sheet (Threshold MQL fit): ..."). */
+function onRow(p: SetupProblem, rows: Map<string, number> | undefined, grid: unknown[][]): SetupProblem {
+  if (!rows) return p;
+  const parts = p.field.split('.');
+  for (let n = parts.length; n > 0; n--) {
+    const row = rows.get(parts.slice(0, n).join('.'));
+    if (row === undefined) continue;
+    const [kind, name] = grid[row - 1] ?? [];
+    return { ...p, message: `Row ${row} of the setup sheet (${String(kind ?? '').trim()} ${String(name ?? '').trim()}): ${p.message}` };
+  }
+  return p;
 }
 
 /**
@@ -299,8 +319,10 @@ export function setupFromGrid(grid: unknown[][], headers?: unknown[], opts: { le
  * reported with their row), numbers that do not read keep their default. The sidebar edits this
  * when a hand edit broke the sheet, and repairSetup starts from it.
  */
-export function readSetupGrid(grid: unknown[][]): { setup?: Setup; problems: SetupProblem[] } {
+export function readSetupGrid(grid: unknown[][]): { setup?: Setup; problems: SetupProblem[]; rows?: Map<string, number> } {
   if (!isSetupGrid(grid)) return { problems: [{ field: 'setup', message: `The setup range does not start with "${SETUP_MARKER}"; it may have been moved or overwritten.` }] };
+  /** The sheet row each setting was read from, by its field path ("scoring.mql.fit", "stages.2"). */
+  const rows = new Map<string, number>();
   const s = defaultSetup();
   s.stages = [];
   s.exits = [];
@@ -330,20 +352,20 @@ export function readSetupGrid(grid: unknown[][]): { setup?: Setup; problems: Set
     const key = normalizeLabel(nm);
     switch (kind) {
       case 'leads':
-        if (key === 'sheet') s.leads.sheet = String(c ?? '').trim();
-        else if (key === 'header row') s.leads.headerRow = num(c, row);
+        if (key === 'sheet') rows.set('leads.sheet', row), (s.leads.sheet = String(c ?? '').trim());
+        else if (key === 'header row') rows.set('leads.headerRow', row), (s.leads.headerRow = num(c, row));
         break;
       case 'column': {
         const field = fieldByLabel.get(key);
-        if (field) s.columns[field] = String(c ?? '').trim();
+        if (field) rows.set(`columns.${field}`, row), (s.columns[field] = String(c ?? '').trim());
         else problems.push({ field: `row ${row}`, message: `Row ${row}: "${nm}" is not a column LeadFlow maps.` });
         break;
       }
-      case 'stage date': s.columns.stageDates[nm] = String(c ?? '').trim(); break;
-      case 'stage flag': s.columns.stageFlags[nm] = String(c ?? '').trim(); break;
-      case 'stage': s.stages.push({ name: nm, aliases: splitList(c) }); break;
-      case 'exit': s.exits.push({ name: nm, aliases: splitList(c), from: String(d ?? '').trim(), removes: normalizeLabel(e ?? '') !== 'kept' }); break;
-      case 'flow': if (key === 'inactive days') s.flow.inactiveDays = num(c, row); break;
+      case 'stage date': rows.set(`columns.stageDates.${nm}`, row); s.columns.stageDates[nm] = String(c ?? '').trim(); break;
+      case 'stage flag': rows.set(`columns.stageFlags.${nm}`, row); s.columns.stageFlags[nm] = String(c ?? '').trim(); break;
+      case 'stage': rows.set(`stages.${s.stages.length}`, row); s.stages.push({ name: nm, aliases: splitList(c) }); break;
+      case 'exit': rows.set(`exits.${s.exits.length}`, row); s.exits.push({ name: nm, aliases: splitList(c), from: String(d ?? '').trim(), removes: normalizeLabel(e ?? '') !== 'kept' }); break;
+      case 'flow': if (key === 'inactive days') rows.set('flow.inactiveDays', row), (s.flow.inactiveDays = num(c, row)); break;
       case 'fit rule':
       case 'intent rule': {
         const op = operatorByLabel.get(normalizeLabel(d ?? ''));
@@ -351,24 +373,25 @@ export function readSetupGrid(grid: unknown[][]): { setup?: Setup; problems: Set
           problems.push({ field: `row ${row}`, message: `Row ${row}: "${String(d ?? '')}" is not an operator; use one of: ${Object.values(OPERATORS).join(', ')}.` });
           break;
         }
+        rows.set(`scoring.rules.${s.scoring.rules.length}`, row);
         s.scoring.rules.push({ group: kind === 'fit rule' ? 'fit' : 'intent', label: nm === String(c ?? '').trim() ? '' : nm, column: String(c ?? '').trim(), operator: op, value: String(e ?? ''), value2: String(f ?? ''), points: num(g, row) });
         break;
       }
-      case 'cap': if (key === 'fit' || key === 'intent') s.scoring.caps[key] = num(c, row); break;
+      case 'cap': if (key === 'fit' || key === 'intent') rows.set(`scoring.caps.${key}`, row), (s.scoring.caps[key] = num(c, row)); break;
       case 'threshold': {
         const m = /^(mql|sql) (fit|intent)$/.exec(key);
-        if (m) s.scoring[m[1] as 'mql' | 'sql'][m[2] as 'fit' | 'intent'] = num(c, row);
+        if (m) rows.set(`scoring.${m[1]}.${m[2]}`, row), (s.scoring[m[1] as 'mql' | 'sql'][m[2] as 'fit' | 'intent'] = num(c, row));
         break;
       }
       case 'temperature':
-        if (key === 'warm from') s.scoring.temperature.warm = num(c, row);
-        else if (key === 'hot from') s.scoring.temperature.hot = num(c, row);
+        if (key === 'warm from') rows.set('scoring.temperature.warm', row), (s.scoring.temperature.warm = num(c, row));
+        else if (key === 'hot from') rows.set('scoring.temperature.hot', row), (s.scoring.temperature.hot = num(c, row));
         break;
       default:
         problems.push({ field: `row ${row}`, message: `Row ${row}: "${String(kindRaw)}" is not a kind of setting LeadFlow knows.` });
     }
   }
-  return { setup: s, problems };
+  return { setup: s, problems, rows };
 }
 
 /**

@@ -1,8 +1,8 @@
 /** The scoring formulas: one formula per column, over the leads range with its header row. */
-import { argError } from '../core/errors';
+import { argError, show } from '../core/errors';
 import { LeadScore, Scorer, compileScorer, describeRule } from '../core/scoring';
 import { Setup, isSetupGrid, setupFromGrid } from '../core/setup';
-import { Grid, isBlank, toGrid } from '../core/values';
+import { Grid, isBlank, normalizeLabel, toGrid } from '../core/values';
 import { Env, given, single } from './args';
 
 type Out = string | number;
@@ -12,6 +12,13 @@ export function readSetupArg(v: unknown, fn: string, headers: unknown[]): Setup 
   const grid = toGrid(v);
   if (!isSetupGrid(grid)) {
     throw argError({ fn, arg: 'setup' }, 'must be the LeadFlow setup range (LeadFlowSetup), which holds the qualification rules; create it with Extensions > LeadFlow > Open setup.');
+  }
+  // A range given without its header row reads a lead as the header: say that, not what that lead's cells look like as names.
+  const unchecked = setupFromGrid(grid).setup;
+  const names = new Set(headers.map((h) => normalizeLabel(h ?? '')));
+  const looksLikeALead = headers.some((h) => typeof h === 'number' || typeof h === 'boolean' || (typeof h === 'object' && h !== null) || (typeof h === 'string' && h.includes('@')));
+  if (looksLikeALead && unchecked && unchecked.scoring.rules.length && !unchecked.scoring.rules.some((r) => names.has(normalizeLabel(r.column)))) {
+    throw argError({ fn, arg: 'leads_with_headers' }, `must start with the header row, but its first row holds ${headers.filter((h) => !isBlank(h)).slice(0, 3).map(show).join(', ')}…, not the columns the rules look at (${[...new Set(unchecked.scoring.rules.map((r) => r.column))].slice(0, 4).join(', ')}). Give the range from the header row, e.g. A1:M.`);
   }
   const { setup, problems } = setupFromGrid(grid, headers);
   if (!setup) {

@@ -68,7 +68,7 @@ export function loadBundleForTiming(globals: Record<string, unknown>, path = DEF
 }
 
 function describeLoaded(source: string, context: vm.Context): LoadedBundle {
-  const declared = [...source.matchAll(/^function\s+([A-Za-z_$][\w$]*)\s*\(/gm)].map((m) => m[1]);
+  const declared = [...source.matchAll(/^\s*function\s+([A-Za-z_$][\w$]*)\s*\(/gm)].map((m) => m[1]);
   return {
     context,
     source,

@@ -77,6 +77,10 @@ describe('host.run (google.script.run)', () => {
     const host = hostWithBundle(SOURCE);
     expect(host.run('helper_')).toEqual({ ok: false, error: { name: 'ScriptError', message: 'Script function not found: helper_' } });
     expect(await host.runAsync('nope')).toEqual({ ok: false, error: { name: 'ScriptError', message: 'Script function not found: nope' } });
+    // What the script's context inherits is not the script's: only its own top-level functions run.
+    for (const inherited of ['constructor', 'toString', 'isPrototypeOf', 'hasOwnProperty', 'valueOf', '__proto__']) {
+      expect(host.run(inherited), inherited).toEqual({ ok: false, error: { name: 'ScriptError', message: `Script function not found: ${inherited}` } });
+    }
     expect(await host.runAsync('echo', ['async'])).toEqual({ ok: true, value: 'async' });
   });
 });

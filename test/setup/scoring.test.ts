@@ -99,13 +99,22 @@ describe('scores, qualification and temperature', () => {
     expect(hot).toBe(total);
   });
 
+  it('says when the range starts at a lead instead of the header row', () => {
+    const env = makeEnv('UTC', NOW);
+    const withoutHeader = [lead('a@b.co', 'Referral', 3, ''), lead('c@d.co', 'Cold Call', 1, 'Call back')];
+    const setup = defaultSetup();
+    setup.scoring.rules = [{ group: 'fit', column: 'Email', operator: 'validEmail', value: '', value2: '', points: 20, label: '' }];
+    expect(() => callCustomFunction('LEADSCORE', [withoutHeader, setupToGrid(setup)], env)).toThrow(
+      /^LEADSCORE: leads_with_headers must start with the header row, but its first row holds .*not the columns the rules look at \(Email\)\. Give the range from the header row, e\.g\. A1:M\.$/);
+  });
+
   it('names the function and the argument when the setup is missing or a rule column is gone', () => {
     const env = makeEnv('UTC', NOW);
     const grid = [SAMPLE_HEADERS, lead('a@b.co', 'Referral', 3, '')];
     expect(() => callCustomFunction('LEADSCORE', [grid, 'Arrived, Reviewed'], env)).toThrow(/^LEADSCORE: setup must be the LeadFlow setup range/);
     const broken = defaultSetup();
     broken.scoring.rules = [{ group: 'fit', column: 'Employees', operator: 'greaterThan', value: '10', value2: '', points: 5, label: '' }];
-    expect(() => callCustomFunction('LEADTEMPERATURE', [grid, setupToGrid(broken)], env)).toThrow(/^LEADTEMPERATURE: setup is not valid: There is no column "Employees"/);
+    expect(() => callCustomFunction('LEADTEMPERATURE', [grid, setupToGrid(broken)], env)).toThrow(/^LEADTEMPERATURE: setup is not valid: Row \d+ of the setup sheet \(Fit rule Employees\): There is no column "Employees"/);
     expect(() => callCustomFunction('LEADSCORE', [grid, setupToGrid(setup), 'budget'], env)).toThrow('LEADSCORE: part is "budget"; expected "total", "fit" or "intent".');
   });
 });

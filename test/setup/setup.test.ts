@@ -123,7 +123,7 @@ describe('the setup sheet', () => {
     const stageRows = grid.filter((r) => r[0] === 'Stage');
     stageRows[1][1] = stageRows[0][1]; // two stages named Arrived
     expect(() => pipelineFromArg(grid, { fn: 'FUNNEL', arg: 'stages' })).toThrow(
-      /^FUNNEL: stages is the LeadFlow setup, but it is not valid: "Arrived" is already used by stage Arrived.*Open Extensions > LeadFlow > Open setup to repair it\.$/,
+      /^FUNNEL: stages is the LeadFlow setup, but it is not valid: Row \d+ of the setup sheet \(Stage Arrived\): "Arrived" is already used by stage Arrived.*Open Extensions > LeadFlow > Open setup to repair it\.$/,
     );
   });
 });

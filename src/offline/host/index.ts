@@ -360,6 +360,7 @@ class OfflineHost implements Host {
 
   attachBundle(bundle: LoadedBundle): void {
     this.bundle = bundle;
+    this.declaredNames = undefined;
     this.scriptCtx.realm = realmOf(bundle.context);
     this.state.compileInBundle = (code: string) => vm.runInContext(code, bundle.context);
     const names = customFunctionNames(bundle.source).filter((n) => typeof bundle.context[n] === 'function');
@@ -400,9 +401,10 @@ class OfflineHost implements Host {
 
   run(name: string, args: unknown[] = []): RunResult {
     const bundle = this.requireBundle();
-    const fn = bundle.context[name];
-    // Functions ending in "_" are private: google.script.run cannot see them.
-    if (typeof fn !== 'function' || name.endsWith('_')) return { ok: false, error: { name: 'ScriptError', message: `Script function not found: ${name}` } };
+    // Only the script's own top-level functions can be called, as in Apps Script: not "constructor",
+    // "toString" or anything else the context inherits. Functions ending in "_" are private.
+    const fn = this.declared().has(name) ? bundle.context[name] : undefined;
+    if (typeof fn !== 'function' || name.endsWith('_')) return { ok: false, error: { name: 'ScriptError', message: `Script function not found: ${String(name).slice(0, 100)}` } };
     for (let i = 0; i < args.length; i++) {
       const bad = illegalProperty(args[i], String(i));
       if (bad !== undefined) return { ok: false, error: { name: 'Error', message: `Failed due to illegal value in property: ${bad}` } };
@@ -422,6 +424,14 @@ class OfflineHost implements Host {
   async runAsync(name: string, args: unknown[] = []): Promise<RunResult> {
     await new Promise((resolve) => setImmediate(resolve));
     return this.run(name, args);
+  }
+
+  private declaredNames: Set<string> | undefined;
+
+  /** The names of the functions the bundle declares at its top level. */
+  private declared(): Set<string> {
+    this.declaredNames ??= new Set(this.requireBundle().functionNames());
+    return this.declaredNames;
   }
 
   clickMenuItem(captionOrPath: string): RunResult {

@@ -21,9 +21,16 @@ export { BUILT_PROPERTY };
 /** The name of each kind of sheet (a clash with another sheet adds " (2)"...). */
 export const SHEET_NAMES: Record<Kind, string> = { funnel: 'Funnel', flow: 'Net lead flow', checklist: 'Lead review' };
 
+/** Each build dialog's title, and its height: sized to its own choices, not the largest one's. */
+const DIALOGS: Record<Kind, { title: string; height: number }> = {
+  funnel: { title: 'LeadFlow: build the funnel sheet', height: 470 },
+  flow: { title: 'LeadFlow: build the net lead flow sheet', height: 330 },
+  checklist: { title: 'LeadFlow: build the checklist sheet', height: 420 },
+};
+
 function openDialog(kind: Kind): void {
   const page = HtmlService.createHtmlOutputFromFile('BuildDialog').getContent().replace('data-kind="funnel"', `data-kind="${kind}"`);
-  SpreadsheetApp.getUi().showModalDialog(HtmlService.createHtmlOutput(page).setWidth(460).setHeight(560), 'LeadFlow: build a sheet');
+  SpreadsheetApp.getUi().showModalDialog(HtmlService.createHtmlOutput(page).setWidth(460).setHeight(DIALOGS[kind].height), DIALOGS[kind].title);
 }
 
 export const menuHandlers = {
