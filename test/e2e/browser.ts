@@ -158,3 +158,56 @@ export async function typeInto(page: Page, a1: string, text: string): Promise<vo
   await editor.press('Enter');
   await idle(page);
 }
+
+/** Dismisses the toasts shown (they cover the bottom right corner of a screenshot). */
+export async function dismissToasts(page: Page): Promise<void> {
+  await page.locator('#toasts .toast').evaluateAll((toasts) => toasts.forEach((t) => t.remove()));
+}
+
+/**
+ * Builds a sheet as a person does: Extensions ▸ LeadFlow ▸ <caption> (a Build … item), then the
+ * dialog's Build button; resolves once the dialog has closed and the page has settled.
+ */
+export async function buildThroughMenu(page: Page, caption: string | RegExp): Promise<void> {
+  await clickAddonMenuItem(page, caption);
+  await page.locator('#dialog-layer:not([hidden])').waitFor();
+  const dialog = page.frameLocator('#dialog-frame');
+  await dialog.locator('#bd-build:not([disabled])').click({ timeout: 20_000 });
+  await page.locator('#dialog-layer').waitFor({ state: 'hidden', timeout: 60_000 });
+  await idle(page);
+}
+
+/** Scrolls the grid so that a cell (1-based) is near the top left of the view, and waits for it. */
+export async function scrollToCell(page: Page, row: number, col: number): Promise<Locator> {
+  await page.locator('#grid').evaluate((grid, [r, c]) => {
+    const line = grid.querySelector('#grid-body tr[data-row]') as HTMLElement | null;
+    const height = line?.getBoundingClientRect().height || 21;
+    const widths = Array.from(grid.querySelectorAll('#cols col')).map((col) => parseFloat((col as HTMLElement).style.width) || 100);
+    grid.scrollTop = Math.max(0, (r - 4) * height);
+    grid.scrollLeft = Math.max(0, widths.slice(1, c).reduce((a, b) => a + b, 0) - 200);
+  }, [row, col]);
+  let letters = '';
+  for (let x = col; x > 0; x = Math.floor((x - 1) / 26)) letters = String.fromCharCode(65 + ((x - 1) % 26)) + letters;
+  const target = cell(page, `${letters}${row}`);
+  await target.waitFor();
+  return target;
+}
+
+/** How many pixels of a chart's canvas have each colour (#rrggbb, exactly), and how many are drawn at all. */
+export async function chartColours(chart: Locator, colours: string[]): Promise<{ counts: Record<string, number>; drawn: number; width: number; height: number }> {
+  return chart.locator('canvas').evaluate((canvas: HTMLCanvasElement, wanted) => {
+    const { width, height } = canvas;
+    const data = canvas.getContext('2d')!.getImageData(0, 0, width, height).data;
+    const rgb = wanted.map((hex) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)));
+    const counts: Record<string, number> = Object.fromEntries(wanted.map((c) => [c, 0]));
+    let drawn = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i + 3] === 0) continue;
+      drawn++;
+      rgb.forEach(([r, g, b], k) => {
+        if (data[i] === r && data[i + 1] === g && data[i + 2] === b && data[i + 3] === 255) counts[wanted[k]]++;
+      });
+    }
+    return { counts, drawn, width, height };
+  }, colours);
+}

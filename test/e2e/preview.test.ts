@@ -14,7 +14,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import ExcelJS from 'exceljs';
 import { main as previewMain } from '../../src/offline/preview/cli';
+import { understand } from '../../src/offline/report';
 import { framePage, startPreview } from '../../src/offline/preview/server';
 import type { Preview } from '../../src/offline/preview/server';
 import type { ActionResult, StateView } from '../../src/offline/preview/session';
@@ -277,8 +279,12 @@ describe('npm start', () => {
       const said = errors.mock.calls.map((c) => String(c[0]));
       expect(said[0]).toMatch(/^Cannot start the preview: .*missing\.csv/);
       expect(said[1]).toMatch(/empty\.csv/);
-      expect(said[2]).toMatch(/leads\.pdf/);
       expect(said[3]).toMatch(/"Mars\/Olympus" is not a time zone/);
+      // A file the report would not read either, said in the report's words.
+      const pdf = path.join(dir, 'leads.pdf');
+      const report = await understand({ input: pdf, progress: null }).then(() => '', (e: Error) => e.message);
+      expect(report).toBe(`${pdf}: expected a CSV (.csv, .tsv, .txt) or Excel workbook (.xlsx) export of your leads.`);
+      expect(said[2]).toBe(`Cannot start the preview: ${report}`);
     } finally {
       errors.mockRestore();
       logs.mockRestore();
@@ -286,37 +292,93 @@ describe('npm start', () => {
     }
   });
 
-  it('serves a CSV export given with --data, printing the address, and stops on SIGTERM', async () => {
+  it('reads every kind of file the report reads: .csv, .tsv, .txt, .xlsx and .xlsm', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'leadflow-preview-kinds-'));
+    const rows = [['Lead ID', 'Created Time', 'Lead Status'], ['L-1', '2026-03-01 09:30', 'New'], ['L-2', '2026-03-02 10:00', 'Closed Won']];
+    try {
+      const files = {
+        'leads.csv': rows.map((r) => r.join(',')).join('\n'),
+        'leads.tsv': rows.map((r) => r.join('\t')).join('\n'),
+        'leads.txt': rows.map((r) => r.join(';')).join('\n'),
+      };
+      for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), `${text}\n`);
+      const workbook = new ExcelJS.Workbook();
+      workbook.addWorksheet('CRM leads').addRows(rows);
+      await workbook.xlsx.writeFile(path.join(dir, 'leads.xlsx'));
+      await workbook.xlsx.writeFile(path.join(dir, 'leads.xlsm'));
+      for (const name of [...Object.keys(files), 'leads.xlsx', 'leads.xlsm']) {
+        const file = path.join(dir, name);
+        const understood = await understand({ input: file, progress: null });
+        expect(understood.table.rows.length, name).toBe(3);
+        const shown = await startPreview({ data: file });
+        try {
+          const sheet = shown.host.spreadsheet.getSheets()[0];
+          expect(sheet.getLastRow(), name).toBe(3);
+          expect(sheet.getRange('C3').getValue(), name).toBe('Closed Won');
+        } finally {
+          await shown.close();
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  /** Runs `npm start -- <args>` (its own process group, for the cleanup) and resolves with the address it prints. */
+  async function npmStart(args: string[]) {
+    const child = spawn('npm', ['start', '--', ...args, '--no-open'], { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, CI: '1' } });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { out += d; });
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no address printed: ${out}`)), 40_000);
+      child.stdout.on('data', () => {
+        const m = /Open (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]);
+        }
+      });
+      child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+    });
+    return {
+      child,
+      url,
+      output: () => out,
+      /** Kills whatever is left of the process group (only when a test failed). */
+      cleanup() {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          // Nothing left.
+        }
+      },
+    };
+  }
+
+  /** True once nothing answers at the address any more (the port is free). */
+  async function refused(url: string): Promise<boolean> {
+    return fetch(`${url}api/state`).then(() => false, () => true);
+  }
+
+  it.each(['SIGTERM', 'SIGINT'] as const)('serves a CSV export given with --data, says "1 lead", and frees its port when npm itself gets %s', async (signal) => {
     const dir = mkdtempSync(path.join(tmpdir(), 'leadflow-preview-csv-'));
     const csv = path.join(dir, 'leads.csv');
-    writeFileSync(csv, 'Lead ID,Created Time,Lead Status\nL-1,2026-03-01 09:30,New\nL-2,2026-03-02 10:00,Closed Won\n');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/offline/preview.ts', '--data', csv, '--no-open'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1' } });
+    writeFileSync(csv, 'Lead ID,Created Time,Lead Status\nL-1,2026-03-01 09:30,New\n');
+    const started = await npmStart(['--data', csv]);
     try {
-      let out = '';
-      const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no address printed: ${out}`)), 20_000);
-        child.stdout.on('data', (d) => {
-          out += d;
-          const m = /Open (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
-          if (m) {
-            clearTimeout(timer);
-            resolve(m[1]);
-          }
-        });
-        child.stderr.on('data', (d) => { out += d; });
-        child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
-      });
-      expect(out).toMatch(/2 leads/);
-      const state = (await (await fetch(`${url}api/state`)).json()) as StateView;
+      expect(started.output()).toMatch(/\(1 lead, America\/New_York\)/);
+      const state = (await (await fetch(`${started.url}api/state`)).json()) as StateView;
       expect(state.sheets[0].name).toBe('leads');
       expect(state.source).toBe('leads.csv');
-      const win = (await (await fetch(`${url}api/cells?sheet=leads&row=2&rows=1`)).json()) as { cells: { v?: string; t?: string }[][] };
+      const win = (await (await fetch(`${started.url}api/cells?sheet=leads&row=2&rows=1`)).json()) as { cells: { v?: string; t?: string }[][] };
       expect(win.cells[0][1]).toMatchObject({ t: 'n' }); // the date became a date cell
-      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
+      // The signal goes to npm's process only, as `kill -TERM <pid>` sends it.
+      process.kill(started.child.pid!, signal);
+      await expect.poll(() => refused(started.url), { timeout: 10_000, interval: 100 }).toBe(true);
+      await expect.poll(() => started.child.exitCode !== null || started.child.signalCode !== null, { timeout: 10_000 }).toBe(true);
     } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
+      started.cleanup();
       rmSync(dir, { recursive: true, force: true });
     }
   });

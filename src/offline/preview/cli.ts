@@ -1,7 +1,8 @@
 /**
  * `npm start [-- options]`: serves the local preview and prints its address.
  *
- *   --data <leads.csv|leads.xlsx>  show your own export instead of the generated sample
+ *   --data <file>                  show your own export (.csv, .tsv, .txt, .xlsx, .xlsm: what
+ *                                  `leadflow report` reads) instead of the generated sample
  *   --port <n>                     listen on this port (default: a free one)
  *   --time-zone <Area/City>        the spreadsheet's time zone (default America/New_York)
  *   --seed <n>                     seed of the generated sample (default 42)
@@ -13,7 +14,7 @@ import { LeadsFileError } from '../files/index.ts';
 import { startPreview } from './server.ts';
 import { PreviewError } from './session.ts';
 
-export const USAGE = `Usage: npm start [-- --data leads.csv|leads.xlsx] [--port N] [--time-zone Area/City] [--seed N] [--no-open]
+export const USAGE = `Usage: npm start [-- --data leads.csv|.tsv|.txt|.xlsx|.xlsm] [--port N] [--time-zone Area/City] [--seed N] [--no-open]
 
 Serves a local preview of the LeadFlow add-on: a sample leads spreadsheet (or your own export),
 the Extensions ▸ LeadFlow menu, the sidebar and dialogs, and formulas computed as you type them.`;
@@ -87,7 +88,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const sheets = preview.host.spreadsheet.getSheets();
   const leads = Math.max(0, sheets[0].getLastRow() - 1);
-  console.log(`LeadFlow preview of ${v.data ?? 'generated sample leads'} (${leads.toLocaleString('en-US')} leads, ${preview.host.spreadsheet.getSpreadsheetTimeZone()})`);
+  console.log(`LeadFlow preview of ${v.data ?? 'generated sample leads'} (${leads.toLocaleString('en-US')} lead${leads === 1 ? '' : 's'}, ${preview.host.spreadsheet.getSpreadsheetTimeZone()})`);
   console.log(`Open ${preview.url}`);
   console.log('Press Ctrl+C to stop.');
   const interactive = process.stdout.isTTY && !process.env.CI;

@@ -9,7 +9,10 @@
  *   GET  /api/events?after=N       toasts, sidebars, dialogs and errors after event N
  *   GET  /api/cells?sheet=S&row=R&rows=N[&col=C&cols=M]
  *                                  a window of cells (1-based; at most 500 rows): display value,
- *                                  formula, type, error message, bold
+ *                                  formula, type, error message, bold, italic, fill and font
+ *                                  colours (the cell's or a conditional format's), checkboxes
+ *   GET  /api/charts?sheet=S       the sheet's charts: type, anchor, size, options and the current
+ *                                  values of their ranges (see charts.ts)
  *   POST /api/cell                 {sheet, row, col, input}: type into a cell ("" clears)
  *   POST /api/activate             {sheet[, row, col]}: the active sheet and cell
  *   POST /api/menu                 {functionName, answers?}: click a menu item the add-on added
@@ -34,7 +37,7 @@ import type { PageAssets } from './assets.ts';
 import { PreviewError, PreviewSession } from './session.ts';
 
 export interface PreviewOptions {
-  /** A CSV or xlsx leads export to show instead of the sample (read with readLeadsFile). */
+  /** A leads export to show instead of the sample (.csv, .tsv, .txt, .xlsx, .xlsm; read with readLeadsFile, as the report reads it). */
   data?: string;
   /** Rows (header first) to show instead of the sample, in a sheet named "Leads". */
   rows?: unknown[][];
@@ -166,6 +169,8 @@ function createHandler(session: PreviewSession, assets: PageAssets, allowedHosts
         const cols = q.has('cols') ? int(q.get('cols'), 'cols') : undefined;
         return json(res, 200, session.cells(sheet, row, rows, col, cols));
       }
+      case 'GET /api/charts':
+        return json(res, 200, { charts: session.charts(str(q.get('sheet') ?? undefined, 'sheet')) });
       case 'POST /api/cell': {
         const body = await readJson(req);
         const result = session.setCell(str(body.sheet, 'sheet'), int(body.row, 'row'), int(body.col, 'col'), str(body.input, 'input'));

@@ -13,12 +13,17 @@
  * on each run, which is why handlers should ask before they change anything (good practice in
  * Apps Script too, where a user can dismiss the dialog).
  */
-import { basename } from 'node:path';
+import { basename, extname } from 'node:path';
 import { sampleLeads } from '../../core/sample.ts';
 import { readLeadsFile } from '../files/index.ts';
 import type { LeadsTable } from '../files/index.ts';
 import { createHost } from '../host/index.ts';
 import type { Host, MenuEntry, RunResult } from '../host/index.ts';
+import { cellLooks } from '../host/inspect.ts';
+import { chartViews, conditionalFormats } from './charts.ts';
+import type { ChartView } from './charts.ts';
+
+export type { ChartView, ChartSeriesView } from './charts.ts';
 
 export const SAMPLE_SHEET = 'Leads';
 export const SAMPLE_ROWS = 600;
@@ -28,12 +33,15 @@ export const DEFAULT_SEED = 42;
 export const MAX_WINDOW_ROWS = 500;
 export const MAX_WINDOW_COLUMNS = 200;
 
+/** The exports `leadflow report` reads (src/offline/report.ts), refused with its words otherwise. */
+export const DATA_EXTENSIONS = ['.csv', '.tsv', '.txt', '.xlsx', '.xlsm'];
+
 const ERROR_CODES = new Set(['#ERROR!', '#N/A', '#DIV/0!', '#VALUE!', '#REF!', '#NAME?', '#NUM!', '#NULL!']);
 const BUTTON_SETS: Record<string, string[]> = { OK: ['OK'], OK_CANCEL: ['OK', 'CANCEL'], YES_NO: ['YES', 'NO'], YES_NO_CANCEL: ['YES', 'NO', 'CANCEL'] };
 const BUTTONS = new Set(['OK', 'CANCEL', 'YES', 'NO', 'CLOSE']);
 
 export interface SessionOptions {
-  /** A CSV or xlsx leads export to show instead of the sample. */
+  /** A leads export to show instead of the sample: .csv, .tsv, .txt, .xlsx or .xlsm, as the report reads. */
   data?: string;
   /** Rows (header first) to show instead of the sample, in a sheet named "Leads". */
   rows?: unknown[][];
@@ -60,6 +68,21 @@ export interface CellView {
   e?: string;
   /** Bold. */
   w?: 1;
+  /** Italic, strikethrough, underline (a conditional format's, or the cell's italic). */
+  it?: 1;
+  st?: 1;
+  un?: 1;
+  /** Fill colour (#rrggbb) when not white: the cell's own, or a conditional format's. */
+  bg?: string;
+  /** Font colour (#rrggbb) when not black. */
+  fc?: string;
+  /** Horizontal alignment set on the cell. */
+  al?: 'left' | 'center' | 'right';
+  /**
+   * A checkbox (data validation CHECKBOX): whether it is ticked, and what to type to tick or
+   * untick it when the validation has its own checked/unchecked values (TRUE/FALSE otherwise).
+   */
+  cb?: { checked: boolean; on?: string; off?: string };
 }
 
 export interface SheetView {
@@ -176,6 +199,9 @@ export class PreviewSession {
     let table: LeadsTable | undefined;
     let source: string;
     if (opts.data) {
+      if (!DATA_EXTENSIONS.includes(extname(opts.data).toLowerCase())) {
+        throw new PreviewError(`${opts.data}: expected a CSV (.csv, .tsv, .txt) or Excel workbook (.xlsx) export of your leads.`);
+      }
       table = await readLeadsFile(opts.data, { timeZone });
       source = basename(opts.data);
     } else if (opts.rows) {
@@ -313,12 +339,21 @@ export class PreviewSession {
       const values = range.getValues();
       const formulas = range.getFormulas();
       const weights = range.getFontWeights();
+      const fills = range.getBackgrounds();
+      const validations = range.getDataValidations() as (GoogleAppsScript.Spreadsheet.DataValidation | null)[][];
+      const looks = cellLooks(range);
+      const rules = conditionalFormats(sheet, row, col, height, width);
       for (let r = 0; r < height; r++) {
         const line: CellView[] = [];
         for (let c = 0; c < width; c++) {
           const cell: CellView = {};
           const v = display[r][c];
           const raw = values[r][c];
+          const validation = validations[r][c];
+          if (validation && String(validation.getCriteriaType()) === 'CHECKBOX') {
+            const [on, off] = validation.getCriteriaValues().map((x) => String(x));
+            cell.cb = on === undefined ? { checked: raw === true } : { checked: v === on, on, off: off ?? '' };
+          }
           if (v !== '') cell.v = v;
           if (formulas[r][c]) cell.f = formulas[r][c];
           if (typeof raw === 'number' || raw instanceof Date) cell.t = 'n';
@@ -332,12 +367,34 @@ export class PreviewSession {
           }
           if (typeof raw === 'number' && !cell.f && String(raw) !== v) cell.i = String(raw);
           if (weights[r][c] === 'bold') cell.w = 1;
+          if (fills[r][c] && fills[r][c] !== '#ffffff') cell.bg = fills[r][c];
+          const look = looks[r][c];
+          if (look?.fontColor && look.fontColor !== '#000000') cell.fc = look.fontColor;
+          if (look?.fontStyle === 'italic') cell.it = 1;
+          const align = look?.horizontalAlignment;
+          if (align === 'left' || align === 'center' || align === 'right') cell.al = align;
+          // Sheets draws the first rule whose range holds the cell and whose condition holds.
+          const format = rules(row + r, col + c, raw);
+          if (format) {
+            if (format.background) cell.bg = format.background;
+            if (format.fontColor) cell.fc = format.fontColor;
+            if (format.bold !== null && format.bold !== undefined) format.bold ? (cell.w = 1) : delete cell.w;
+            if (format.italic !== null && format.italic !== undefined) format.italic ? (cell.it = 1) : delete cell.it;
+            if (format.strikethrough) cell.st = 1;
+            if (format.underline) cell.un = 1;
+          }
           line.push(cell);
         }
         cells.push(line);
       }
     }
     return { row, col, cells };
+  }
+
+  /** The charts floating over a sheet, each with the current values of its ranges (see charts.ts). */
+  charts(sheetName: string): ChartView[] {
+    const sheet = this.sheet(sheetName);
+    return chartViews(sheet, this.host.inspectSheet(sheet.getName()).charts);
   }
 
   // --- acting -------------------------------------------------------------------------------

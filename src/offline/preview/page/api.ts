@@ -1,7 +1,7 @@
 /** The preview server's JSON API, as the page uses it (routes: see ../server.ts). */
-import type { ActionResult, Answer, CellView, PendingDialog, PreviewEvent, SheetView, StateView } from '../session';
+import type { ActionResult, Answer, CellView, ChartSeriesView, ChartView, PendingDialog, PreviewEvent, SheetView, StateView } from '../session';
 
-export type { ActionResult, Answer, CellView, PendingDialog, PreviewEvent, SheetView, StateView };
+export type { ActionResult, Answer, CellView, ChartSeriesView, ChartView, PendingDialog, PreviewEvent, SheetView, StateView };
 
 export class ApiError extends Error {}
 

@@ -5,7 +5,13 @@
  *
  * Selecting a cell shows its formula (or value) in the formula bar and an error cell's message
  * under it; typing, Enter, F2 or a double-click edit the cell in place; Enter/Tab commit and move,
- * Escape cancels, Delete clears.
+ * Escape cancels, Delete clears. A checkbox cell shows a checkbox: a click or Space ticks or
+ * unticks it (typing TRUE or FALSE, or the validation's own values, into the cell).
+ *
+ * Cells show their fill, font colour, italics and alignment, and the conditional formats that
+ * hold for them (the server works those out). Columns are as wide as the script set them, and
+ * 100 px otherwise, as in Sheets; a sheet whose script set no width (an export, the sample) gets
+ * columns that fit its first rows instead, to be readable.
  */
 import { cellA1, columnLetter, get } from './api';
 import type { CellView, CellWindow, SheetView } from './api';
@@ -26,6 +32,8 @@ export interface GridHooks {
   onCommit(row: number, col: number, input: string): Promise<void>;
   /** The cell editor's text changed (to mirror it in the formula bar). */
   onEditorInput(text: string): void;
+  /** Rows and columns were laid out again (floating charts follow their anchor cells). */
+  onLayout?(): void;
 }
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -62,6 +70,10 @@ export class Grid {
     this.el.addEventListener('scroll', () => this.schedule());
     window.addEventListener('resize', () => this.schedule());
     this.table.addEventListener('mousedown', (e) => this.onMouseDown(e));
+    // A checkbox changes on mousedown (see onMouseDown), never by the browser's own click.
+    this.table.addEventListener('click', (e) => {
+      if ((e.target as HTMLElement | null)?.closest?.('input.cb')) e.preventDefault();
+    });
     this.table.addEventListener('dblclick', (e) => {
       const at = this.cellOf(e.target);
       if (at) this.startEdit();
@@ -137,7 +149,8 @@ export class Grid {
   private layoutColumns(): void {
     const sheet = this.sheet;
     if (!sheet) return;
-    const auto = this.autoWidths.get(sheet.name);
+    // Widths the script set mean the sheet is laid out as in Sheets: the others are 100 px there.
+    const auto = Object.keys(sheet.columnWidths).length ? undefined : this.autoWidths.get(sheet.name);
     this.widths = Array.from({ length: this.columns }, (_, i) => sheet.columnWidths[i + 1] ?? auto?.[i] ?? DEFAULT_WIDTH);
     this.headerWidth = Math.max(ROW_HEADER_WIDTH, String(this.rows).length * 8 + 14);
     const header = document.createElement('col');
@@ -151,6 +164,22 @@ export class Grid {
     this.colgroup.replaceChildren(...cols);
     // table-layout: fixed only holds the columns to these widths when the table's width is set.
     this.table.style.width = `${this.headerWidth + this.widths.reduce((a, b) => a + b, 0)}px`;
+    this.hooks.onLayout?.();
+  }
+
+  /**
+   * The top-left corner of a cell in the grid's scrolling content (where a chart anchored there
+   * goes), or undefined for a column past those shown.
+   */
+  anchorPoint(row: number, col: number): { x: number; y: number } | undefined {
+    if (!this.sheet || col < 1 || row < 1 || col > this.columns) return undefined;
+    let x = this.headerWidth;
+    for (let c = 1; c < col; c++) x += this.widths[c - 1] ?? DEFAULT_WIDTH;
+    const letters = (this.head.firstElementChild as HTMLElement | null)?.offsetHeight || this.rowHeight;
+    const frozen = this.frozen;
+    if (row <= frozen) return { x, y: letters + (row - 1) * this.rowHeight };
+    const head = this.head.offsetHeight || letters + frozen * this.rowHeight;
+    return { x, y: head + ((row - frozen - 1) * this.rowHeight) / this.scale() };
   }
 
   /** Widths that fit the first rows' text (once per sheet; Sheets would show 100 px columns). */
@@ -252,6 +281,7 @@ export class Grid {
       }
     }
     if (this.editing) this.placeEditor();
+    this.hooks.onLayout?.();
   }
 
   private th(text: string, cls: string): HTMLTableCellElement {
@@ -281,7 +311,16 @@ export class Grid {
       const cell = this.cell(r, c);
       const td = document.createElement('td');
       td.dataset.cell = cellA1(r, c);
-      if (cell) {
+      if (cell?.cb) {
+        const box = document.createElement('input');
+        box.type = 'checkbox';
+        box.className = 'cb';
+        box.tabIndex = -1;
+        box.checked = cell.cb.checked;
+        box.setAttribute('aria-label', `${cellA1(r, c)}: ${cell.cb.checked ? 'ticked' : 'not ticked'}`);
+        td.append(box);
+        td.classList.add('cbx');
+      } else if (cell) {
         if (cell.v !== undefined) {
           // Text runs on over empty cells to its right, as in Sheets (not in frozen rows).
           const room = cell.t === undefined && r > this.frozen ? this.overflowWidth(r, c) : 0;
@@ -296,9 +335,14 @@ export class Grid {
             td.textContent = cell.v;
           }
         }
-        const cls = [cell.t ?? '', cell.w ? 'w' : ''].filter(Boolean);
+      }
+      if (cell) {
+        const cls = [cell.cb ? '' : cell.t ?? '', cell.w ? 'w' : '', cell.it ? 'it' : '', cell.st ? 'st' : '', cell.un ? 'un' : ''].filter(Boolean);
         if (cls.length) td.classList.add(...cls);
         if (cell.t === 'e') td.setAttribute('aria-invalid', 'true');
+        if (cell.bg) td.style.backgroundColor = cell.bg;
+        if (cell.fc) td.style.color = cell.fc;
+        if (cell.al) td.style.textAlign = cell.al;
       }
       if (r === this.row && c === this.col) td.classList.add('sel');
       tr.append(td);
@@ -312,7 +356,7 @@ export class Grid {
     let k = c + 1;
     for (; k <= this.columns && width < 2000; k++) {
       const next = this.cell(r, k);
-      if (next?.v !== undefined && next.v !== '') break;
+      if ((next?.v !== undefined && next.v !== '') || next?.cb) break;
       width += this.widths[k - 1] ?? DEFAULT_WIDTH;
     }
     return k === c + 1 ? 0 : width - 9;
@@ -348,6 +392,18 @@ export class Grid {
     }
   }
 
+  /** Ticks or unticks a checkbox cell: shown at once, then typed into the cell like any input. */
+  toggle(row: number, col: number): void {
+    const cell = this.cell(row, col);
+    if (!cell?.cb || this.editing) return;
+    const checked = !cell.cb.checked;
+    cell.cb = { ...cell.cb, checked };
+    cell.v = checked ? cell.cb.on ?? 'TRUE' : cell.cb.off ?? 'FALSE';
+    if (this.row !== row || this.col !== col) this.select(row, col, false);
+    else this.render();
+    void this.hooks.onCommit(row, col, cell.v);
+  }
+
   // --- selection ----------------------------------------------------------------------------
 
   private cellOf(target: EventTarget | null): { row: number; col: number } | undefined {
@@ -367,6 +423,7 @@ export class Grid {
     if (!this.editing) {
       e.preventDefault();
       this.el.focus({ preventScroll: true });
+      if (e.button === 0 && (e.target as HTMLElement | null)?.closest?.('input.cb')) this.toggle(at.row, at.col);
     }
   }
 
@@ -428,6 +485,10 @@ export class Grid {
       e.preventDefault();
       this.select(this.row + dr, this.col + dc);
     };
+    if (e.key === ' ' && this.cell(this.row, this.col)?.cb) {
+      e.preventDefault();
+      return this.toggle(this.row, this.col);
+    }
     switch (e.key) {
       case 'ArrowDown': return move(1, 0);
       case 'ArrowUp': return move(-1, 0);

@@ -8,6 +8,7 @@
 import { ApiError, cellA1, get, post } from './api';
 import type { ActionResult, Answer, CellView, PendingDialog, PreviewEvent, StateView } from './api';
 import type { RunOutcome } from './bridge';
+import { ChartLayer } from './charts';
 import type { PreviewParent } from './frame';
 import { Grid } from './grid';
 
@@ -49,9 +50,10 @@ function setStatus(text: string): void {
   els.status.textContent = text;
 }
 
-async function busyWhile<T>(label: string, work: () => Promise<T>): Promise<T> {
+/** Runs work with the page marked busy (body[data-busy]); a label, if given, shows in the status bar. */
+async function busyWhile<T>(label: string | undefined, work: () => Promise<T>): Promise<T> {
   busy++;
-  setStatus(label);
+  if (label !== undefined) setStatus(label);
   document.body.dataset.busy = 'true';
   try {
     return await work();
@@ -115,11 +117,20 @@ async function commitCell(row: number, col: number, input: string): Promise<void
   await apply(result);
 }
 
+// The charts floating over the sheet, at their anchor cells: fetched again whenever the sheet may have changed.
+const charts = new ChartLayer($('chart-layer'), (row, col) => grid.anchorPoint(row, col));
+
 const grid = new Grid({
   onSelect: showSelection,
   onCommit: commitCell,
   onEditorInput: (text) => { els.formula.value = text; },
+  onLayout: () => charts.position(),
 });
+
+function loadCharts(sheet: string): void {
+  // Counted as busy: whoever waits for the page to settle sees the charts drawn.
+  void busyWhile(undefined, () => charts.load(sheet)).catch(report);
+}
 
 els.formula.addEventListener('focus', () => {
   formulaBar.row = grid.row;
@@ -166,6 +177,7 @@ function applyState(next: StateView): void {
   if (!active) return;
   if (active.name !== grid.sheet?.name || previousActive !== next.activeSheet) grid.setSheet(active);
   else grid.refresh(active);
+  loadCharts(active.name);
 }
 
 function renderTabs(): void {
