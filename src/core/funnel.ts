@@ -125,6 +125,12 @@ export interface GroupFunnel {
   reached: number[];
 }
 
+/**
+ * Text by character codes, as SQL engines sort it: ties between groups (and between spellings
+ * of one group) fall the same way in a sheet, in DuckDB and in BigQuery.
+ */
+export const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /** The label of the group of blank cells. */
 export const BLANK_GROUP = '(blank)';
 
@@ -164,10 +170,17 @@ export function funnelByGroup(reached: Reached, stageCount: number, groups: unkn
   const out: (GroupFunnel & { key: string })[] = [];
   for (const [key, { row, spellings }] of furthest) {
     for (let k = stageCount - 2; k >= 0; k--) row[k] += row[k + 1];
-    const named = key === '' ? BLANK_GROUP : [...spellings].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0][0];
+    const named = key === '' ? BLANK_GROUP : [...spellings].sort((a, b) => b[1] - a[1] || byText(a[0], b[0]))[0][0];
     out.push({ key, group: named, reached: row });
   }
   return out
-    .sort((a, b) => b.reached[0] - a.reached[0] || (a.key === '' ? 1 : b.key === '' ? -1 : a.group.localeCompare(b.group)))
+    .sort((a, b) => b.reached[0] - a.reached[0] || (a.key === '' ? 1 : b.key === '' ? -1 : byText(a.group, b.group)))
     .map(({ group, reached: counts }) => ({ group, reached: counts }));
 }
+
+/** What a stage's pipeline value rests on, as the funnel sheet and the SQL say it. */
+export const VALUE_BASIS = {
+  actual: 'Actual',
+  estimate: 'Estimate: leads × average deal',
+  fewLargeDeals: 'Estimate: few leads, large deals; sum real values',
+} as const;

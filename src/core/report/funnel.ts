@@ -5,11 +5,11 @@
  * summed from the sheet's count block (leads.ts), with the value it computes cached beside it.
  */
 import { LeadFlowError } from '../errors';
-import { FEW_LEADS, LARGE_DEAL, ratio } from '../funnel';
+import { FEW_LEADS, LARGE_DEAL, VALUE_BASIS, ratio } from '../funnel';
 import { DAY_MS, nextPeriodStart, periodStart, wallToSerial } from '../time';
 import { median } from '../timing';
 import { cellKey, criterionFor } from './criteria';
-import { Box, Computed, HEAD, Layout, Plan, SECTION, asText, dateCell, fx, ref } from './grid';
+import { Box, Computed, HEAD, Layout, Plan, SECTION, asText, dateCell, fx, lit, ref } from './grid';
 import { BLANK_GROUP, CountBlock, Ctx, Group, span, writeMap } from './leads';
 import { intro } from './text';
 
@@ -149,10 +149,10 @@ export function planFunnel(x: Ctx, o: FunnelRequest): Plan {
       const [b, f, g, h] = [2, 6, 7, 8].map((c) => ref(7 + k, c));
       const [reached, knownK, sumK] = [blk.reachedValue(cohort, k), blk.reachedValue(known, k), blk.reachedValue(sum, k)];
       const value = knownK === reached ? sumK : average === null ? null : reached * average;
-      const basis = value === null ? '' : knownK === reached ? 'Actual' : reached < FEW_LEADS && value / reached > LARGE_DEAL ? 'Estimate: few leads, large deals; sum real values' : 'Estimate: leads × average deal';
+      const basis = value === null ? '' : knownK === reached ? VALUE_BASIS.actual : reached < FEW_LEADS && value / reached > LARGE_DEAL ? VALUE_BASIS.fewLargeDeals : VALUE_BASIS.estimate;
       L.put(7 + k, 6, [blk.reached(known, k), blk.reached(sum, k),
         fx(`IF(${f}=${b},${g},IF(${ref(8, 6, 1)}=0,"",${b}*${ref(8, 7, 1)}/${ref(8, 6, 1)}))`, value),
-        fx(`IF(${h}="","",IF(${f}=${b},"Actual",IF(AND(${b}<${FEW_LEADS},${h}/${b}>${LARGE_DEAL}),"Estimate: few leads, large deals; sum real values","Estimate: leads × average deal")))`, basis)], 'icct');
+        fx(`IF(${h}="","",IF(${f}=${b},${lit(VALUE_BASIS.actual)},IF(AND(${b}<${FEW_LEADS},${h}/${b}>${LARGE_DEAL}),${lit(VALUE_BASIS.fewLargeDeals)},${lit(VALUE_BASIS.estimate)})))`, basis)], 'icct');
     }
   } else L.notes.push('Map a deal value column in Open setup to see pipeline value.');
 

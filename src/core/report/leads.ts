@@ -8,7 +8,7 @@
  * here, lead by lead under the same criteria, as the value the sheet shows before it recalculates.
  */
 import { isFlagSet } from '../evidence';
-import { BLANK_GROUP, groupKey } from '../funnel';
+import { BLANK_GROUP, byText, groupKey } from '../funnel';
 import { Pipeline } from '../pipeline';
 import { ColumnField, Setup, pipelineOf } from '../setup';
 import { DAY_MS, serialToWall } from '../time';
@@ -290,9 +290,9 @@ export function makeCtx(input: LeadsInput): Ctx {
     const list = [...byKey].map(([key, g]): Group & { key: string } => {
       const spellings = [...g.spellings.values()];
       // Named by its most common spelling (as written, without stray spaces), as FUNNELBY names it.
-      const named = key === '' ? BLANK_GROUP : [...g.labels].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0][0];
+      const named = key === '' ? BLANK_GROUP : [...g.labels].sort((a, b) => b[1] - a[1] || byText(a[0], b[0]))[0][0];
       return { key, label: named, spellings: spellings.map(([v]) => v), leads: g.leads };
-    }).sort((a, b) => b.leads - a.leads || (a.key === '' ? 1 : b.key === '' ? -1 : a.label.localeCompare(b.label)));
+    }).sort((a, b) => b.leads - a.leads || (a.key === '' ? 1 : b.key === '' ? -1 : byText(a.label, b.label)));
     const position = new Map(list.map((g, k) => [g.key, k]));
     const of = new Int32Array(rows.length).fill(-1);
     rows.forEach((_, i) => {
