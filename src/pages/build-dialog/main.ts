@@ -1,10 +1,13 @@
 /**
  * The build dialog: choose what the new sheet covers, then build it. It reads the setup and the
- * leads through google.script.run (leadflowBuildData), plans the sheet here with src/core/report
- * (so the formula templates stay out of the Apps Script bundle), and has the server write it
- * (leadflowBuild). Every value is shown with textContent, errors in place; it closes once built.
+ * leads through google.script.run (leadflowBuildData) as it opens, plans the sheet here with
+ * src/core/report (so the formula templates stay out of the Apps Script bundle), and has the
+ * server write it (leadflowBuild). Every value is shown with textContent, errors in place; it
+ * closes once built. The funnel and flow dialogs also show their report as BigQuery SQL ("Use in
+ * BigQuery"), written here from the data read as the dialog opened: no server call, no scope.
  */
-import { BuildData, BuildRequest, ChecklistRequest, FlowRequest, FunnelRequest, Kind, planBuild } from '../../core/report';
+import { BuildData, BuildRequest, ChecklistRequest, CohortKind, FlowRequest, FunnelRequest, Kind, planBuild, withSetup } from '../../core/report';
+import { BigQueryChoices, DateStorage, DialogChoices, NameStyle, panelSql, snakeCase } from './bigquery';
 
 interface BuildResult {
   ok: boolean;
@@ -79,6 +82,27 @@ function request(): BuildRequest | undefined {
   return { kind, leads: value('leads') as ChecklistRequest['leads'], days, period: value('review') as ChecklistRequest['period'] };
 }
 
+/** Data read this long ago is still used for a build; older, the build reads the leads again. */
+const FRESH_MS = 60_000;
+
+/** The latest read of the setup and the leads, with the setup the build uses (withSetup, proposed once). */
+let latest: { at: number; promise: Promise<BuildData> } | undefined;
+
+/** Reads the setup and the leads (leadflowBuildData); the BigQuery panel follows each read that succeeds. */
+function readData(): Promise<BuildData> {
+  const promise = call<BuildData>('leadflowBuildData', {}).then((data) => withSetup(data));
+  const read = { at: Date.now(), promise };
+  latest = read;
+  promise.then((data) => bigQuery.setData(data), (err) => {
+    if (latest === read) latest = undefined;
+    bigQuery.setData(undefined, messageOf(err));
+  });
+  return promise;
+}
+
+/** The data for a build: the read made as the dialog opened while it is fresh, else a new read. */
+const dataForBuild = () => (latest && Date.now() - latest.at < FRESH_MS ? latest.promise : readData());
+
 async function build(e: Event): Promise<void> {
   e.preventDefault();
   say('error', '');
@@ -88,7 +112,7 @@ async function build(e: Event): Promise<void> {
   button.disabled = true;
   try {
     say('source', 'Reading the leads and the setup…');
-    const data = await call<BuildData>('leadflowBuildData', {});
+    const data = await dataForBuild();
     const earlier = data.builtSheets && data.builtSheets[kind];
     const replace = earlier ? await confirmReplace(earlier) : undefined;
     if (replace === false) {
@@ -146,10 +170,228 @@ function recentPeriods(): void {
   }));
 }
 
+// ---- Use in BigQuery -------------------------------------------------------------------------
+
+/** What the panel remembers between dialogs (localStorage, when the page may use it). */
+interface Remembered {
+  table: string;
+  names: NameStyle;
+  dates: DateStorage;
+  query: string;
+  open: boolean;
+}
+
+const STORE_KEY = 'leadflow.bigquery';
+
+function recall(): Partial<Remembered> {
+  try {
+    const raw = window.localStorage.getItem(STORE_KEY);
+    const v = raw ? JSON.parse(raw) : {};
+    if (!v || typeof v !== 'object') return {};
+    return {
+      table: typeof v.table === 'string' ? v.table.slice(0, 1100) : undefined,
+      names: v.names === 'snake' || v.names === 'headers' ? v.names : undefined,
+      dates: v.dates === 'wall' || v.dates === 'timestamp' ? v.dates : undefined,
+      query: typeof v.query === 'string' ? v.query.slice(0, 40) : undefined,
+      open: typeof v.open === 'boolean' ? v.open : undefined,
+    };
+  } catch {
+    return {};
+  }
+}
+
+function remember(v: Remembered): void {
+  try {
+    window.localStorage.setItem(STORE_KEY, JSON.stringify(v));
+  } catch {
+    // Storage blocked (a private window, third-party storage off): the choices last for this dialog.
+  }
+}
+
+/**
+ * The "Use in BigQuery" panel: the table, its column names and date kind, which query; the SQL
+ * of the dialog's choices, rewritten as any of them changes, and a Copy button. It makes no
+ * google.script.run call: it reads the data the dialog read as it opened.
+ */
+const bigQuery = (() => {
+  const on = kind === 'funnel' || kind === 'flow';
+  const panel = $<HTMLDetailsElement>('bq');
+  const table = $<HTMLInputElement>('bq-table');
+  const names = $<HTMLSelectElement>('bq-names');
+  const dates = $<HTMLSelectElement>('bq-dates');
+  const query = $<HTMLSelectElement>('bq-query');
+  const sql = $<HTMLTextAreaElement>('bq-sql');
+  let data: BuildData | undefined;
+  let readError = '';
+  /** The query asked for, kept while the list does not offer it (before the SQL is written). */
+  let wanted = 'all';
+  let listed = '';
+  let typing: ReturnType<typeof setTimeout> | undefined;
+  let copiedTimer: ReturnType<typeof setTimeout> | undefined;
+
+  function choices(): BigQueryChoices {
+    return { table: table.value, names: names.value as NameStyle, dates: dates.value as DateStorage, query: wanted };
+  }
+
+  function dialogChoices(): DialogChoices {
+    if (kind === 'flow') return { kind, period: value('period') === 'week' ? 'week' : 'month' };
+    const cohort = value('cohort') as CohortKind;
+    return { kind: 'funnel', cohort, value: cohort === 'quarter' ? value('quarter') : cohort === 'month' ? value('month') : undefined, start: value('start'), end: value('end') };
+  }
+
+  function save(): void {
+    remember({ ...choices(), open: panel.open });
+  }
+
+  function tableMessage(text: string, wrong: boolean): void {
+    say('bq-table-msg', text);
+    $('bq-table-msg').className = `field-msg${wrong ? ' error' : ' gray'}`;
+    if (wrong) table.setAttribute('aria-invalid', 'true');
+    else table.removeAttribute('aria-invalid');
+  }
+
+  function output(text: string, columns: string[]): void {
+    sql.value = text;
+    sql.scrollTop = 0;
+    say('bq-columns', columns.length ? `Reads ${columns.length === 1 ? 'one column' : `${columns.length} columns`} of the table: ${columns.join(', ')}.` : '');
+    show('bq-output', text !== '');
+    if (!text) say('bq-copied', '');
+  }
+
+  function offer(queries: { name: string; title: string }[]): void {
+    const key = JSON.stringify(queries);
+    if (key !== listed) {
+      listed = key;
+      query.replaceChildren(new Option('Every query (for the BigQuery console)', 'all'), ...queries.map((q) => new Option(q.title, q.name)));
+    }
+    query.value = queries.some((q) => q.name === wanted) ? wanted : 'all';
+  }
+
+  /** The SQL of the current choices, or what stands in its way. */
+  function refresh(): void {
+    if (!on || !panel.open) return;
+    if (!data) {
+      tableMessage('', false);
+      say('bq-status', readError ? `LeadFlow could not read the setup, so there is no SQL to show: ${readError}` : 'Reading the setup…');
+      output('', []);
+      return;
+    }
+    const r = panelSql(data, dialogChoices(), choices());
+    if (r.ok) {
+      tableMessage('', false);
+      say('bq-status', '');
+      offer(r.queries);
+      output(r.sql, r.columns);
+      return;
+    }
+    const empty = r.field === 'table' && table.value.trim() === '';
+    tableMessage(r.field === 'table' ? r.message : '', r.field === 'table' && !empty);
+    say('bq-status', r.field === 'table' ? '' : r.message);
+    output('', []);
+  }
+
+  /** The column-name choice says what it does with this setup's own status header. */
+  function exampleNames(): void {
+    const header = data && (data.setup.columns.status || data.setup.columns.arrived);
+    names.options[0].textContent = header ? `As the sheet's headers (${header})` : "As the sheet's headers";
+    names.options[1].textContent = header ? `snake_case (${snakeCase(header)})` : 'snake_case';
+  }
+
+  async function copy(): Promise<void> {
+    const text = sql.value;
+    if (!text) return;
+    let done = false;
+    try {
+      if (navigator.clipboard && typeof navigator.clipboard.writeText === 'function') {
+        await navigator.clipboard.writeText(text);
+        done = true;
+      }
+    } catch {
+      done = false;
+    }
+    if (!done) {
+      // The frame may not be allowed the clipboard API: select the text and copy it the older way.
+      sql.focus();
+      sql.select();
+      try {
+        done = document.execCommand('copy');
+      } catch {
+        done = false;
+      }
+    }
+    say('bq-copied', done ? 'Copied' : 'Press Ctrl+C (⌘C on a Mac) to copy: the SQL is selected.');
+    if (done) $('bq-copy').focus();
+    clearTimeout(copiedTimer);
+    if (done) copiedTimer = setTimeout(() => say('bq-copied', ''), 2500);
+  }
+
+  function init(): void {
+    if (!on) return;
+    const r = recall();
+    table.value = r.table ?? '';
+    names.value = r.names ?? 'headers';
+    dates.value = r.dates ?? 'timestamp';
+    wanted = r.query ?? 'all';
+    panel.open = r.open ?? false;
+    show('bq', true);
+    panel.addEventListener('toggle', () => {
+      save();
+      refresh();
+    });
+    // Opened by the person (a click, or Enter on the summary): bring the panel into view, below the fold of a short dialog.
+    panel.querySelector('summary')!.addEventListener('click', () => setTimeout(() => {
+      if (panel.open) panel.scrollIntoView({ block: 'start' });
+    }, 0));
+    table.addEventListener('input', () => {
+      clearTimeout(typing);
+      typing = setTimeout(refresh, 400);
+      save();
+    });
+    table.addEventListener('change', () => {
+      clearTimeout(typing);
+      refresh();
+    });
+    // Enter in the table field writes the SQL; it does not build the sheet.
+    table.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') {
+        e.preventDefault();
+        clearTimeout(typing);
+        refresh();
+      }
+    });
+    for (const select of [names, dates]) select.addEventListener('change', () => { save(); refresh(); });
+    query.addEventListener('change', () => {
+      wanted = query.value;
+      save();
+      refresh();
+    });
+    for (const id of ['cohort', 'quarter', 'month', 'start', 'end', 'period']) {
+      $(id).addEventListener('change', refresh);
+      $(id).addEventListener('input', refresh);
+    }
+    $('bq-copy').addEventListener('click', () => void copy());
+    refresh();
+  }
+
+  return {
+    init,
+    /** The data the dialog read (or why it could not): the panel writes its SQL from it. */
+    setData(next: BuildData | undefined, error = ''): void {
+      if (next) data = next;
+      readError = next ? '' : error;
+      exampleNames();
+      refresh();
+    },
+  };
+})();
+
 function start(): void {
   recentPeriods();
   syncCohort();
+  bigQuery.init();
   $(kind === 'funnel' ? 'cohort' : kind === 'flow' ? 'period' : 'leads').focus();
+  // Read the setup and the leads now: the build uses them, and the BigQuery panel shows their SQL.
+  void readData().catch(() => undefined);
 }
 
 $('cohort').addEventListener('change', syncCohort);
