@@ -106,7 +106,6 @@ describe('the SQL of the dialog\'s choices', () => {
       { kind: 'funnel', cohort: 'quarter', value: '2025-Q3' },
       { kind: 'funnel', cohort: 'month', value: '2025-02' },
       { kind: 'funnel', cohort: 'range', start: '2025-05-03', end: '2025-05-03' },
-      { kind: 'funnel', cohort: 'ytd' },
     ];
     for (const request of requests) {
       const plan = planBuild(data, request);
@@ -116,7 +115,10 @@ describe('the SQL of the dialog\'s choices', () => {
       expect(sql, JSON.stringify(request)).toContain(`arrived >= DATETIME '${wallText(from)}' AND arrived < DATETIME '${wallText(to + DAY_MS)}'`);
       expect(sql).toContain(`-- Funnel: ${plan.values[2][3]}.`);
     }
-    expect(sqlOf(data, { kind: 'funnel', cohort: 'ytd' })).toContain('These year-to-date bounds are fixed');
+    // Year to date moves with the calendar, as the sheet's TODAY() bounds do.
+    const ytd = sqlOf(data, { kind: 'funnel', cohort: 'ytd' });
+    expect(ytd).toContain("arrived >= DATETIME(DATE_TRUNC(DATE(CURRENT_DATE('America/New_York')), YEAR)) AND arrived < DATETIME_ADD(DATETIME(CURRENT_DATE('America/New_York')), INTERVAL 1 DAY)");
+    expect(planBuild(data, { kind: 'funnel', cohort: 'ytd' }).cells[2][7]).toBe('=TODAY()');
     expect(sqlOf(data, { kind: 'funnel', cohort: 'all' })).not.toMatch(/arrived >= DATETIME/);
   });
 

@@ -50,6 +50,7 @@ const VARIANTS: [string, Setup, Partial<CompileOptions>][] = [
   }],
   ['dates written as text, cohort-based flow, per quarter', fullSetup(), { kinds: { 'Create Date': 'text', 'Removed On': 'text' }, dateFormats: { 'Create Date': ['%d/%m/%Y %H:%M', '%d/%m/%Y'] }, flowBased: false, unit: 'quarter' }],
   ['a status column and nothing else', bareSetup(), {}],
+  ['a year-to-date cohort that moves with the calendar', fullSetup(), { cohort: { live: true, label: 'Year to date' } }],
 ];
 
 describe('BigQuery queries parse as BigQuery SQL', () => {

@@ -29,6 +29,8 @@ export interface Dialect {
   parseWall(text: string, formats: string[]): string;
   /** The wall-clock time now in a time zone, when the query runs. */
   now(timeZone: string): string;
+  /** Today's date in a time zone, when the query runs. */
+  today(timeZone: string): string;
   /** A wall-time literal. */
   wallLiteral(wallMs: number): string;
   /** Days between two wall times, with fractions. */
@@ -92,6 +94,7 @@ export const duckdb: Dialect = {
   asWall: (column) => `CAST(${column} AS TIMESTAMP)`,
   parseWall: (text, formats) => `coalesce(TRY_CAST(${text} AS TIMESTAMP)${formats.length ? `, try_strptime(${text}, [${formats.map(standardText).join(', ')}])` : ''})`,
   now: (timeZone) => `timezone(${standardText(timeZone)}, now())`,
+  today: (timeZone) => `CAST(timezone(${standardText(timeZone)}, now()) AS DATE)`,
   wallLiteral: (ms) => `TIMESTAMP '${wallText(ms)}'`,
   daysBetween: (from, to) => `(epoch(${to}) - epoch(${from})) / 86400.0`,
   plusDays: (wall, days) => `(${wall} + INTERVAL ${days} DAY)`,
@@ -127,6 +130,7 @@ export const bigquery: Dialect = {
   asWall: (column) => `DATETIME(${column})`,
   parseWall: (text, formats) => `COALESCE(SAFE_CAST(${text} AS DATETIME)${formats.map((f) => `, SAFE.PARSE_DATETIME(${bigqueryText(f)}, ${text})`).join('')})`,
   now: (timeZone) => `CURRENT_DATETIME(${bigqueryText(timeZone)})`,
+  today: (timeZone) => `CURRENT_DATE(${bigqueryText(timeZone)})`,
   wallLiteral: (ms) => `DATETIME '${wallText(ms)}'`,
   daysBetween: (from, to) => `DATETIME_DIFF(${to}, ${from}, MILLISECOND) / 86400000.0`,
   plusDays: (wall, days) => `DATETIME_ADD(${wall}, INTERVAL ${days} DAY)`,

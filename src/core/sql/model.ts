@@ -59,6 +59,7 @@ export interface LeadsModel {
   removalReasons: string[];
   /** The wall time "now" in SQL. */
   now: string;
+  timeZone: string;
 }
 
 /** The SQL name of a header: its rename, as given, quoted. */
@@ -213,5 +214,6 @@ export function leadsModel(d: Dialect, setup: Setup, opts: ModelOptions): LeadsM
     stageDates: [...stageDates].sort((a, b) => a.stage - b.stage),
     removalReasons: [...removing.map((e) => e.name), ...(quiet ? [INACTIVE] : [])],
     now,
+    timeZone: opts.timeZone,
   };
 }

@@ -25,8 +25,11 @@ export interface SqlQuery {
 }
 
 export interface QueryOptions {
-  /** The funnel's cohort: leads that arrived from `start` to `end` (wall ms, whole days, end counted whole). */
-  cohort?: { start?: number; end?: number; label?: string };
+  /**
+   * The funnel's cohort: leads that arrived from `start` to `end` (wall ms, whole days, end counted
+   * whole); `live`: from the first of January to today, when the query runs (year to date).
+   */
+  cohort?: { start?: number; end?: number; label?: string; live?: boolean };
   /** Net lead flow's period (default month). */
   unit?: PeriodUnit;
   /** Count removals in the period they happened (default: when a removal-date column is mapped). */
@@ -51,8 +54,13 @@ export function queriesFor(d: Dialect, m: LeadsModel, o: QueryOptions = {}): Sql
   const reachedCols = stages.map((s) => columnName('reached_', s, taken));
   const reasonCols = m.removalReasons.map((r) => columnName('removed_', r, taken));
   const inCohort: string[] = [];
-  if (o.cohort?.start !== undefined) inCohort.push(`arrived >= ${d.wallLiteral(o.cohort.start)}`);
-  if (o.cohort?.end !== undefined) inCohort.push(`arrived < ${d.wallLiteral(o.cohort.end + DAY_MS)}`);
+  if (o.cohort?.live) {
+    const today = d.today(m.timeZone);
+    inCohort.push(`arrived >= ${d.asWall(d.periodStart('year', today))}`, `arrived < ${d.plusDays(d.asWall(today), 1)}`);
+  } else {
+    if (o.cohort?.start !== undefined) inCohort.push(`arrived >= ${d.wallLiteral(o.cohort.start)}`);
+    if (o.cohort?.end !== undefined) inCohort.push(`arrived < ${d.wallLiteral(o.cohort.end + DAY_MS)}`);
+  }
   const cohortLabel = o.cohort?.label ?? (inCohort.length ? 'the cohort' : 'all leads');
   const cohort: Cte = {
     name: 'cohort',

@@ -120,14 +120,15 @@ export function panelSql(data: BuildData, dialog: DialogChoices, choices: BigQue
   const problem = tableProblem(choices.table);
   if (problem) return { ok: false, field: 'table', message: problem };
   const setup = data.setup;
-  let cohort: { start?: number; end?: number; label: string } | undefined;
+  let cohort: { start?: number; end?: number; label: string; live?: boolean } | undefined;
   if (dialog.kind === 'funnel') {
     if (dialog.cohort === 'range' && !(dialog.start && dialog.end && dialog.start <= dialog.end)) {
       return { ok: false, field: 'choices', message: 'Choose the first and the last day of the range above, the first day first, to see its SQL.' };
     }
     try {
       const co = resolveCohort(dialog, data.now);
-      cohort = { start: co.start, end: co.end, label: co.label };
+      // Year to date follows the calendar, as the sheet's TODAY() bounds do.
+      cohort = { start: co.start, end: co.end, label: co.label, live: co.live };
     } catch (e) {
       return { ok: false, field: 'choices', message: e instanceof Error ? e.message : String(e) };
     }
@@ -149,8 +150,7 @@ export function panelSql(data: BuildData, dialog: DialogChoices, choices: BigQue
   const notes = [
     `Table ${table}: ${choices.names === 'snake' ? 'column names in snake_case (Lead Status as lead_status)' : 'column names as the sheet\'s headers'}, dates stored as ${choices.dates === 'wall' ? 'DATE or DATETIME (read as they are)' : 'TIMESTAMP (read in that time zone)'}.`,
     data.saved ? `From the LeadFlow setup of the sheet "${setup.leads.sheet}".` : `From LeadFlow's proposal for the sheet "${setup.leads.sheet}" (no setup saved yet).`,
-    ...(cohort ? [`Funnel cohort: ${cohort.label}${cohort.start === undefined ? '' : `, leads that arrived ${day(cohort.start)} to ${day(cohort.end!)}`}.`] : []),
-    ...(dialog.kind === 'funnel' && dialog.cohort === 'ytd' ? ['These year-to-date bounds are fixed: copy the SQL again another day for a later end.'] : []),
+    ...(cohort ? [`Funnel cohort: ${cohort.label}${cohort.live ? ', leads that arrived from the first of January to the day the query runs' : cohort.start === undefined ? '' : `, leads that arrived ${day(cohort.start)} to ${day(cohort.end!)}`}.`] : []),
   ];
   const one = compiled.queries.find((q) => q.name === choices.query);
   const sql = one ? single(compiled, one, notes, data.timeZone) : renderScript(compiled, { target: 'BigQuery', timeZone: data.timeZone, notes });
