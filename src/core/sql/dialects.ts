@@ -25,8 +25,11 @@ export interface Dialect {
   instantToWall(column: string, timeZone: string): string;
   /** A DATE, naive TIMESTAMP or DATETIME as a wall time (it already is one). */
   asWall(column: string): string;
-  /** Text as a wall time: ISO text first, then each strptime format in turn; NULL when none reads it. */
-  parseWall(text: string, formats: string[]): string;
+  /**
+   * Text as a wall time: a time with an offset (2026-03-01T10:00:00Z) as the instant it names, shown
+   * in the time zone; else ISO text, then each strptime format in turn; NULL when none reads it.
+   */
+  parseWall(text: string, formats: string[], timeZone: string): string;
   /** The wall-clock time now in a time zone, when the query runs. */
   now(timeZone: string): string;
   /** Today's date in a time zone, when the query runs. */
@@ -53,6 +56,11 @@ export interface Dialect {
   numberText(value: string): string;
   /** Text as a number, NULL when it is not one. */
   asNumber(value: string): string;
+  /**
+   * An amount written for people as a number: "$4,650.00", "£2,600", "1.234,50 €", "R$ 9.052,00",
+   * "(350)", with the column's decimal mark; NULL for text that is not an amount ("12 leads").
+   */
+  parseAmount(text: string, decimalMark: '.' | ','): string;
   /** The median of `value` per `key` over a FROM clause, as a SELECT of (key, median). */
   medianBy(from: string, key: string, value: string): string;
   /** A small literal table (the pipeline's spellings, the stages) with named, typed columns, for a FROM clause. */
@@ -69,6 +77,11 @@ export const WHITE_SPACE = '\\s\\x{0B}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202
 /** The separators LeadFlow's labels treat as one space (see normalizeLabel in values.ts). */
 const SEPARATORS = `[${WHITE_SPACE}\\-_./]+`;
 const SPACES = `[${WHITE_SPACE}]+`;
+/** An amount as people write one: a sign or parentheses, a currency before or after, digits grouped by dots, commas, spaces or apostrophes (\x{27}: no quote inside a SQL string). */
+const CURRENCY = `(?:[$€£¥₹]|R\\$|[A-Z]{3})`;
+const AMOUNT = `[${WHITE_SPACE}]*[(]?[${WHITE_SPACE}]*-?[${WHITE_SPACE}]*${CURRENCY}?[${WHITE_SPACE}]*-?[0-9][0-9.,\\x{27}${WHITE_SPACE}]*[${WHITE_SPACE}]*${CURRENCY}?[${WHITE_SPACE}]*[)]?[${WHITE_SPACE}]*`;
+/** A date and time ending in an offset from UTC: an instant (Z, +02:00, -0500). */
+const WITH_OFFSET = '[0-9]:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)? ?(Z|[+-][0-9]{2}(:?[0-9]{2})?)$';
 const EDGES = `^[${WHITE_SPACE}]+|[${WHITE_SPACE}]+$`;
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -92,7 +105,8 @@ export const duckdb: Dialect = {
   periods: (unit, bounds) => `SELECT CAST(unnest(generate_series(CAST(lo AS TIMESTAMP), CAST(hi AS TIMESTAMP), INTERVAL 1 ${unit.toUpperCase()})) AS DATE) AS period FROM ${bounds}`,
   instantToWall: (column, timeZone) => `timezone(${standardText(timeZone)}, ${column})`,
   asWall: (column) => `CAST(${column} AS TIMESTAMP)`,
-  parseWall: (text, formats) => `coalesce(TRY_CAST(${text} AS TIMESTAMP)${formats.length ? `, try_strptime(${text}, [${formats.map(standardText).join(', ')}])` : ''})`,
+  parseWall: (text, formats, timeZone) => `CASE WHEN regexp_matches(${text}, '${WITH_OFFSET}') THEN timezone(${standardText(timeZone)}, TRY_CAST(${text} AS TIMESTAMPTZ))` +
+    ` ELSE coalesce(TRY_CAST(${text} AS TIMESTAMP)${formats.length ? `, try_strptime(${text}, [${formats.map(standardText).join(', ')}])` : ''}) END`,
   now: (timeZone) => `timezone(${standardText(timeZone)}, now())`,
   today: (timeZone) => `CAST(timezone(${standardText(timeZone)}, now()) AS DATE)`,
   wallLiteral: (ms) => `TIMESTAMP '${wallText(ms)}'`,
@@ -107,6 +121,8 @@ export const duckdb: Dialect = {
   // DuckDB writes a DOUBLE 3 as "3.0"; a whole number is written as an integer, as Sheets and JavaScript do.
   numberText: (value) => `CASE WHEN ${value} = trunc(${value}) AND abs(${value}) < 1e15 THEN CAST(CAST(${value} AS BIGINT) AS VARCHAR) ELSE CAST(${value} AS VARCHAR) END`,
   asNumber: (value) => `TRY_CAST(${value} AS DOUBLE)`,
+  parseAmount: (text, mark) => `CASE WHEN regexp_full_match(${text}, '${AMOUNT}') THEN (CASE WHEN regexp_matches(${text}, '[(-]') THEN -1 ELSE 1 END) * ` +
+    `TRY_CAST(${mark === '.' ? `regexp_replace(${text}, '[^0-9.]', '', 'g')` : `replace(regexp_replace(${text}, '[^0-9,]', '', 'g'), ',', '.')`} AS DOUBLE) END`,
   medianBy: (from, key, value) => `SELECT ${key}, median(${value}) AS median FROM ${from} GROUP BY ${key}`,
   rows: (columns, rows) => `(VALUES\n    ${rows.map((r) => `(${r.map((v) => (typeof v === 'string' ? standardText(v) : String(v))).join(', ')})`).join(',\n    ')}\n  ) AS t(${columns.map((c) => c.name).join(', ')})`,
   table: (source) => source,
@@ -128,7 +144,8 @@ export const bigquery: Dialect = {
   // A TIMESTAMP is an instant; DATETIME(ts, zone) is its wall-clock time in that zone.
   instantToWall: (column, timeZone) => `DATETIME(${column}, ${bigqueryText(timeZone)})`,
   asWall: (column) => `DATETIME(${column})`,
-  parseWall: (text, formats) => `COALESCE(SAFE_CAST(${text} AS DATETIME)${formats.map((f) => `, SAFE.PARSE_DATETIME(${bigqueryText(f)}, ${text})`).join('')})`,
+  parseWall: (text, formats, timeZone) => `IF(REGEXP_CONTAINS(${text}, r'${WITH_OFFSET}'), DATETIME(SAFE_CAST(${text} AS TIMESTAMP), ${bigqueryText(timeZone)}),` +
+    ` COALESCE(SAFE_CAST(${text} AS DATETIME)${formats.map((f) => `, SAFE.PARSE_DATETIME(${bigqueryText(f)}, ${text})`).join('')}))`,
   now: (timeZone) => `CURRENT_DATETIME(${bigqueryText(timeZone)})`,
   today: (timeZone) => `CURRENT_DATE(${bigqueryText(timeZone)})`,
   wallLiteral: (ms) => `DATETIME '${wallText(ms)}'`,
@@ -142,6 +159,8 @@ export const bigquery: Dialect = {
   asText: (value) => `CAST(${value} AS STRING)`,
   numberText: (value) => `CAST(${value} AS STRING)`,
   asNumber: (value) => `SAFE_CAST(${value} AS FLOAT64)`,
+  parseAmount: (text, mark) => `IF(REGEXP_CONTAINS(${text}, r'^${AMOUNT}$'), IF(REGEXP_CONTAINS(${text}, r'[(-]'), -1, 1) * ` +
+    `SAFE_CAST(${mark === '.' ? `REGEXP_REPLACE(${text}, r'[^0-9.]', '')` : `REPLACE(REGEXP_REPLACE(${text}, r'[^0-9,]', ''), ',', '.')`} AS FLOAT64), NULL)`,
   // BigQuery's exact median is an analytic function: computed over each key's rows, then one row kept per key.
   medianBy: (from, key, value) => `SELECT DISTINCT ${key}, PERCENTILE_CONT(${value}, 0.5) OVER (PARTITION BY ${key}) AS median FROM ${from}`,
   rows: (columns, rows) => {

@@ -33,6 +33,8 @@ export interface ModelOptions {
   kinds?: Record<string, ColumnKind>;
   /** strptime formats for dates stored as text, per column (by the table's name), tried after ISO (2026-03-01). */
   dateFormats?: Record<string, string[]>;
+  /** The decimal mark of amounts stored as text, per column (default "."). */
+  decimalMarks?: Record<string, '.' | ','>;
   /** "Now" as a wall time (ms), for leads gone quiet; left out, the clock when the query runs. */
   now?: number;
 }
@@ -82,7 +84,7 @@ function wallOf(d: Dialect, opts: ModelOptions, header: string): string {
   const column = d.ident(name);
   const kind = kindOf(opts, header, 'instant');
   if (kind === 'instant') return d.instantToWall(column, opts.timeZone);
-  if (kind === 'text') return d.parseWall(column, opts.dateFormats?.[name] ?? []);
+  if (kind === 'text') return d.parseWall(column, opts.dateFormats?.[name] ?? [], opts.timeZone);
   return d.asWall(column);
 }
 
@@ -109,7 +111,8 @@ export function leadsModel(d: Dialect, setup: Setup, opts: ModelOptions): LeadsM
   field('status', 'status', (c, k) => textOf(d, c, k), 'text');
   field('result', 'result', (c, k) => textOf(d, c, k), 'text');
   for (const [f, alias] of Object.entries(DATE_FIELDS)) dateField(f as ColumnField, alias);
-  field('value', 'deal_value', (c, k) => (k === 'number' ? `CAST(${c} AS ${d.name === 'duckdb' ? 'DOUBLE' : 'FLOAT64'})` : d.asNumber(c)), 'number');
+  const valueName = opts.columnNames?.[cols.value] ?? cols.value;
+  field('value', 'deal_value', (c, k) => (k === 'number' ? `CAST(${c} AS ${d.name === 'duckdb' ? 'DOUBLE' : 'FLOAT64'})` : d.parseAmount(d.asText(c), opts.decimalMarks?.[valueName] ?? '.')), 'number');
   field('source', 'lead_source', (c, k) => (k === 'number' ? d.numberText(c) : d.asText(c)), 'text');
   field('owner', 'lead_owner', (c, k) => (k === 'number' ? d.numberText(c) : d.asText(c)), 'text');
   const stageDates: { stage: number; column: string }[] = [];

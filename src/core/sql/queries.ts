@@ -12,6 +12,7 @@ import { INACTIVE } from '../flow';
 import { DAY_MS } from '../time';
 import { Dialect, PeriodUnit } from './dialects';
 import { Cte, LeadsModel } from './model';
+import { snakeCase } from './names';
 
 export type QueryName = 'leads_counted' | 'funnel' | 'by_source' | 'by_owner' | 'by_arrival_month' | 'net_lead_flow' | 'flow_by_source' | 'days_between_stages' | 'not_counted';
 
@@ -38,7 +39,7 @@ export interface QueryOptions {
 
 /** A column name from words: "Sales Qualified" → sales_qualified (letters, digits and underscores, as BigQuery wants). */
 export function columnName(prefix: string, words: string, taken: Set<string>): string {
-  const base = `${prefix}${words.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '')}` || prefix.replace(/_$/, '');
+  const base = `${prefix}${snakeCase(words).replace(/^_/, '')}`;
   let name = base;
   for (let n = 2; taken.has(name); n++) name = `${base}_${n}`;
   taken.add(name);
