@@ -4,13 +4,26 @@
  * lead reached" (plus the exit it took, if any). This is the one place that says how a status
  * maps to the funnel.
  */
-import { ArgContext, LeadFlowError, argError, show } from './errors';
+import { ArgContext, LeadFlowError, argError, clip, show, showList } from './errors';
 import { DEFAULT_PIPELINE } from './defaults';
 import { SETUP_MARKER, Setup, isSetupGrid, looksLikeSetupGrid, pipelineOf, setupFromGrid } from './setup';
-import { Cell, DateReader, Grid, isBlank, isDate, normalizeLabel, parseDateText, toGrid } from './values';
+import { Cell, DateReader, Grid, cellText, isBlank, isDate, normalizeLabel, parseDateText, toGrid } from './values';
+
+const REPAIR = 'Open Extensions > LeadFlow > Open setup to repair it.';
+
+/** What a formula says of a setup that does not read: its first problem (with its sheet row), how many more, how to repair it. */
+export function invalidSetup(problems: { message: string }[]): string {
+  return `is not valid: ${problems[0].message}${problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : ''} ${REPAIR}`;
+}
+
+/** What a formula says of a setup range whose first cell was cleared (its "Kind | Name" rows are still there). */
+export const MARKER_CLEARED = `is the LeadFlow setup, but its first cell no longer says "${SETUP_MARKER}" (it was cleared or overwritten), so it cannot be read. Put it back, or ${REPAIR[0].toLowerCase()}${REPAIR.slice(1)}`;
 
 /** 1927-05-18: below this a number in a status column is a status someone numbered, not a date. */
-const MIN_DATE_SERIAL = 10_000;
+export const MIN_DATE_SERIAL = 10_000;
+
+/** More stages or exits than any pipeline has (and than a lead's stage index holds): a range picked by mistake. */
+export const MAX_PIPELINE_ENTRIES = 1000;
 
 export { DEFAULT_PIPELINE };
 
@@ -46,6 +59,9 @@ export class Pipeline {
 
   constructor(readonly def: PipelineDef, ctx: ArgContext = { fn: 'LeadFlow', arg: 'stages' }) {
     if (def.stages.length === 0) throw argError(ctx, 'lists no stages; expected at least one stage name.');
+    if (def.stages.length + def.exits.length > MAX_PIPELINE_ENTRIES) {
+      throw argError(ctx, `lists ${(def.stages.length + def.exits.length).toLocaleString('en-US')} stages and exits; a pipeline has at most 1,000: give the stage list, not the leads.`);
+    }
     this.stageNames = def.stages.map((s) => s.name);
     this.exitNames = def.exits.map((e) => e.name);
     // Each spelling belongs to one stage or exit; `key` tells entries apart even when two share a name.
@@ -62,16 +78,16 @@ export class Pipeline {
       this.byLabel.set(norm, res);
     };
     def.stages.forEach((s, i) => {
-      claim(s.name, `s${i}`, `stage ${s.name}`, { stage: i, exit: -1 });
-      for (const a of s.aliases) claim(a, `s${i}`, `stage ${s.name}`, { stage: i, exit: -1 });
+      claim(s.name, `s${i}`, `stage ${clip(s.name)}`, { stage: i, exit: -1 });
+      for (const a of s.aliases) claim(a, `s${i}`, `stage ${clip(s.name)}`, { stage: i, exit: -1 });
     });
     def.exits.forEach((e, i) => {
       const from = this.stageIndex(e.from);
       if (from < 0) {
-        throw argError(ctx, `says exit ${show(e.name)} leaves after ${show(e.from)}, which is not one of the stages (${this.stageNames.join(', ')}).`);
+        throw argError(ctx, `says exit ${show(e.name)} leaves after ${show(e.from)}, which is not one of the stages (${showList(this.stageNames)}).`);
       }
-      claim(e.name, `e${i}`, `exit ${e.name}`, { stage: from, exit: i });
-      for (const a of e.aliases) claim(a, `e${i}`, `exit ${e.name}`, { stage: from, exit: i });
+      claim(e.name, `e${i}`, `exit ${clip(e.name)}`, { stage: from, exit: i });
+      for (const a of e.aliases) claim(a, `e${i}`, `exit ${clip(e.name)}`, { stage: from, exit: i });
     });
   }
 
@@ -87,9 +103,9 @@ export class Pipeline {
 
   /** A stage named by the user in an argument (from_stage, stage): exact stage or alias, else a clear error. */
   requireStage(name: unknown, ctx: ArgContext): number {
-    if (isBlank(name)) throw argError(ctx, `is empty; expected one of the stages: ${this.stageNames.join(', ')}.`);
+    if (isBlank(name)) throw argError(ctx, `is empty; expected one of the stages: ${showList(this.stageNames)}.`);
     const i = this.stageIndex(name);
-    if (i < 0) throw argError(ctx, `is ${show(name)}, which is not a stage; expected one of: ${this.stageNames.join(', ')}.`);
+    if (i < 0) throw argError(ctx, `is ${show(name)}, which is not a stage; expected one of: ${showList(this.stageNames)}.`);
     return i;
   }
 
@@ -97,8 +113,8 @@ export class Pipeline {
   unmatchedMessage(status: unknown, ctx: ArgContext, row: number): LeadFlowError {
     return argError(
       ctx,
-      `row ${row} has the status ${show(status)}, which matches no stage or exit of the pipeline (${this.stageNames.join(', ')}${this.exitNames.length ? `; exits ${this.exitNames.join(', ')}` : ''}). ` +
-        `Map it by adding it as an alias in the stages argument, e.g. "${this.stageNames[Math.min(1, this.stageNames.length - 1)]} (${show(String(status).trim()).slice(1, -1)})", or in the LeadFlow setup.`,
+      `row ${row} has the status ${show(status)}, which matches no stage or exit of the pipeline (${showList(this.stageNames)}${this.exitNames.length ? `; exits ${showList(this.exitNames, 6)}` : ''}). ` +
+        `Map it by adding it as an alias in the stages argument, e.g. "${clip(this.stageNames[Math.min(1, this.stageNames.length - 1)])} (${clip(cellText(status).trim())})", or in the LeadFlow setup.`,
     );
   }
 }
@@ -114,8 +130,13 @@ function splitAliases(text: string): string[] {
   return text.split(/[\/|;,]/).map((s) => s.trim()).filter((s) => s.length > 0);
 }
 
+/** Longer than any stage name with its aliases: read as a plain name (and never run through the patterns above). */
+const MAX_ENTRY = 2000;
+/** What a Google Sheets cell holds: a stages text longer than that did not come from a sheet. */
+const MAX_STAGES_TEXT = 50_000;
+
 function nameAndAliases(entry: string): { name: string; aliases: string[] } {
-  const m = ALIASED.exec(entry.trim());
+  const m = entry.length > MAX_ENTRY ? null : ALIASED.exec(entry.trim());
   return m ? { name: m[1].trim(), aliases: splitAliases(m[2]) } : { name: entry.trim(), aliases: [] };
 }
 
@@ -127,6 +148,9 @@ function nameAndAliases(entry: string): { name: string; aliases: string[] } {
  * marked "(kept)".
  */
 export function parsePipelineText(text: string, ctx: ArgContext): PipelineDef {
+  if (text.length > MAX_STAGES_TEXT) {
+    throw argError(ctx, `is a text of ${text.length.toLocaleString('en-US')} characters; expected a list of stages such as "Arrived, Reviewed, Won", at most 50,000 characters.`);
+  }
   let depth = 0;
   for (const ch of text) {
     if (ch === '(') depth++;
@@ -153,7 +177,7 @@ export function parsePipelineText(text: string, ctx: ArgContext): PipelineDef {
   const stages = splitEntries(stagePart, /[,>\n]/).map(nameAndAliases);
   const exits: ExitDef[] = [];
   for (const entry of splitEntries(exitParts.join(','), /[,\n]/)) {
-    const m = EXIT_ENTRY.exec(entry);
+    const m = entry.length > MAX_ENTRY ? null : EXIT_ENTRY.exec(entry);
     if (!m) throw argError(ctx, `has the exit ${show(entry)}; expected an exit written as "NAME after STAGE", e.g. "Disqualified after Reviewed".`);
     const { name, aliases } = nameAndAliases(m[1]);
     exits.push({ name, aliases, from: m[2].trim(), removes: !m[3] });
@@ -175,10 +199,10 @@ export function parsePipelineRange(grid: Grid, ctx: ArgContext): PipelineDef {
   const stages: StageDef[] = [];
   const exits: ExitDef[] = [];
   for (const r of rows) {
-    const name = String(r[0] ?? '').trim();
+    const name = cellText(r[0]).trim();
     if (name === '') throw argError(ctx, `has a row with aliases but no stage name; every row needs a name in its first column.`);
-    const aliases = r.length > 1 && !isBlank(r[1]) ? splitAliases(String(r[1])) : [];
-    const from = r.length > 2 && !isBlank(r[2]) ? String(r[2]).trim() : '';
+    const aliases = r.length > 1 && !isBlank(r[1]) ? splitAliases(cellText(r[1]).slice(0, MAX_STAGES_TEXT)) : [];
+    const from = r.length > 2 && !isBlank(r[2]) ? cellText(r[2]).trim() : '';
     if (from === '') stages.push({ name, aliases });
     else {
       const keep = r.length > 3 && (r[3] === false || /^(kept|keep|no|false)$/i.test(String(r[3]).trim()));
@@ -200,17 +224,17 @@ export function readPipelineArg(v: unknown, ctx: ArgContext): { pipeline: Pipeli
   if (isSetupGrid(grid)) {
     const { setup, problems } = setupFromGrid(grid);
     if (!setup) {
-      throw argError(ctx, `is the LeadFlow setup, but it is not valid: ${problems[0].message}${problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : ''} Open Extensions > LeadFlow > Open setup to repair it.`);
+      throw argError(ctx, `is the LeadFlow setup, but it ${invalidSetup(problems)}`);
     }
     return { pipeline: new Pipeline(pipelineOf(setup), ctx), setup };
   }
   if (looksLikeSetupGrid(grid)) {
-    throw argError(ctx, `is the LeadFlow setup, but its first cell no longer says "${SETUP_MARKER}" (it was cleared or overwritten), so it cannot be read. Put it back, or open Extensions > LeadFlow > Open setup to repair it.`);
+    throw argError(ctx, MARKER_CLEARED);
   }
   let def: PipelineDef;
-  if (grid.length === 1 && grid[0].length === 1) def = parsePipelineText(String(grid[0][0]), ctx);
+  if (grid.length === 1 && grid[0].length === 1) def = parsePipelineText(cellText(grid[0][0]), ctx);
   // A single row lists the stages across, one per cell (aliases in parentheses, as in text).
-  else if (grid.length === 1) def = { stages: grid[0].filter((c) => !isBlank(c)).map((c) => nameAndAliases(String(c))), exits: [] };
+  else if (grid.length === 1) def = { stages: grid[0].filter((c) => !isBlank(c)).map((c) => nameAndAliases(cellText(c))), exits: [] };
   else def = parsePipelineRange(grid, ctx);
   return { pipeline: new Pipeline(def, ctx) };
 }
@@ -256,7 +280,7 @@ export function reachedFromStageDates(grid: Grid, pipeline: Pipeline, dates: Dat
   const width = n ? grid[0].length : 0;
   const stages = pipeline.stageNames;
   if (width > stages.length) {
-    throw argError(ctx, `has ${width} date columns but the pipeline has only ${stages.length} stages (${stages.join(', ')}); give one date column per stage, in stage order.`);
+    throw argError(ctx, `has ${width} date columns but the pipeline has only ${stages.length} stages (${showList(stages)}); give one date column per stage, in stage order.`);
   }
   const stage = new Int16Array(n).fill(-1);
   const exit = new Int16Array(n).fill(-1);
@@ -267,11 +291,14 @@ export function reachedFromStageDates(grid: Grid, pipeline: Pipeline, dates: Dat
     for (let s = 0; s < width; s++) {
       const v = row[s];
       let wall: number;
+      // A small number is a status or a count someone numbered, not a day of 1900.
+      const tiny = typeof v === 'number' && v < MIN_DATE_SERIAL;
       try {
+        if (tiny) throw 0;
         wall = dates.read(v, ctx, i + 1);
       } catch (e) {
-        if (typeof v === 'string') {
-          throw argError(ctx, `has ${width} columns, so it is read as one date column per stage (${stages.slice(0, width).join(', ')}), but row ${i + 1} column ${s + 1} holds ${show(v)}, which is not a date. Give a single column of statuses, or one date column per stage.`);
+        if (typeof v === 'string' || tiny) {
+          throw argError(ctx, `has ${width} columns, so it is read as one date column per stage (${showList(stages.slice(0, width))}), but row ${i + 1} column ${s + 1} holds ${tiny ? 'the number ' : ''}${show(v)}, which is not a date. Give a single column of statuses, or one date column per stage.`);
         }
         throw e;
       }

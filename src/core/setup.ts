@@ -7,7 +7,11 @@
 import * as v from 'valibot';
 import { DEFAULT_PIPELINE } from './defaults';
 import type { PipelineDef } from './pipeline';
+import { clip } from './errors';
 import { columnLetter, normalizeLabel } from './values';
+
+/** A user's text quoted in a setup message: short, whatever was typed. */
+const q = (text: unknown) => `"${clip(String(text ?? ''))}"`;
 
 export const SETUP_VERSION = 1;
 
@@ -88,6 +92,16 @@ export const SetupSchema = v.object({
 });
 export type Setup = v.InferOutput<typeof SetupSchema>;
 
+type Issue = { message: string; input?: unknown; path?: { key: unknown }[] };
+
+/** The schema's problems at their fields; a field left out says it is missing (the schema would say "Invalid key"). */
+function schemaProblems(issues: readonly Issue[]): SetupProblem[] {
+  return issues.slice(0, 20).map((i) => ({
+    field: (i.path ?? []).map((p) => clip(p.key)).join('.') || 'setup',
+    message: i.input === undefined ? 'Missing: a LeadFlow setup needs this field.' : `${clip(i.message, 160)}${typeof i.input === 'number' ? ` It holds ${i.input}.` : ''}`,
+  }));
+}
+
 /** A problem with one field, addressed by its path ("stages.2.name"), so the sidebar can show it next to that field. */
 export interface SetupProblem {
   field: string;
@@ -117,11 +131,7 @@ export function pipelineOf(setup: Setup): PipelineDef {
  */
 export function validateSetup(input: unknown, headers?: unknown[]): { setup?: Setup; problems: SetupProblem[] } {
   const parsed = v.safeParse(SetupSchema, input);
-  if (!parsed.success) {
-    return {
-      problems: parsed.issues.map((i) => ({ field: (i.path ?? []).map((p) => String(p.key)).join('.') || 'setup', message: i.message })),
-    };
-  }
+  if (!parsed.success) return { problems: schemaProblems(parsed.issues) };
   const setup = parsed.output;
   const problems: SetupProblem[] = [];
   const add = (field: string, message: string) => problems.push({ field, message });
@@ -129,7 +139,7 @@ export function validateSetup(input: unknown, headers?: unknown[]): { setup?: Se
   // Names are shown as text everywhere, but a name that looks like markup is almost surely a paste
   // gone wrong (or an attempt to inject it into some other tool that reads the sheet): refuse it.
   const plain = (text: string, field: string) => {
-    if (MARKUP.test(text)) add(field, `"${text.length > 40 ? `${text.slice(0, 37)}...` : text}" looks like HTML or script; use plain words (no <tags>).`);
+    if (MARKUP.test(text)) add(field, `${q(text)} looks like HTML or script; use plain words (no <tags>).`);
   };
   setup.stages.forEach((s, i) => {
     plain(s.name, `stages.${i}.name`);
@@ -146,18 +156,18 @@ export function validateSetup(input: unknown, headers?: unknown[]): { setup?: Se
   const claim = (label: string, key: string, who: string, field: string) => {
     const norm = normalizeLabel(label);
     const prior = owner.get(norm);
-    if (prior !== undefined && prior.key !== key) add(field, `"${label}" is already used by ${prior.who}; each name and alias may belong to one stage or exit.`);
+    if (prior !== undefined && prior.key !== key) add(field, `${q(label)} is already used by ${prior.who}; each name and alias may belong to one stage or exit.`);
     else if (!prior) owner.set(norm, { key, who });
   };
   setup.stages.forEach((s, i) => {
-    claim(s.name, `s${i}`, `stage ${s.name}`, `stages.${i}.name`);
-    s.aliases.forEach((a, j) => claim(a, `s${i}`, `stage ${s.name}`, `stages.${i}.aliases.${j}`));
+    claim(s.name, `s${i}`, `stage ${clip(s.name)}`, `stages.${i}.name`);
+    s.aliases.forEach((a, j) => claim(a, `s${i}`, `stage ${clip(s.name)}`, `stages.${i}.aliases.${j}`));
   });
   const stageKeys = new Set(setup.stages.map((s) => normalizeLabel(s.name)));
   setup.exits.forEach((e, i) => {
-    claim(e.name, `e${i}`, `exit ${e.name}`, `exits.${i}.name`);
-    e.aliases.forEach((a, j) => claim(a, `e${i}`, `exit ${e.name}`, `exits.${i}.aliases.${j}`));
-    if (!stageKeys.has(normalizeLabel(e.from))) add(`exits.${i}.from`, `"${e.from}" is not one of the stages.`);
+    claim(e.name, `e${i}`, `exit ${clip(e.name)}`, `exits.${i}.name`);
+    e.aliases.forEach((a, j) => claim(a, `e${i}`, `exit ${clip(e.name)}`, `exits.${i}.aliases.${j}`));
+    if (!stageKeys.has(normalizeLabel(e.from))) add(`exits.${i}.from`, `${q(e.from)} is not one of the stages.`);
   });
 
   const { caps, mql, sql, temperature } = setup.scoring;
@@ -183,21 +193,21 @@ export function columnProblems(setup: Setup, headers?: unknown[]): SetupProblem[
   const columnExists = (h: string) => !headerKeys || headerKeys.has(normalizeLabel(h));
   for (const [field, header] of Object.entries(setup.columns)) {
     if (typeof header !== 'string' || header === '') continue;
-    if (!columnExists(header)) add(`columns.${field}`, `There is no column "${header}" in the header row of "${setup.leads.sheet}".`);
+    if (!columnExists(header)) add(`columns.${field}`, `There is no column ${q(header)} in the header row of ${q(setup.leads.sheet)}.`);
   }
   for (const kind of ['stageDates', 'stageFlags'] as const) {
     for (const [stage, header] of Object.entries(setup.columns[kind])) {
-      if (!stageKeys.has(normalizeLabel(stage))) add(`columns.${kind}.${stage}`, `"${stage}" is not one of the stages.`);
-      else if (header && !columnExists(header)) add(`columns.${kind}.${stage}`, `There is no column "${header}" in the header row.`);
+      if (!stageKeys.has(normalizeLabel(stage))) add(`columns.${kind}.${stage}`, `${q(stage)} is not one of the stages.`);
+      else if (header && !columnExists(header)) add(`columns.${kind}.${stage}`, `There is no column ${q(header)} in the header row.`);
     }
   }
   setup.scoring.rules.forEach((r, i) => {
-    if (!columnExists(r.column)) add(`scoring.rules.${i}.column`, `There is no column "${r.column}" in the header row of "${setup.leads.sheet}".`);
+    if (!columnExists(r.column)) add(`scoring.rules.${i}.column`, `There is no column ${q(r.column)} in the header row of ${q(setup.leads.sheet)}.`);
     if (NUMERIC_OPERATORS.includes(r.operator)) {
-      if (!isNumberText(r.value)) add(`scoring.rules.${i}.value`, `"${OPERATORS[r.operator]}" needs a number, but the value is "${r.value}".`);
+      if (!isNumberText(r.value)) add(`scoring.rules.${i}.value`, `"${OPERATORS[r.operator]}" needs a number, but the value is ${q(r.value)}.`);
       if (r.operator === 'between') {
-        if (!isNumberText(r.value2)) add(`scoring.rules.${i}.value2`, `"between" needs a second number, but it is "${r.value2}".`);
-        else if (isNumberText(r.value) && Number(r.value) > Number(r.value2)) add(`scoring.rules.${i}.value2`, `The upper bound (${r.value2}) is below the lower one (${r.value}).`);
+        if (!isNumberText(r.value2)) add(`scoring.rules.${i}.value2`, `"between" needs a second number, but it is ${q(r.value2)}.`);
+        else if (isNumberText(r.value) && Number(r.value) > Number(r.value2)) add(`scoring.rules.${i}.value2`, `The upper bound (${clip(r.value2)}) is below the lower one (${clip(r.value)}).`);
       }
     } else if (!VALUELESS_OPERATORS.includes(r.operator) && r.value.trim() === '') {
       add(`scoring.rules.${i}.value`, `"${OPERATORS[r.operator]}" needs a value to compare with.`);
@@ -228,7 +238,7 @@ export function headerProblems(headers: unknown[]): SetupProblem[] {
     }
     const key = normalizeLabel(h);
     const prior = seen.get(key);
-    if (prior !== undefined) problems.push({ field: 'leads.headerRow', message: `"${h}" names both column ${columnLetter(prior)} and column ${columnLetter(i)}; header names must differ.` });
+    if (prior !== undefined) problems.push({ field: 'leads.headerRow', message: `${q(h)} names both column ${columnLetter(prior)} and column ${columnLetter(i)}; header names must differ.` });
     else seen.set(key, i);
   }
   return problems;
@@ -309,7 +319,7 @@ function onRow(p: SetupProblem, rows: Map<string, number> | undefined, grid: unk
     const row = rows.get(parts.slice(0, n).join('.'));
     if (row === undefined) continue;
     const [kind, name] = grid[row - 1] ?? [];
-    return { ...p, message: `Row ${row} of the setup sheet (${String(kind ?? '').trim()} ${String(name ?? '').trim()}): ${p.message}` };
+    return { ...p, message: `Row ${row} of the setup sheet (${clip(String(kind ?? '').trim(), 20)} ${clip(String(name ?? '').trim())}): ${p.message}` };
   }
   return p;
 }
@@ -330,7 +340,7 @@ export function readSetupGrid(grid: unknown[][]): { setup?: Setup; problems: Set
   const num = (x: unknown, row: number): number => {
     const n = typeof x === 'number' ? x : Number(String(x ?? '').trim());
     if (String(x ?? '').trim() === '' || !Number.isFinite(n)) {
-      problems.push({ field: `row ${row}`, message: `Row ${row} of the setup sheet needs a number, but holds "${String(x ?? '')}".` });
+      problems.push({ field: `row ${row}`, message: `Row ${row} of the setup sheet needs a number, but holds ${q(x)}.` });
       throw new SkipRow();
     }
     return n;
@@ -358,7 +368,7 @@ export function readSetupGrid(grid: unknown[][]): { setup?: Setup; problems: Set
       case 'column': {
         const field = fieldByLabel.get(key);
         if (field) rows.set(`columns.${field}`, row), (s.columns[field] = String(c ?? '').trim());
-        else problems.push({ field: `row ${row}`, message: `Row ${row}: "${nm}" is not a column LeadFlow maps.` });
+        else problems.push({ field: `row ${row}`, message: `Row ${row} of the setup sheet: ${q(nm)} is not a column LeadFlow maps; use one of ${Object.values(COLUMN_FIELDS).join(', ')}.` });
         break;
       }
       case 'stage date': rows.set(`columns.stageDates.${nm}`, row); s.columns.stageDates[nm] = String(c ?? '').trim(); break;
@@ -370,7 +380,7 @@ export function readSetupGrid(grid: unknown[][]): { setup?: Setup; problems: Set
       case 'intent rule': {
         const op = operatorByLabel.get(normalizeLabel(d ?? ''));
         if (!op) {
-          problems.push({ field: `row ${row}`, message: `Row ${row}: "${String(d ?? '')}" is not an operator; use one of: ${Object.values(OPERATORS).join(', ')}.` });
+          problems.push({ field: `row ${row}`, message: `Row ${row} of the setup sheet: ${q(d)} is not an operator; use one of: ${Object.values(OPERATORS).join(', ')}.` });
           break;
         }
         rows.set(`scoring.rules.${s.scoring.rules.length}`, row);
@@ -388,7 +398,7 @@ export function readSetupGrid(grid: unknown[][]): { setup?: Setup; problems: Set
         else if (key === 'hot from') rows.set('scoring.temperature.hot', row), (s.scoring.temperature.hot = num(c, row));
         break;
       default:
-        problems.push({ field: `row ${row}`, message: `Row ${row}: "${String(kindRaw)}" is not a kind of setting LeadFlow knows.` });
+        problems.push({ field: `row ${row}`, message: `Row ${row} of the setup sheet: ${q(kindRaw)} is not a kind of setting LeadFlow knows.` });
     }
   }
   return { setup: s, problems, rows };
@@ -409,7 +419,7 @@ export function repairSetup(input: Setup, headers?: unknown[]): { setup: Setup; 
     const parsed = v.safeParse(SetupSchema, s);
     let problems: SetupProblem[];
     if (!parsed.success) {
-      problems = parsed.issues.map((i) => ({ field: (i.path ?? []).map((p) => String(p.key)).join('.') || 'setup', message: i.message }));
+      problems = schemaProblems(parsed.issues);
     } else {
       s = parsed.output;
       problems = validateSetup(s).problems.concat(columnProblems(s, headers));

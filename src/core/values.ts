@@ -28,8 +28,10 @@ export function isBlank(v: unknown): boolean {
  * of values; an omitted argument arrives as undefined.
  */
 export function toGrid(v: unknown): Grid {
-  if (Array.isArray(v)) return v.length === 0 ? [] : Array.isArray(v[0]) ? (v as Grid) : [v as Cell[]];
-  return [[v]];
+  if (!Array.isArray(v)) return [[v]];
+  if (!v.length) return [];
+  // Sheets gives rows of cells; anything else (a caller's mix of rows and values) is read as one cell per row.
+  return Array.isArray(v[0]) ? (v.every(Array.isArray) ? v : v.map((r) => (Array.isArray(r) ? r : [r]))) : [v];
 }
 
 export function isOmitted(v: unknown): boolean {
@@ -41,7 +43,7 @@ export function column(v: unknown, ctx: ArgContext): Cell[] {
   const grid = toGrid(v);
   if (grid.length > 0 && grid[0].length !== 1) {
     if (grid.length === 1) return grid[0]; // a single row given where a column is expected: read across
-    throw argError(ctx, `must be a single column, but has ${grid[0].length} columns.`);
+    throw argError(ctx, `must be a single column, but has ${grid[0].length.toLocaleString('en-US')} columns.`);
   }
   const out = new Array<Cell>(grid.length);
   for (let i = 0; i < grid.length; i++) out[i] = grid[i][0];
@@ -53,6 +55,18 @@ export function columnLetter(index: number): string {
   return (index >= 26 ? columnLetter(Math.floor(index / 26) - 1) : '') + String.fromCharCode(65 + (index % 26));
 }
 
+/**
+ * A cell as the text a person sees in it: numbers as written, TRUE/FALSE, a date as yyyy-mm-dd,
+ * #NUM! for a number a cell cannot hold, nothing for a blank (or a range where a cell should be).
+ */
+export function cellText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '#NUM!';
+  if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
+  if (isDate(v)) return Number.isNaN(v.getTime()) ? '' : v.toISOString().slice(0, 10);
+  return '';
+}
+
 /** Status and stage labels compare without case, outer spaces, or the difference between spaces, hyphens and underscores. */
 export function normalizeLabel(v: unknown): string {
   return String(v).toLowerCase().replace(/[\s\-_./]+/g, ' ').trim();
@@ -60,21 +74,26 @@ export function normalizeLabel(v: unknown): string {
 
 // ---------------------------------------------------------------- numbers
 
+/** Longer text is prose, not a number (and is not run through the pattern below). */
+const MAX_NUMBER_TEXT = 64;
 const NUMBER_TEXT = /^(?:-?[$€£¥]?-?[\d,]*\.?\d+%?|\([$€£¥]?[\d,]*\.?\d+%?\))$/;
 
 /** A number from a cell: numbers as they are, text like "$22,700.00", "1 200", "(350)" or "12%". NaN for blank. */
 export function readNumber(v: Cell, ctx: ArgContext, row?: number): number {
-  if (typeof v === 'number') return v;
+  if (typeof v === 'number') {
+    if (Number.isFinite(v)) return v;
+    throw argError(ctx, `${where(row)}holds #NUM!, which is not a number; expected a number such as 22700.`);
+  }
   if (isBlank(v)) return NaN;
-  if (typeof v === 'boolean') throw argError(ctx, `${where(row)}holds ${v}, which is not a number.`);
+  if (typeof v === 'boolean') throw argError(ctx, `${where(row)}holds ${v}, which is not a number; expected a number such as 22700.`);
   if (typeof v === 'string') {
-    const compact = v.trim().replace(/[\s\u00a0]/g, '').replace(/(?:USD|EUR|GBP)$/i, '');
-    if (NUMBER_TEXT.test(compact)) {
+    const compact = v.length > MAX_NUMBER_TEXT ? '' : v.trim().replace(/[\s\u00a0]/g, '').replace(/(?:USD|EUR|GBP)$/i, '');
+    if (compact !== '' && NUMBER_TEXT.test(compact)) {
       const negative = compact.startsWith('(') && compact.endsWith(')');
       const digits = compact.replace(/[()$€£¥,%]/g, '');
       let n = Number(digits);
       if (compact.endsWith('%') || compact.endsWith('%)')) n /= 100;
-      if (!Number.isNaN(n)) return negative ? -n : n;
+      if (Number.isFinite(n)) return negative ? -n : n;
     }
   }
   throw argError(ctx, `${where(row)}holds ${show(v)}, which is not a number; expected a number such as 22700 or "$22,700.00".`);
@@ -127,12 +146,15 @@ const num = (s: string | undefined) => (s === undefined ? 0 : Number(s));
 
 /** The first two parts of a numeric date ("20/10/2017" → [20, 10]), or undefined for any other text. */
 export function numericDateParts(text: string): [number, number] | undefined {
+  if (text.length > 64) return undefined;
   const m = NUMERIC.exec(text.trim());
   return m ? [+m[1], +m[3]] : undefined;
 }
 
 /** Wall time from date text, or undefined when the text is not a date LeadFlow knows. */
 export function parseDateText(text: string, clock: TimeZoneClock, order?: DayOrder): WallMs | undefined {
+  // The longest date LeadFlow reads ("15 September, 2021 11:59:59 PM") is far shorter: longer text is not a date.
+  if (text.length > 64) return undefined;
   const t = text.trim();
   let m = ISO.exec(t);
   if (m) {
@@ -190,12 +212,12 @@ export class DateReader {
   read(v: Cell, ctx: ArgContext, row?: number): WallMs {
     if (isDate(v)) {
       const t = v.getTime();
-      if (Number.isNaN(t)) throw argError(ctx, `${where(row)}holds an invalid date.`);
+      if (Number.isNaN(t)) throw argError(ctx, `${where(row)}holds an invalid date; expected a date.`);
       return this.clock.toWall(t);
     }
     if (typeof v === 'number') {
       if (v >= 1 && v <= MAX_SERIAL) return serialToWall(v);
-      throw argError(ctx, `${where(row)}holds the number ${v}, which is not a date; expected a date or a date serial between 1 and ${MAX_SERIAL}.`);
+      throw argError(ctx, `${where(row)}holds the number ${Number.isFinite(v) ? v : '#NUM!'}, which is not a date; expected a date or a date serial between 1 and ${MAX_SERIAL}.`);
     }
     if (isBlank(v)) return NaN;
     if (typeof v === 'string') {
@@ -239,8 +261,31 @@ export function endExclusive(endWall: WallMs): WallMs {
   return endWall % DAY_MS === 0 ? endWall + DAY_MS : endWall;
 }
 
-export function assertSameHeight(fn: string, a: { name: string; length: number }, b: { name: string; length: number }): void {
+const rows = (n: number) => `${n} row${n === 1 ? '' : 's'}`;
+
+export interface Sized {
+  name: string;
+  length: number;
+  /** The argument as given, when its shape says more than its length (a row given for a column). */
+  value?: unknown;
+}
+
+export function assertSameHeight(fn: string, a: Sized, b: Sized): void {
   if (a.length !== b.length) {
-    throw new LeadFlowError(`${fn}: ${a.name} and ${b.name} must be ranges of the same height, but ${a.name} has ${a.length} rows and ${b.name} has ${b.length}.`);
+    // A row given where a column was expected: its height is not the count of values read across it.
+    const width = (x: Sized) => (x.value === undefined ? 1 : toGrid(x.value)[0]?.length ?? 0);
+    const wide = width(a) > 1 || width(b) > 1;
+    const shape = (x: Sized, bare?: boolean) => {
+      const w = width(x);
+      return !wide && bare ? `${x.length}` : w > 1 ? `${rows(toGrid(x.value).length)} and ${w} columns` : rows(wide && x.value !== undefined ? toGrid(x.value).length : x.length);
+    };
+    throw new LeadFlowError(`${fn}: ${a.name} and ${b.name} must be ${wide ? 'columns' : 'ranges'} of the same height, but ${a.name} has ${shape(a)} and ${b.name} has ${shape(b, true)}.`);
   }
+}
+
+/** One column of a range argument that must hold one value per lead: as column(), then the same height as the leads. */
+export function columnBeside(fn: string, v: unknown, arg: string, leads: Sized): Cell[] {
+  const col = column(v, { fn, arg });
+  assertSameHeight(fn, leads, { name: arg, length: col.length, value: v });
+  return col;
 }

@@ -4,7 +4,8 @@ import { evidenceColumns, resolveLeads } from '../core/evidence';
 import { Pipeline, Reached, readPipelineArg, readReached } from '../core/pipeline';
 import type { Setup } from '../core/setup';
 import { WallMs } from '../core/time';
-import { DateReader, Grid, assertSameHeight, column, endExclusive, normalizeLabel, toGrid } from '../core/values';
+import { MIN_DATE_SERIAL } from '../core/pipeline';
+import { DateReader, Grid, columnBeside, endExclusive, normalizeLabel, toGrid } from '../core/values';
 import { Env, given, readDateArg } from './args';
 
 export interface Cohort {
@@ -49,7 +50,7 @@ export function readCohort(fn: string, a: CohortArgs, env: Env): Cohort {
     const leads = resolveLeads(table.rows, cols, pipeline, env.dates, table.headers);
     for (const [status] of leads.unplaced) {
       const row = table.rows.findIndex((r) => cols.status >= 0 && String(r[cols.status]).trim() === status);
-      throw pipeline.unmatchedMessage(status, { fn, arg: a.leadsArg }, row + 2);
+      throw pipeline.unmatchedMessage(row >= 0 ? table.rows[row][cols.status] : status, { fn, arg: a.leadsArg }, row + 2);
     }
     reached = leads;
     if (cols.arrived >= 0) tableArrivals = leads.arrived;
@@ -62,8 +63,7 @@ export function readCohort(fn: string, a: CohortArgs, env: Env): Cohort {
   }
   let arrived: Float64Array | undefined = tableArrivals;
   if (given(a.arrived)) {
-    const arrivedCol = column(a.arrived, { fn, arg: 'arrived_dates' });
-    assertSameHeight(fn, { name: a.leadsArg, length: reached.stage.length }, { name: 'arrived_dates', length: arrivedCol.length });
+    const arrivedCol = columnBeside(fn, a.arrived, 'arrived_dates', { name: a.leadsArg, length: reached.stage.length, value: table ? undefined : a.leads });
     arrived = readWalls(arrivedCol, env, fn, 'arrived_dates');
     // A lead with an arrival date but no status yet has still arrived.
     for (let i = 0; i < arrived.length; i++) if (reached.stage[i] < 0 && !Number.isNaN(arrived[i])) reached.stage[i] = 0;
@@ -99,6 +99,10 @@ export function readWalls(col: unknown[], env: Env, fn: string, arg: string): Fl
         dateCells++;
         continue;
       }
+    }
+    if (typeof v === 'number' && v >= 1 && v < MIN_DATE_SERIAL) {
+      // Sheets would show 3 as a date of January 1900: a count or a numbered status, not when a lead did something.
+      throw argError(ctx, `row ${i + 1} holds the number ${v}, which is not a date (it would be a day of the early 1900s); expected a date such as 2026-03-31.`);
     }
     reader ??= env.dates.forColumn(col);
     out[i] = reader.read(v, ctx, i + 1);

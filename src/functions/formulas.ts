@@ -8,12 +8,18 @@ import { funnel, funnelByGroup, ratio, reachedCounts } from '../core/funnel';
 import { pipelineFromArg, reachedFromStatuses, readPipelineArg, readReached } from '../core/pipeline';
 import { formatWallDate } from '../core/time';
 import { medianDaysBetween } from '../core/timing';
-import { assertSameHeight, column, endExclusive, isBlank, readNumber, toGrid } from '../core/values';
+import { Sized, column, columnBeside, endExclusive, isBlank, readNumber, toGrid } from '../core/values';
 import { Env, given, readDateArg, readPeriodUnit, readPositiveNumber, single } from './args';
-import { leadsTable, readCohort, readWalls } from './cohort';
+import { Cohort, leadsTable, readCohort, readWalls } from './cohort';
+
+/** The leads argument's size for a height check (a whole table read through the setup has its header row taken off). */
+const leadsSize = (c: Cohort, leads: unknown): Sized => ({ name: 'statuses_or_stage_dates', length: c.reached.stage.length, value: c.table ? undefined : leads });
 
 type Out = string | number | boolean | null;
 const blankIfNull = (v: number | null): Out => (v === null ? '' : v);
+
+/** Google Sheets' limit on the cells of a spreadsheet: no table spills over more. */
+export const MAX_SPILL_CELLS = 10_000_000;
 
 /** Default inactivity window when last-activity dates are given without a number of days. */
 export const DEFAULT_INACTIVE_DAYS = 90;
@@ -23,14 +29,12 @@ export function NETLEADFLOW(args: unknown[], env: Env): number | Out[][] {
   const [arrivedArg, statusesArg, startArg, endArg, removedArg, activityArg, daysArg, stagesArg] = args;
   const { pipeline, setup } = readPipelineArg(stagesArg, { fn, arg: 'stages' });
   const arrivedCol = column(arrivedArg, { fn, arg: 'arrived_dates' });
-  const statusCol = column(statusesArg, { fn, arg: 'statuses' });
-  assertSameHeight(fn, { name: 'arrived_dates', length: arrivedCol.length }, { name: 'statuses', length: statusCol.length });
+  const arrivedSize = { name: 'arrived_dates', length: arrivedCol.length, value: arrivedArg };
+  const statusCol = columnBeside(fn, statusesArg, 'statuses', arrivedSize);
   const arrived = readWalls(arrivedCol, env, fn, 'arrived_dates');
   const optionalColumn = (v: unknown, arg: string): Float64Array | undefined => {
     if (!given(v)) return undefined;
-    const col = column(v, { fn, arg });
-    assertSameHeight(fn, { name: 'arrived_dates', length: arrivedCol.length }, { name: arg, length: col.length });
-    return readWalls(col, env, fn, arg);
+    return readWalls(columnBeside(fn, v, arg, arrivedSize), env, fn, arg);
   };
   const removedAt = optionalColumn(removedArg, 'removed_dates');
   const lastActivity = optionalColumn(activityArg, 'last_activity_dates');
@@ -90,7 +94,7 @@ export function FUNNEL(args: unknown[], env: Env): Out[][] {
   const fn = 'FUNNEL';
   const [leads, stages, arrived, start, end, valuesArg] = args;
   const cohort = readCohort(fn, { leads, leadsArg: 'statuses_or_stage_dates', stages, arrived, start, end }, env);
-  const value = readDealValues(fn, valuesArg, cohort.reached.stage.length);
+  const value = readDealValues(fn, valuesArg, leadsSize(cohort, leads));
   const f = funnel(cohort.reached, cohort.pipeline.stageNames, { include: cohort.include, ...value });
   const withValue = value.values !== undefined || value.averageDealValue !== undefined;
   const estimate = f.stages.some((s) => s.valueIsEstimate);
@@ -107,7 +111,7 @@ export function FUNNEL(args: unknown[], env: Env): Out[][] {
 }
 
 /** Deal values as a column (actual sums) or one number (average deal value, for an estimate). */
-function readDealValues(fn: string, v: unknown, height: number): { values?: Float64Array; averageDealValue?: number } {
+function readDealValues(fn: string, v: unknown, leads: Sized): { values?: Float64Array; averageDealValue?: number } {
   if (!given(v)) return {};
   const grid = toGrid(v);
   if (grid.length === 1 && grid[0].length === 1) {
@@ -115,8 +119,7 @@ function readDealValues(fn: string, v: unknown, height: number): { values?: Floa
     if (!(avg >= 0)) throw argError({ fn, arg: 'deal_values' }, `is ${show(grid[0][0])}; expected a column of deal values, or one average deal value of 0 or more.`);
     return { averageDealValue: avg };
   }
-  const col = column(v, { fn, arg: 'deal_values' });
-  assertSameHeight(fn, { name: 'statuses_or_stage_dates', length: height }, { name: 'deal_values', length: col.length });
+  const col = columnBeside(fn, v, 'deal_values', leads);
   const ctx = { fn, arg: 'deal_values' };
   const values = new Float64Array(col.length);
   for (let i = 0; i < col.length; i++) values[i] = readNumber(col[i], ctx, i + 1);
@@ -127,11 +130,14 @@ export function FUNNELBY(args: unknown[], env: Env): Out[][] {
   const fn = 'FUNNELBY';
   const [leads, groupArg, stages, arrived, start, end] = args;
   const cohort = readCohort(fn, { leads, leadsArg: 'statuses_or_stage_dates', stages, arrived, start, end }, env);
-  const groupCol = column(groupArg, { fn, arg: 'group_by' });
-  assertSameHeight(fn, { name: 'statuses_or_stage_dates', length: cohort.reached.stage.length }, { name: 'group_by', length: groupCol.length });
+  const groupCol = columnBeside(fn, groupArg, 'group_by', leadsSize(cohort, leads));
   const names = cohort.pipeline.stageNames;
   const all = reachedCounts(cohort.reached, names.length, cohort.include);
   const groups = funnelByGroup(cohort.reached, names.length, groupCol, cohort.include);
+  const cells = (groups.length + 2) * (names.length + 2);
+  if (cells > MAX_SPILL_CELLS) {
+    throw argError({ fn, arg: 'group_by' }, `holds ${groups.length.toLocaleString('en-US')} groups, more than a spreadsheet can show; expected a column such as the lead source.`);
+  }
   const row = (label: string, counts: number[]): Out[] => [label, ...counts, blankIfNull(ratio(counts[names.length - 1], counts[0]))];
   return [['Group', ...names, 'Overall conversion'], row('All leads', all), ...groups.map((g) => row(g.group, g.reached))];
 }
@@ -157,7 +163,7 @@ export function FUNNELVALUE(args: unknown[], env: Env): number | Out[][] {
   const fn = 'FUNNELVALUE';
   const [leads, valuesArg, stageArg, stages] = args;
   const cohort = readCohort(fn, { leads, leadsArg: 'statuses_or_stage_dates', stages }, env);
-  const value = readDealValues(fn, valuesArg, cohort.reached.stage.length);
+  const value = readDealValues(fn, valuesArg, leadsSize(cohort, leads));
   const f = funnel(cohort.reached, cohort.pipeline.stageNames, value);
   if (given(stageArg)) {
     const k = cohort.pipeline.requireStage(single(stageArg), { fn, arg: 'stage' });

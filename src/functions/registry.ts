@@ -3,10 +3,12 @@
  * descriptions. The build generates each top-level Apps Script function and its JSDoc (what Sheets
  * shows in autocomplete) from this table, and the README's function reference too.
  */
+import { LeadFlowError, clip } from '../core/errors';
 import { DateReader } from '../core/values';
 import { timeZoneClock } from '../core/time';
 import { Env, ParamSpec, checkArgs } from './args';
 import * as formulas from './formulas';
+import { MAX_SPILL_CELLS } from './formulas';
 import * as scoring from './scoring';
 
 export interface CustomFunctionSpec {
@@ -188,16 +190,35 @@ export function makeEnv(timeZone: string, nowInstant: number): Env {
   return { timeZone, clock, dates: new DateReader(clock), now: clock.toWall(nowInstant) };
 }
 
-/** Runs one registry function: argument checks from its declaration, then the formula itself. */
+export { MAX_SPILL_CELLS };
+
+/**
+ * Runs one registry function: argument checks from its declaration, then the formula itself.
+ * Whatever goes wrong reaches the cell as a LeadFlowError naming the function: never a stack
+ * trace, an internal name, or a result larger than a spreadsheet holds.
+ */
 export function callCustomFunction(name: string, args: unknown[], env: Env): unknown {
   const spec = REGISTRY.find((s) => s.name === name);
-  if (!spec) throw new Error(`LeadFlow has no function ${name}`);
+  if (!spec) throw new LeadFlowError(`LeadFlow has no function ${clip(name)}; check its name.`);
   // Sheets passes every declared parameter; trailing omitted ones arrive as undefined.
   let n = args.length;
   while (n > 0 && args[n - 1] === undefined) n--;
   const used = args.slice(0, n);
-  checkArgs(name, spec.params, used);
-  return spec.run(used, env);
+  let out: unknown;
+  try {
+    checkArgs(name, spec.params, used);
+    out = spec.run(used, env);
+  } catch (e) {
+    if (e instanceof LeadFlowError) throw e;
+    throw new LeadFlowError(`${name}: could not compute a result from these arguments; check each against the help shown as you type, and if they look right, please report this formula.`);
+  }
+  if (Array.isArray(out)) {
+    const cells = out.length * (Array.isArray(out[0]) ? out[0].length : 1);
+    if (cells > MAX_SPILL_CELLS) {
+      throw new LeadFlowError(`${name}: the result would fill ${cells.toLocaleString('en-US')} cells, more than a spreadsheet holds; give it fewer rows.`);
+    }
+  }
+  return out;
 }
 
 /** The registry without its code: what the build and the docs read. */

@@ -1,7 +1,8 @@
 /** The scoring formulas: one formula per column, over the leads range with its header row. */
-import { argError, show } from '../core/errors';
+import { argError, show, showList } from '../core/errors';
 import { LeadScore, Scorer, compileScorer, describeRule } from '../core/scoring';
-import { Setup, isSetupGrid, setupFromGrid } from '../core/setup';
+import { MARKER_CLEARED, invalidSetup } from '../core/pipeline';
+import { Setup, isSetupGrid, looksLikeSetupGrid, setupFromGrid } from '../core/setup';
 import { Grid, isBlank, normalizeLabel, toGrid } from '../core/values';
 import { Env, given, single } from './args';
 
@@ -10,6 +11,9 @@ type Out = string | number;
 /** The setup argument: only the setup range carries scoring rules. */
 export function readSetupArg(v: unknown, fn: string, headers: unknown[]): Setup {
   const grid = toGrid(v);
+  if (!isSetupGrid(grid) && looksLikeSetupGrid(grid)) {
+    throw argError({ fn, arg: 'setup' }, MARKER_CLEARED);
+  }
   if (!isSetupGrid(grid)) {
     throw argError({ fn, arg: 'setup' }, 'must be the LeadFlow setup range (LeadFlowSetup), which holds the qualification rules; create it with Extensions > LeadFlow > Open setup.');
   }
@@ -18,11 +22,11 @@ export function readSetupArg(v: unknown, fn: string, headers: unknown[]): Setup 
   const names = new Set(headers.map((h) => normalizeLabel(h ?? '')));
   const looksLikeALead = headers.some((h) => typeof h === 'number' || typeof h === 'boolean' || (typeof h === 'object' && h !== null) || (typeof h === 'string' && h.includes('@')));
   if (looksLikeALead && unchecked && unchecked.scoring.rules.length && !unchecked.scoring.rules.some((r) => names.has(normalizeLabel(r.column)))) {
-    throw argError({ fn, arg: 'leads_with_headers' }, `must start with the header row, but its first row holds ${headers.filter((h) => !isBlank(h)).slice(0, 3).map(show).join(', ')}…, not the columns the rules look at (${[...new Set(unchecked.scoring.rules.map((r) => r.column))].slice(0, 4).join(', ')}). Give the range from the header row, e.g. A1:M.`);
+    throw argError({ fn, arg: 'leads_with_headers' }, `must start with the header row, but its first row holds ${headers.filter((h) => !isBlank(h)).slice(0, 3).map(show).join(', ')}…, not the columns the rules look at (${showList([...new Set(unchecked.scoring.rules.map((r) => r.column))], 4)}). Give the range from the header row, e.g. A1:M.`);
   }
   const { setup, problems } = setupFromGrid(grid, headers);
   if (!setup) {
-    throw argError({ fn, arg: 'setup' }, `is not valid: ${problems[0].message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''} Open Extensions > LeadFlow > Open setup to repair it.`);
+    throw argError({ fn, arg: 'setup' }, invalidSetup(problems));
   }
   return setup;
 }
@@ -60,7 +64,7 @@ export function LEADSCORE(args: unknown[], env: Env): Out[][] {
   let part: (typeof PARTS)[number] = 'total';
   if (given(args[2])) {
     const p = String(single(args[2])).trim().toLowerCase();
-    if (!(PARTS as readonly string[]).includes(p)) throw argError({ fn, arg: 'part' }, `is "${String(single(args[2]))}"; expected "total", "fit" or "intent".`);
+    if (!(PARTS as readonly string[]).includes(p)) throw argError({ fn, arg: 'part' }, `is ${show(single(args[2]))}; expected "total", "fit" or "intent".`);
     part = p as (typeof PARTS)[number];
   }
   const label = part === 'total' ? 'Lead score' : part === 'fit' ? 'Fit score' : 'Intent score';

@@ -5,7 +5,7 @@
  * changes, every formula reading it recalculates.
  */
 import { DayOrderMix, findDayOrderMix, repairDayOrderMix } from '../core/dayorder';
-import { LeadFlowError } from '../core/errors';
+import { LeadFlowError, clip, show } from '../core/errors';
 import { Pipeline } from '../core/pipeline';
 import { compileScorer } from '../core/scoring';
 import {
@@ -25,6 +25,8 @@ export const SETUP_COLS = 7;
 export function asCellText(s: string): string {
   return /^[=+\-@]/.test(s) ? `'${s}` : s;
 }
+
+const BUSY = 'Someone else is saving the LeadFlow setup of this spreadsheet right now; try again in a moment.';
 
 const PREVIEW_ROWS = 5;
 /**
@@ -113,8 +115,8 @@ interface LeadsData {
 function readLeads(sheetName: string, headerRow: number): LeadsData {
   const sheet = SpreadsheetApp.getActiveSpreadsheet().getSheetByName(sheetName);
   const setupSheet = findSetupSheet();
-  if (!sheet) throw new LeadFlowError(`There is no sheet named "${sheetName}"; choose the sheet that holds your leads.`);
-  if (setupSheet && setupSheet.getName() === sheetName) throw new LeadFlowError(`"${sheetName}" holds the LeadFlow setup itself; choose the sheet that holds your leads.`);
+  if (!sheet) throw new LeadFlowError(`There is no sheet named "${clip(sheetName)}"; choose the sheet that holds your leads.`);
+  if (setupSheet && setupSheet.getName() === sheetName) throw new LeadFlowError(`"${clip(sheetName)}" holds the LeadFlow setup itself; choose the sheet that holds your leads.`);
   const all = sheet.getDataRange().getValues();
   const headers = (all[headerRow - 1] ?? []).map((h) => String(h ?? '').trim());
   return { headers, rows: all.slice(headerRow).filter((r) => !r.every(isBlank)) };
@@ -130,6 +132,26 @@ function tryReadLeads(draft: Partial<Setup> | undefined): { data?: LeadsData; pr
     if (!(e instanceof LeadFlowError)) throw e;
     return { problem: { field: 'leads.sheet', message: e.message } };
   }
+}
+
+/** A request's field that is not what it must be: said with its name. */
+const refuse = (field: string, what: string, v: unknown) => new LeadFlowError(`${field} must be ${what}, not ${show(v)}.`);
+
+function requestSheetName(v: unknown): string {
+  if (typeof v !== 'string' || !v.trim()) throw refuse('sheetName', 'the name of a sheet', v);
+  return v;
+}
+
+function requestHeaderRow(v: unknown): number {
+  if (!Number.isInteger(v) || (v as number) < 1 || (v as number) > 1e7) throw refuse('headerRow', 'a row number (1 or more)', v);
+  return v as number;
+}
+
+/** The setup a sidebar call sends, or a problem saying it sent none. */
+function requestSetup(request: unknown): { draft?: Setup; problem?: SetupProblem } {
+  const draft = request && typeof request === 'object' ? (request as { setup?: unknown }).setup : undefined;
+  if (!draft || typeof draft !== 'object' || Array.isArray(draft)) return { problem: { field: 'setup', message: `Expected a setup, but got ${show(draft)}.` } };
+  return { draft: draft as Setup };
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -224,8 +246,9 @@ export function leadflowSetupState(request?: { sheetName?: string; headerRow?: n
     }
   }
   const draftSheetOk = !!draft && sheets.includes(draft.leads.sheet);
-  const sheetName = request?.sheetName ?? (draftSheetOk ? draft!.leads.sheet : firstLeadsLikeSheet(sheets));
-  const headerRow = request?.headerRow ?? (draft && draft.leads.sheet === sheetName ? draft.leads.headerRow : 1);
+  const asked = request && typeof request === 'object' ? request : {};
+  const sheetName = asked.sheetName !== undefined ? requestSheetName(asked.sheetName) : draftSheetOk ? draft!.leads.sheet : firstLeadsLikeSheet(sheets);
+  const headerRow = asked.headerRow !== undefined ? requestHeaderRow(asked.headerRow) : draft && draft.leads.sheet === sheetName && Number.isInteger(draft.leads.headerRow) && draft.leads.headerRow >= 1 ? draft.leads.headerRow : 1;
   const data = readLeads(sheetName, headerRow);
   const setup = draft ?? defaultSetup(sheetName);
   const sameSheet = setup.leads.sheet === sheetName && setup.leads.headerRow === headerRow;
@@ -251,9 +274,11 @@ export function leadflowSetupState(request?: { sheetName?: string; headerRow?: n
 
 /** Validation and exact live counts for a setup being edited, over every row (nothing is written). */
 export function leadflowCheckSetup(request: { setup: unknown }): SetupCheck {
-  const draft = request?.setup as Setup;
   const counts = { leads: 0, mql: 0, sql: 0, hot: 0, warm: 0, cold: 0 };
-  const ruleMatches = new Array<number>(Array.isArray(draft?.scoring?.rules) ? draft.scoring.rules.length : 0).fill(0);
+  const asked = requestSetup(request);
+  if (!asked.draft) return { problems: [asked.problem!], statuses: [], ruleMatches: [], counts };
+  const draft = asked.draft;
+  const ruleMatches = new Array<number>(Array.isArray(draft.scoring?.rules) ? draft.scoring.rules.length : 0).fill(0);
   const { data, problem } = tryReadLeads(draft);
   if (!data) return { problems: [problem!], statuses: [], ruleMatches, counts };
   const { setup, problems } = validateSetup(draft, data.headers);
@@ -287,7 +312,9 @@ export type SaveResult = { ok: true; savedAt: number } | { ok: false; problems: 
  * document lock. Nothing is written when anything is wrong.
  */
 export function leadflowSaveSetup(request: { setup: unknown }): SaveResult {
-  const draft = request?.setup as Setup;
+  const asked = requestSetup(request);
+  if (!asked.draft) return { ok: false, problems: [asked.problem!] };
+  const draft = asked.draft;
   const setupSheet = findSetupSheet();
   if (setupSheet && draft?.leads?.sheet === setupSheet.getName()) return { ok: false, problems: [{ field: 'leads.sheet', message: `"${SETUP_SHEET}" holds the setup itself; choose the sheet that holds your leads.` }] };
   const { data, problem } = tryReadLeads(draft);
@@ -295,7 +322,7 @@ export function leadflowSaveSetup(request: { setup: unknown }): SaveResult {
   const { setup, problems } = validateSetup(draft, data.headers);
   if (!setup) return { ok: false, problems };
   const lock = LockService.getDocumentLock();
-  if (!lock.tryLock(20_000)) return { ok: false, problems: [{ field: 'setup', message: 'Someone else is saving the LeadFlow setup of this spreadsheet right now; try again in a moment.' }] };
+  if (!lock.tryLock(20_000)) return { ok: false, problems: [{ field: 'setup', message: BUSY }] };
   try {
     writeSetupSheet(setup);
   } finally {
@@ -336,7 +363,7 @@ export function leadflowRepairSetup(): SetupState {
   const fixes: string[] = [];
   if (draft && !sheets.includes(draft.leads?.sheet)) {
     const sheetName = firstLeadsLikeSheet(sheets);
-    fixes.push(`The leads sheet "${draft.leads?.sheet}" is gone; using "${sheetName}": choose its columns again.`);
+    fixes.push(`The leads sheet "${clip(draft.leads?.sheet)}" is gone; using "${clip(sheetName)}": choose its columns again.`);
     draft = { ...draft, leads: { sheet: sheetName, headerRow: 1 }, columns: defaultSetup(sheetName).columns };
   }
   if (!draft) {
@@ -347,7 +374,7 @@ export function leadflowRepairSetup(): SetupState {
   const headers = tryReadLeads(draft).data?.headers;
   const repaired = repairSetup(draft, headers);
   const lock = LockService.getDocumentLock();
-  if (!lock.tryLock(20_000)) throw new LeadFlowError('Someone else is saving the LeadFlow setup of this spreadsheet right now; try again in a moment.');
+  if (!lock.tryLock(20_000)) throw new LeadFlowError(BUSY);
   try {
     writeSetupSheet(repaired.setup);
   } finally {
@@ -377,24 +404,27 @@ export interface DayOrderRepair {
  * column still shows the mix.
  */
 export function leadflowRepairDayOrder(request: { sheetName: string; headerRow?: number; column: number }): DayOrderRepair {
-  const sheetName = request && request.sheetName;
-  const headerRow = (request && request.headerRow) || 1;
+  const asked = request && typeof request === 'object' ? request : ({} as Partial<typeof request>);
+  const sheetName = requestSheetName(asked.sheetName);
+  const headerRow = asked.headerRow === undefined || asked.headerRow === null ? 1 : requestHeaderRow(asked.headerRow);
   const ss = SpreadsheetApp.getActiveSpreadsheet();
   const sheet = ss.getSheetByName(sheetName);
-  if (!sheet) throw new LeadFlowError(`There is no sheet named "${sheetName}".`);
+  if (!sheet) throw new LeadFlowError(`There is no sheet named "${clip(sheetName)}"; open the setup again.`);
   const env = callEnv();
   const last = sheet.getLastRow();
-  if (last <= headerRow) throw new LeadFlowError(`"${sheetName}" has no rows under its header row.`);
-  const col = Number(request.column) + 1;
+  if (last <= headerRow) throw new LeadFlowError(`"${clip(sheetName)}" has no rows under its header row (row ${headerRow}).`);
+  const width = sheet.getLastColumn();
+  if (!Number.isInteger(asked.column) || asked.column < 0 || asked.column >= width) throw refuse('column', `a column of "${clip(sheetName)}" (0 for A, up to ${width - 1})`, asked.column);
+  const col = asked.column + 1;
   const header = String(sheet.getRange(headerRow, col).getValue());
   const range = sheet.getRange(headerRow + 1, col, last - headerRow, 1);
   const cells = range.getValues();
   const mix = findDayOrderMix([header], cells, env.clock)[0];
-  if (!mix) throw new LeadFlowError(`Column "${header}" no longer mixes date cells with day-first text dates; nothing was changed.`);
+  if (!mix) throw new LeadFlowError(`Column "${clip(header)}" no longer mixes date cells with day-first text dates; nothing was changed. Open the setup again.`);
   const lock = LockService.getDocumentLock();
   if (!lock.tryLock(20_000)) throw new LeadFlowError('Someone else is changing this spreadsheet through LeadFlow right now; try again in a moment.');
   try {
-    const keptIn = freeName(ss, `${header} as imported`);
+    const keptIn = freeName(ss, `${header.slice(0, 80)} as imported`);
     const copy = ss.insertSheet(keptIn);
     copy.getRange(1, 1, cells.length + 1, 1).setValues([[header], ...cells]);
     const formats = range.getNumberFormats();

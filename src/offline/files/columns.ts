@@ -257,8 +257,9 @@ export class ColumnTyper {
     };
     const { locale } = this.opts;
     const header = rows[0] ?? [];
-    const name = (i: number) => `column ${columnLetter(i)} "${String(header[i] ?? '')}"`;
-    const Name = (i: number) => `Column ${columnLetter(i)} "${String(header[i] ?? '')}"`;
+    const shown = (i: number) => { const h = String(header[i] ?? ''); return h.length > 40 ? `${h.slice(0, 37)}...` : h; };
+    const name = (i: number) => `column ${columnLetter(i)} "${shown(i)}"`;
+    const Name = (i: number) => `Column ${columnLetter(i)} "${shown(i)}"`;
     const cols = this.cols;
     const n = rows.length;
 

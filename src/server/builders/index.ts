@@ -98,8 +98,9 @@ export interface BuildResult {
  */
 export function leadflowBuild(request: { plan: Plan; replace?: boolean }): BuildResult {
   const p = request && request.plan;
-  if (!p) throw new LeadFlowError('leadflowBuild writes a planned sheet: read leadflowBuildData, plan it with planBuild (src/core/report), then pass { plan }.');
-  const base = SHEET_NAMES[p.kind];
+  // The dialog reads leadflowBuildData, plans the sheet with core/report's planBuild, then passes { plan }.
+  if (!p) throw new LeadFlowError('There is no sheet to build: the request holds no plan. Build it again from Extensions > LeadFlow.');
+  const base = typeof p === 'object' && Object.prototype.hasOwnProperty.call(SHEET_NAMES, p.kind) ? SHEET_NAMES[p.kind] : undefined;
   const problem = planProblem(p);
   if (!base || problem) throw new LeadFlowError(`This is not a sheet LeadFlow can build: ${problem || 'unknown kind of sheet'}. Build it again from Extensions > LeadFlow.`);
   const l = state();
@@ -142,6 +143,9 @@ export function leadflowBuild(request: { plan: Plan; replace?: boolean }): Build
   return { ok: true, sheetName, notes: p.notes };
 }
 
+/** The most text a Google Sheets cell holds. */
+const CELL_TEXT = 50_000;
+
 const isBox = (b: unknown, h: number, w: number) => Array.isArray(b) && b.length === 4 && b.every((n) => Number.isInteger(n) && n >= 1) && b[0] + b[2] - 1 <= h && b[1] + b[3] - 1 <= w;
 
 /**
@@ -155,15 +159,16 @@ function planProblem(p: Plan): string {
   if (h > 5000 || w === 0 || w > 1000) return `its ${h} × ${w} cells are not the size of a LeadFlow sheet`;
   const grid = (g: unknown, kind: string, ok: (v: unknown) => boolean) =>
     !Array.isArray(g) || g.length !== h || g.some((r) => !Array.isArray(r) || r.length !== w || r.some((v) => !ok(v))) ? `its ${kind} are not one per cell` : '';
-  const problem = grid(p.cells, 'cells', (v) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
-    || grid(p.formats, 'number formats', (v) => typeof v === 'string')
+  const problem = grid(p.cells, 'cells', (v) => (typeof v === 'string' && v.length <= CELL_TEXT) || (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean')
+    || grid(p.formats, 'number formats', (v) => typeof v === 'string' && v.length <= 200)
     || grid(p.styles, 'styles', (v) => v === 0 || v === 1 || v === 2 || v === 3);
   if (problem) return problem;
   for (const key of ['checkboxes', 'negatives'] as const) {
     if (!Array.isArray(p[key]) || p[key].some((b) => !isBox(b, h, w))) return `its ${key} are not blocks of its cells`;
   }
+  const numbers = (a: unknown, n: number, min: number) => Array.isArray(a) && a.length === n && a.every((x) => typeof x === 'number' && Number.isInteger(x) && x >= min && x <= 100_000);
   if (!Array.isArray(p.charts) || p.charts.some((c) => !c || !['funnel', 'combo', 'line'].includes(c.type) || !Array.isArray(c.ranges) || c.ranges.some((b) => !isBox(b, h, w)) ||
-    !Array.isArray(c.at) || !Array.isArray(c.series) || !Array.isArray(c.size))) return 'its charts are not charts of its cells';
+    !numbers(c.at, 2, 1) || !Array.isArray(c.series) || !numbers(c.size, 2, 0) || typeof c.title !== 'string')) return 'its charts are not charts of its cells';
   if (!Array.isArray(p.notes) || p.notes.some((n) => typeof n !== 'string')) return 'its notes are not text';
   return '';
 }
