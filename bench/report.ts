@@ -39,7 +39,7 @@ export function benchReport(sizes: number[]): string[] {
     const input = exportOf(n);
     const out = join(tmpdir(), 'leadflow-bench', `report-${n}.xlsx`);
     const t0 = Date.now();
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/report-child.ts', 'report', input, '--out', out, '--force', '--action', 'all'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/report-child.ts', 'report', input, '--out', out, '--force', '--action', 'all', '--engine', 'memory'], { encoding: 'utf8', maxBuffer: 1 << 26 });
     const seconds = (Date.now() - t0) / 1000;
     const rss = Number(/PEAK_RSS_KB (\d+)/.exec(run.stderr)?.[1] ?? NaN) / 1024;
     if (run.status !== 0) {

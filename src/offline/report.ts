@@ -13,8 +13,10 @@ import { BuildData, Kind, Plan, planBuild } from '../core/report';
 import { Pipeline } from '../core/pipeline';
 import { COLUMN_FIELDS, ColumnField, SETUP_SHEET, Setup, pipelineOf, setupToGrid, validateSetup } from '../core/setup';
 import { timeZoneClock, wallToSerial } from '../core/time';
+import { clip, showList } from '../core/errors';
 import { columnLetter, isDate } from '../core/values';
 import { LeadsFileError, LeadsTable, readLeadsFile } from './files/index.ts';
+import { fileLabel } from './files/read.ts';
 import { writeReportXlsx } from './files/report-writer.ts';
 import { assertTimeZone } from './host/timezone.ts';
 
@@ -66,6 +68,8 @@ export interface Understood {
   timeZone: string;
   /** Columns whose cells were dates: they now hold serial numbers. */
   dateColumns: number[];
+  /** Cells longer than an xlsx cell holds (the written workbook keeps the first 32,767 characters). */
+  longCells: number;
 }
 
 /**
@@ -94,7 +98,7 @@ function leadsSheetName(table: LeadsTable, input: string): string {
 }
 
 /** A column field from what a person typed after --map: "status", "Arrival date", "removedAt". */
-function fieldOf(role: string): ColumnField | undefined {
+export function fieldOf(role: string): ColumnField | undefined {
   const key = role.trim().toLowerCase().replace(/[\s_-]+/g, '');
   return (Object.keys(COLUMN_FIELDS) as ColumnField[]).find((f) => f.toLowerCase() === key || COLUMN_FIELDS[f].toLowerCase().replace(/[\s/_-]+/g, '') === key);
 }
@@ -106,32 +110,36 @@ export async function understand(opts: ReadOptions): Promise<Understood> {
   try {
     assertTimeZone(timeZone);
   } catch {
-    throw new ReportError(`--time-zone "${opts.timeZone}" is not a time zone; expected an IANA name such as Europe/Paris or America/New_York.`);
+    throw new ReportError(`--time-zone "${clip(opts.timeZone)}" is not a time zone; expected an IANA name such as Europe/Paris or America/New_York.`);
   }
+  const input = fileLabel(opts.input);
+  const file = clip(basename(opts.input), 60);
   if (!INPUT_EXTENSIONS.includes(extname(opts.input).toLowerCase())) {
-    throw new ReportError(`${opts.input}: expected a CSV (.csv, .tsv, .txt) or Excel workbook (.xlsx) export of your leads.`);
+    throw new ReportError(`${input}: expected a CSV (.csv, .tsv, .txt) or Excel workbook (.xlsx) export of your leads.`);
   }
   if (opts.dateOrder && !(DATE_ORDERS as readonly string[]).includes(opts.dateOrder)) {
-    throw new ReportError(`--date-order must be one of ${DATE_ORDERS.join(', ')} (day first, month first, year first), not "${opts.dateOrder}".`);
+    throw new ReportError(`--date-order must be one of ${DATE_ORDERS.join(', ')} (day first, month first, year first), not "${clip(opts.dateOrder)}".`);
   }
   const started = Date.now();
-  const size = statSync(opts.input, { throwIfNoEntry: false })?.size ?? 0;
-  progress(`Reading ${basename(opts.input)} (${megabytes(size)}; ${about(size / (/\.xlsx?m?$/i.test(opts.input) ? RATES.xlsxBytes : RATES.csvBytes))})…`);
+  // A file that is not there is said by the reader, without a size line before it.
+  const stat = statSync(opts.input, { throwIfNoEntry: false });
+  const size = stat?.size ?? 0;
+  if (stat?.isFile()) progress(`Reading ${file} (${megabytes(size)}; ${about(size / (/\.xlsx?m?$/i.test(opts.input) ? RATES.xlsxBytes : RATES.csvBytes))})…`);
   let table: LeadsTable;
   try {
     // Past what one Google spreadsheet holds (10 million cells) is fine here, up to Excel's rows.
     table = await readLeadsFile(opts.input, { timeZone, dateOrder: opts.dateOrder, locale: opts.locale, maxCells: REPORT_MAX_CELLS });
   } catch (e) {
-    if (e instanceof RangeError && opts.locale) throw new ReportError(`--locale "${opts.locale}" is not a locale; expected a name such as en_US, en_GB, fr_FR or de_DE.`);
+    if (e instanceof RangeError && opts.locale) throw new ReportError(`--locale "${clip(opts.locale)}" is not a locale; expected a name such as en_US, en_GB, fr_FR or de_DE.`);
     throw e;
   }
-  if (table.rows.length < 2) throw new ReportError(`${opts.input} has a header row but no leads under it; there is nothing to report.`);
+  if (table.rows.length < 2) throw new ReportError(`${input} has a header row but no leads under it; there is nothing to report.`);
   if (table.rows.length - 1 > XLSX_MAX_LEADS) {
-    throw new ReportError(`${opts.input} has ${count(table.rows.length - 1)} leads; an .xlsx sheet holds at most ${count(XLSX_MAX_LEADS)}. Split the export into files of at most that many rows.`);
+    throw new ReportError(`${input} has ${count(table.rows.length - 1)} leads; an .xlsx sheet holds at most ${count(XLSX_MAX_LEADS)}. Split the export into files of at most that many rows.`);
   }
   const headers = table.rows[0].map((h) => String(h ?? '').trim());
   const rows = table.rows.slice(1);
-  progress(`  ${count(rows.length)} rows, ${headers.length} columns, read in ${seconds((Date.now() - started) / 1000)}`);
+  progress(`  ${count(rows.length)} row${rows.length === 1 ? '' : 's'}, ${headers.length} column${headers.length === 1 ? '' : 's'}, read in ${seconds((Date.now() - started) / 1000)}`);
   const clock = timeZoneClock(timeZone);
   const lines: string[] = [];
 
@@ -148,41 +156,85 @@ export async function understand(opts: ReadOptions): Promise<Understood> {
   const long = new Map<number, number>();
   for (const row of rows) for (let c = 0; c < row.length; c++) if (typeof row[c] === 'string' && (row[c] as string).length > XLSX_CELL_TEXT) long.set(c, (long.get(c) ?? 0) + 1);
   for (const [c, n] of long) {
-    lines.push(`Note: ${count(n)} cell${n === 1 ? '' : 's'} of column ${columnLetter(c)} "${headers[c]}" hold${n === 1 ? 's' : ''} more than ${count(XLSX_CELL_TEXT)} characters, the most an Excel cell holds: the xlsx keeps the first ${count(XLSX_CELL_TEXT)} (Google Sheets holds 50,000).`);
+    lines.push(`Note: ${count(n)} cell${n === 1 ? '' : 's'} of column ${columnLetter(c)} "${clip(headers[c])}" hold${n === 1 ? 's' : ''} more than ${count(XLSX_CELL_TEXT)} characters, the most an Excel cell holds: the xlsx keeps the first ${count(XLSX_CELL_TEXT)} (Google Sheets holds 50,000).`);
   }
   // Dates become the serial numbers a spreadsheet holds, in place: the planner and the writer read
   // them as the formulas do, and a million Date objects are not kept alive twice.
   const dateColumns = datesToSerials(rows, clock);
   const sheetName = leadsSheetName(table, opts.input);
+  const { setup: valid, proposal, partial } = settleSetup(opts, headers, file, sheetName, (map) => proposeSetup(sheetName, headers, rows, { map, dateColumns: new Set(dateColumns) }));
+  // How the file was read first (day orders, decimal marks, dropped footers), then the setup.
+  lines.unshift(...(table.notes ?? []).map((n) => `Reading: ${n}`));
+  lines.push(...describeUnderstanding(headers, proposal, valid, !partial));
+  let longCells = 0;
+  for (const n of long.values()) longCells += n;
+  return { table, sheetName, setup: valid, saved: !!partial, proposal, lines, timeZone, dateColumns, longCells };
+}
+
+/**
+ * The setup a run uses, the same way for every engine and command: --map choices checked against
+ * the headers, a --setup file checked part by part, LeadFlow's proposal for what they leave out,
+ * and the whole validated against the headers (the first four problems said).
+ */
+export function settleSetup(opts: ReadOptions, headers: string[], file: string, sheetName: string, propose: (map: Partial<Record<ColumnField, string>>) => Proposal): { setup: Setup; proposal: Proposal; partial?: Partial<Setup> } {
   const map: Partial<Record<ColumnField, string>> = {};
   for (const [role, header] of Object.entries(opts.map ?? {})) {
     const field = fieldOf(role);
-    if (!field) throw new ReportError(`--map ${role}=…: "${role}" is not a column LeadFlow maps; use one of ${Object.keys(COLUMN_FIELDS).join(', ')}.`);
+    if (!field) throw new ReportError(`--map ${clip(role)}=…: "${clip(role)}" is not a column LeadFlow maps; use one of ${Object.keys(COLUMN_FIELDS).join(', ')}.`);
     if (!headers.some((h) => h.toLowerCase() === header.trim().toLowerCase())) {
-      throw new ReportError(`--map ${role}="${header}": there is no column "${header}" in ${basename(opts.input)}; its columns are ${headers.map((h) => `"${h}"`).join(', ')}.`);
+      throw new ReportError(`--map ${clip(role)}="${clip(header)}": there is no column "${clip(header)}" in ${file}; its columns are ${showList(headers.map((h) => `"${clip(h, 30)}"`), 12, 34)}. Give one of those.`);
     }
     map[field] = headers.find((h) => h.toLowerCase() === header.trim().toLowerCase())!;
   }
   let partial: Partial<Setup> | undefined;
+  const setupFile = opts.setupPath === undefined ? '' : fileLabel(opts.setupPath, 80);
   if (opts.setupPath) {
-    try {
-      partial = JSON.parse(readFileSync(opts.setupPath, 'utf8'));
-    } catch (e) {
-      throw new ReportError(`--setup ${opts.setupPath} is not a readable JSON file: ${(e as Error).message}`);
-    }
-    if (!partial || typeof partial !== 'object' || Array.isArray(partial)) throw new ReportError(`--setup ${opts.setupPath} must hold a JSON object (a LeadFlow setup), not ${partial === null ? 'null' : Array.isArray(partial) ? 'a list' : typeof partial}.`);
+    partial = readSetupFile(opts.setupPath, setupFile);
     for (const [field, header] of Object.entries(partial.columns ?? {})) if (typeof header === 'string' && header && field in COLUMN_FIELDS && !(field in map)) map[field as ColumnField] = header;
   }
-  const proposal = proposeSetup(sheetName, headers, rows, { map, dateColumns: new Set(dateColumns) });
+  const proposal = propose(map);
   const setup = partial ? mergeSetup(partial, proposal.setup, sheetName) : proposal.setup;
   const { setup: valid, problems } = validateSetup(setup, headers);
   if (!valid) {
-    throw new ReportError(`${opts.setupPath ? `--setup ${opts.setupPath}` : 'The setup LeadFlow proposed'} is not a valid LeadFlow setup for ${basename(opts.input)}:\n${problems.map((p) => `  ${p.field}: ${p.message}`).join('\n')}`);
+    const shown = problems.slice(0, 4).map((p) => `  ${clip(p.field, 40)}: ${clip(p.message, 160)}`);
+    if (problems.length > 4) shown.push(`  and ${problems.length - 4} more`);
+    throw new ReportError(`${opts.setupPath ? `--setup ${setupFile}` : 'The setup LeadFlow proposed'} is not a valid LeadFlow setup for ${file}:\n${shown.join('\n')}`);
   }
-  // How the file was read first (day orders, decimal marks, dropped footers), then the setup.
-  lines.unshift(...(table.notes ?? []).map((n) => `Reading: ${n}`));
-  lines.push(...describeUnderstanding(table, headers, proposal, valid, !partial));
-  return { table, sheetName, setup: valid, saved: !!partial, proposal, lines, timeZone, dateColumns };
+  return { setup: valid, proposal, partial };
+}
+
+const SETUP_PARTS: Record<string, 'object' | 'list' | 'number'> = { version: 'number', leads: 'object', columns: 'object', stages: 'list', exits: 'list', flow: 'object', scoring: 'object' };
+
+/**
+ * A --setup file: JSON holding an object whose parts are those of a setup, each of its kind. A
+ * part misspelt or of the wrong kind is said, not left out (the proposal would silently stand in).
+ */
+export function readSetupFile(path: string, shown = fileLabel(path, 80)): Partial<Setup> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ReportError(`--setup ${shown}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a JSON file' : code === 'EACCES' ? 'you do not have permission to read it' : 'cannot be read'}.`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text.replace(/^\ufeff/, ''));
+  } catch (e) {
+    const at = /position (\d+)/.exec(String((e as Error).message));
+    const where = at ? (() => { const before = text.slice(0, Number(at[1])); return ` at line ${before.split('\n').length}, column ${Number(at[1]) - before.lastIndexOf('\n')}`; })() : '';
+    throw new ReportError(`--setup ${shown} is not valid JSON${text.trim() === '' ? ' (it is empty)' : where}; expected the JSON "leadflow setup" prints, edited.`);
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ReportError(`--setup ${shown} must hold a JSON object (a LeadFlow setup), not ${value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'string' ? 'a text' : `the ${typeof value} ${clip(String(value))}`}.`);
+  }
+  for (const [key, part] of Object.entries(value)) {
+    const kind = Object.prototype.hasOwnProperty.call(SETUP_PARTS, key) ? SETUP_PARTS[key] : undefined;
+    if (!kind) throw new ReportError(`--setup ${shown}: "${clip(key)}" is not part of a LeadFlow setup; its parts are ${Object.keys(SETUP_PARTS).join(', ')}.`);
+    const is = part === null ? 'null' : Array.isArray(part) ? 'list' : typeof part;
+    if (is !== kind) throw new ReportError(`--setup ${shown}: "${key}" must be ${kind === 'list' ? 'a list' : kind === 'object' ? 'an object' : 'a number'} (as "leadflow setup" writes it), not ${is === 'list' || is === 'object' ? `a ${is}` : is === 'null' ? 'null' : `the ${is} ${clip(JSON.stringify(part))}`}.`);
+  }
+  return value as Partial<Setup>;
 }
 
 /** Replaces each Date cell by its serial number in the spreadsheet's time zone; returns the columns that held dates. */
@@ -201,7 +253,7 @@ function datesToSerials(rows: unknown[][], clock: ReturnType<typeof timeZoneCloc
 }
 
 /** A partial setup over the proposal: what the file says wins; lists it gives replace the proposal's. */
-function mergeSetup(partial: Partial<Setup>, proposed: Setup, sheetName: string): Setup {
+export function mergeSetup(partial: Partial<Setup>, proposed: Setup, sheetName: string): Setup {
   const stages = Array.isArray(partial.stages) ? partial.stages : proposed.stages;
   const names = new Set(stages.map((s) => String(s?.name ?? '').toLowerCase()));
   return {
@@ -217,7 +269,7 @@ function mergeSetup(partial: Partial<Setup>, proposed: Setup, sheetName: string)
 }
 
 /** The lines that say what LeadFlow understood: guesses first, then what is sure, the pipeline, what is not counted. */
-export function describeUnderstanding(table: LeadsTable, headers: string[], proposal: Proposal, setup: Setup, proposed: boolean): string[] {
+export function describeUnderstanding(headers: string[], proposal: Proposal, setup: Setup, proposed: boolean): string[] {
   const lines: string[] = [];
   const picks = proposal.picks.filter((p) => pickInSetup(p, setup));
   const guesses = picks.filter((p) => !p.sure);
@@ -239,12 +291,12 @@ export function describeUnderstanding(table: LeadsTable, headers: string[], prop
   if (setup.exits.length) lines.push(`  Exits: ${setup.exits.map((e) => `${e.name} (after ${e.from}${e.removes ? '' : ', kept in net lead flow'})`).join('; ')}`);
   for (const [stage, header] of Object.entries(setup.columns.stageFlags)) lines.push(`  ${stage} also from the yes/no column "${header}"`);
   for (const [stage, header] of Object.entries(setup.columns.stageDates)) lines.push(`  ${stage} also from the dates in "${header}"`);
-  if (proposed && guessedStatuses.length) lines.push(`  Guessed: ${guessedStatuses.map((s) => `"${s.status}" → ${s.means} (${count(s.count)})`).join(', ')}`);
+  if (proposed && guessedStatuses.length) lines.push(`  Guessed: ${showList(guessedStatuses.map((s) => `"${clip(s.status)}" → ${clip(s.means)} (${count(s.count)})`), 12, 100)}`);
   const total = statuses.reduce((n, s) => n + s.count, 0);
   const unplaced = statuses.filter((s) => !s.means);
   if (unplaced.length) {
     const n = unplaced.reduce((k, s) => k + s.count, 0);
-    lines.push(`NOT COUNTED: ${count(n)} leads (${pct(n, total)}) have statuses LeadFlow could not place: ${unplaced.slice(0, 8).map((s) => `"${s.status}" (${count(s.count)})`).join(', ')}${unplaced.length > 8 ? ` and ${unplaced.length - 8} more` : ''}. ` +
+    lines.push(`NOT COUNTED: ${count(n)} leads (${pct(n, total)}) have statuses LeadFlow could not place: ${unplaced.slice(0, 8).map((s) => `"${clip(s.status)}" (${count(s.count)})`).join(', ')}${unplaced.length > 8 ? ` and ${unplaced.length - 8} more` : ''}. ` +
       'Write the setup with "leadflow setup", add each as an alias of a stage or exit, and pass it with --setup.');
   }
   for (const note of proposal.notes) lines.push(`Note: ${note}`);
@@ -269,7 +321,7 @@ export function buildDataOf(u: Understood, now = Date.now()): BuildData {
 const KINDS: Record<Exclude<Action, 'all'>, Kind> = { funnel: 'funnel', flow: 'flow', checklist: 'checklist' };
 
 /** A line per built sheet with its headline numbers, read from the plan's values. */
-function headline(plan: Plan, stages: string[]): string {
+export function headline(plan: Plan, stages: string[]): string {
   if (plan.kind === 'funnel') {
     const reached = stages.map((_, k) => Number(plan.values[7 + k]?.[1] ?? 0));
     return `${plan.name}: ${stages.map((s, k) => `${s} ${count(reached[k])}${k ? ` (${pct(reached[k], reached[k - 1])})` : ''}`).join(' → ')}`;
@@ -289,10 +341,10 @@ function headline(plan: Plan, stages: string[]): string {
 export async function runReport(opts: ReportOptions): Promise<{ sheets: string[]; plans: Plan[]; understood: Understood }> {
   const progress = say(opts.progress, (l) => process.stderr.write(`${l}\n`));
   const report = say(opts.report, (l) => process.stdout.write(`${l}\n`));
-  if (!(ACTIONS as readonly string[]).includes(opts.action)) throw new ReportError(`--action must be one of ${ACTIONS.join(', ')}, not "${opts.action}".`);
-  if (extname(opts.out).toLowerCase() !== '.xlsx') throw new ReportError(`--out must be an .xlsx path, not "${opts.out}".`);
+  if (!(ACTIONS as readonly string[]).includes(opts.action)) throw new ReportError(`--action must be one of ${ACTIONS.join(', ')}, not "${clip(opts.action)}".`);
+  if (extname(opts.out).toLowerCase() !== '.xlsx') throw new ReportError(`--out must be an .xlsx path, not "${fileLabel(opts.out, 80)}".`);
   // Said before the export is read: the write itself refuses again, atomically.
-  if (!opts.force && existsSync(opts.out)) throw new ReportError(`${opts.out} already exists; choose another --out path or add --force to replace it.`);
+  if (!opts.force && existsSync(opts.out)) throw new ReportError(`${fileLabel(opts.out, 80)} already exists; choose another --out path or add --force to replace it.`);
   const started = Date.now();
   const u = await understand(opts);
   for (const line of u.lines) report(line);
@@ -313,7 +365,7 @@ export async function runReport(opts: ReportOptions): Promise<{ sheets: string[]
     }
   }
   const cells = data.rows.length * (data.headers.length || 1);
-  progress(`Writing ${basename(opts.out)} (${count(data.rows.length)} leads; ${about(cells / RATES.writeCells)})…`);
+  progress(`Writing ${clip(basename(opts.out), 60)} (${count(data.rows.length)} leads; ${about(cells / RATES.writeCells)})…`);
   const setupName = u.sheetName.toLowerCase() === SETUP_SHEET.toLowerCase() ? `${SETUP_SHEET} (2)` : SETUP_SHEET;
   const columnFormats = columnFormatsOf(u);
   const sheets = await writeReportXlsx(opts.out, {
@@ -321,7 +373,8 @@ export async function runReport(opts: ReportOptions): Promise<{ sheets: string[]
     leads: { name: u.sheetName, rows: u.table.rows, columnFormats },
     setup: { name: setupName, rows: setupToGrid(u.setup) },
   }, { force: opts.force });
-  progress(`Done in ${seconds((Date.now() - started) / 1000)}: ${opts.out} (${sheets.join(', ')})`);
+  const cut = u.longCells ? `; ${count(u.longCells)} cell${u.longCells === 1 ? ' was' : 's were'} cut to ${count(XLSX_CELL_TEXT)} characters, the most an Excel cell holds (see the note above)` : '';
+  progress(`Done in ${seconds((Date.now() - started) / 1000)}: ${fileLabel(opts.out, 80)} (${sheets.join(', ')})${cut}`);
   return { sheets, plans, understood: u };
 }
 

@@ -51,6 +51,7 @@ export function planChecklist(x: Ctx, o: ChecklistRequest): Plan {
   const map = writeMap(L, 6, mapCol, x);
   const blk = new CountBlock(L, x, 6, mapCol + 7, map);
   intro(L, x, 'Lead review checklist', 'checklist');
+  L.frozenRows = 3;
   const P = Math.min(3, x.stages.length);
   L.put(3, 3, ['Progressed: reached stage no.', P, `${x.stages[P - 1]} or further (change the number to move the line)`], 'tit');
   const c = (f: Parameters<Ctx['col']>[0]) => x.col(f);

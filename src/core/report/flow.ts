@@ -41,6 +41,8 @@ export function planFlow(x: Ctx, o: FlowRequest): Plan {
   const last = x.col('lastActivity');
   const removedAt = x.col('removedAt');
   intro(L, x, `Net lead flow per ${unit}`, 'flow');
+  // The title, the settings and the per-period table's header stay in view down a long list of weeks.
+  L.frozenRows = 7;
   if (!arr) {
     L.put(6, 1, ['Net lead flow counts leads by when they arrived, and no arrival date column is mapped. Map one in Extensions ▸ LeadFlow ▸ Open setup, then build this sheet again.'], 't', SECTION);
     return L.plan('flow', 'Net lead flow');
@@ -60,7 +62,7 @@ export function planFlow(x: Ctx, o: FlowRequest): Plan {
     ? 'New leads minus those disqualified, lost or gone quiet (open, no activity for the days above), taken off in the period it happened.'
     : 'New leads minus those disqualified, lost or gone quiet (open, no activity for the days above), taken off in the period they arrived. Map a removal-date column to count them when they left.'], 't');
 
-  // Every period from the first arrival to the last arrival, removal or quiet day (not past today).
+  // Every period from the first arrival to the last arrival, removal or quiet day (not past today), as netLeadFlowByPeriod lists them.
   const arrivals = x.serials('arrived');
   const removals = x.serials('removedAt');
   const lastActs = x.serials('lastActivity');
@@ -71,7 +73,8 @@ export function planFlow(x: Ctx, o: FlowRequest): Plan {
       if (c < 0) return;
       const combo = x.combos[c];
       if (removedAt && combo.removedAs && removals[i] === removals[i]) hi = Math.max(hi, serialToWall(removals[i]));
-      if (last && combo.open && lastActs[i] + days <= nowSerial) hi = Math.max(hi, serialToWall(lastActs[i] + days));
+      // Counted by arrival (no removal dates), a quiet lead adds no later period.
+      if (removedAt && last && combo.open && lastActs[i] + days <= nowSerial) hi = Math.max(hi, serialToWall(lastActs[i] + days));
     });
   }
   const periods: number[] = [];

@@ -9,7 +9,7 @@ import { FEW_LEADS, LARGE_DEAL, VALUE_BASIS, ratio } from '../funnel';
 import { DAY_MS, nextPeriodStart, periodStart, wallToSerial } from '../time';
 import { median } from '../timing';
 import { cellKey, criterionFor } from './criteria';
-import { Box, Computed, HEAD, Layout, Plan, SECTION, asText, dateCell, fx, lit, ref } from './grid';
+import { Box, Computed, HEAD, Layout, Plan, SECTION, asText, dateCell, fx, isCurrencyFormat, lit, ref } from './grid';
 import { BLANK_GROUP, CountBlock, Ctx, Group, span, writeMap } from './leads';
 import { intro } from './text';
 
@@ -97,6 +97,8 @@ export function planFunnel(x: Ctx, o: FunnelRequest): Plan {
   const map = writeMap(L, 6, mapCol, x);
   const blk = new CountBlock(L, x, 6, mapCol + 7, map);
   intro(L, x, `Lead funnel: ${co.label}`, 'funnel');
+  L.frozenRows = 3;
+  if (isCurrencyFormat(x.input.valueFormat)) L.formatOverrides.c = x.input.valueFormat;
 
   // The cohort: its bounds are cells, so a person can move them; year to date follows TODAY().
   const arrivals = x.serials('arrived');

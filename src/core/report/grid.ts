@@ -73,6 +73,11 @@ export interface Plan {
   frozenRows: number;
 }
 
+/** A number format that shows a currency ("$#,##0.00", "#,##0.00 [$€-x-euro]", "[$£]#,##0", "#,##0 \"EUR\""): amounts built from it should show it too. */
+export function isCurrencyFormat(format: string | null | undefined): format is string {
+  return !!format && /[$€£¥₹]|\[\$[^\]]+\]|"[A-Z]{3}"/.test(format);
+}
+
 /** Number formats by one-letter code: t general, i count, p percent, d date, m month, s date and time, y days. */
 export const FORMATS: Record<string, string> = { t: '0.###############', i: '#,##0', p: '0.0%', d: 'yyyy-mm-dd', m: 'yyyy-mm', s: 'yyyy-mm-dd hh:mm', y: '0.0', c: '#,##0.00' };
 export const HEAD = 1;
@@ -112,6 +117,10 @@ export class Layout {
   readonly notes: string[] = [];
   /** Columns of the report itself (left of the map and count block); set by the planner. */
   reportColumns = 0;
+  /** Rows kept in view when scrolling and repeated on each printed page (the title rows, a table's header). */
+  frozenRows = 0;
+  /** Number formats that replace a code's default for this sheet: the leads' own currency for 'c'. */
+  readonly formatOverrides: Record<string, string> = {};
 
   /** Writes one row of cells from (r, c); fmt holds one format code per cell, the last one repeating. */
   put(r: number, c: number, values: (Cell | Computed)[], fmt = 'i', style = 0): void {
@@ -137,9 +146,10 @@ export class Layout {
     while (last > 1 && !this.rows[last - 1].slice(0, cols).some((slot) => slot && slot[0] !== '')) last--;
     for (const c of this.charts) last = Math.max(last, c.at[0] + Math.ceil(c.size[1] / 21));
     return {
-      kind, name, cells: map((s) => s[0]), values: map((s) => s[3]), formats: map((s) => FORMATS[s[1]]), styles: map((s) => s[2]),
+      kind, name, cells: map((s) => s[0]), values: map((s) => s[3]), formats: map((s) => this.formatOverrides[s[1]] ?? FORMATS[s[1]]), styles: map((s) => s[2]),
       charts: this.charts, checkboxes: this.checkboxes, negatives: this.negatives, notes: this.notes,
-      printArea: [1, 1, Math.min(last, this.rows.length), Math.min(cols, w)], frozenRows: 0,
+      // A sheet of values may end left of its charts: the report's columns then say how wide it prints.
+      printArea: [1, 1, Math.min(last, this.rows.length), this.reportColumns || w], frozenRows: this.frozenRows,
     };
   }
 }

@@ -26,6 +26,8 @@ export interface LeadsInput {
   now: number;
   /** False when the setup is LeadFlow's proposal, which nobody confirmed. */
   saved?: boolean;
+  /** The number format of the leads' deal values (their currency), when the sheet has one. */
+  valueFormat?: string;
 }
 
 /** One spelling of the Status → stage table. */

@@ -11,7 +11,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough, Readable, Transform } from 'node:stream';
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { ColumnTyper, type ColumnReading, type FileSignals, type TyperOptions } from './columns.ts';
@@ -89,14 +89,27 @@ function isBlank(v: unknown): boolean {
 }
 
 function describe(v: unknown): string {
-  if (v instanceof Date) return `a date (${v.toISOString()})`;
-  if (typeof v === 'number') return `a number (${v})`;
+  if (v instanceof Date) return `a date (${Number.isNaN(v.getTime()) ? 'invalid' : v.toISOString()})`;
+  if (typeof v === 'number') return `a number (${preview(v, 24)})`;
   if (typeof v === 'boolean') return `a boolean (${v ? 'TRUE' : 'FALSE'})`;
-  return `"${String(v)}"`;
+  return `"${preview(v)}"`;
+}
+
+/**
+ * A file's name as messages show it: whole when short, else its end (where the name is), so a
+ * message about a file in a deep folder stays a sentence.
+ */
+export function fileLabel(path: string, max = 120): string {
+  return path.length > max ? `…${path.slice(path.length - (max - 1))}` : path;
+}
+
+/** The first few of many problems, and how many more there are. */
+function firstOf(problems: string[], max = 5): string {
+  return problems.length > max ? `${problems.slice(0, max).join('; ')}; and ${problems.length - max} more` : problems.join('; ');
 }
 
 function preview(v: unknown, max = 40): string {
-  const s = v instanceof Date ? v.toISOString() : String(v);
+  const s = v instanceof Date ? (Number.isNaN(v.getTime()) ? 'an invalid date' : v.toISOString()) : String(v);
   return s.length > max ? `${s.slice(0, max - 3)}...` : s;
 }
 
@@ -314,13 +327,13 @@ class TableBuilder {
     }
     for (const cols of seen.values()) {
       if (cols.length > 1) {
-        problems.push(`"${String(cells[cols[0]]).trim()}" names more than one column (${cols.map(columnLetter).join(', ')})`);
+        problems.push(`"${preview(String(cells[cols[0]]).trim())}" names more than one column (${cols.length > 6 ? `${cols.slice(0, 6).map(columnLetter).join(', ')}...` : cols.map(columnLetter).join(', ')})`);
       }
     }
     if (problems.length > 0) {
       throw new LeadsFileError('NO_HEADER', this.file,
         `${this.file}: expected a header row (the first non-empty row, here ${where}) of unique, non-blank text ` +
-        `column names, but ${problems.join('; ')}.`);
+        `column names, but ${firstOf(problems)}.`);
     }
     this.rows.push(cells.slice(0, this.width));
     this.formats.push(new Array(this.width).fill(null));
@@ -431,7 +444,7 @@ function emptyCsvMessage(label: string): string {
 /** Parses CSV text the way Sheets imports it (see infer.ts and columns.ts for typing rules). */
 export function parseCsv(text: string, name = 'Sheet1', opts: CsvOptions = {}): ReadTable {
   const typing = typingOptions(opts);
-  const label = opts.fileLabel ?? name;
+  const label = fileLabel(opts.fileLabel ?? name);
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const builder = new TableBuilder(label, opts.maxCells ?? MAX_CELLS, typing);
   if (body.trim() === '') throw new LeadsFileError('EMPTY', label, emptyCsvMessage(label));
@@ -535,6 +548,12 @@ function sniff(buf: Buffer): Sniffed {
   return { kind: 'text', encoding, sample };
 }
 
+/** The encoding of a text file from its first bytes (utf-8, utf-16le/be, windows-1252), or what else it is. */
+export function textEncodingOf(head: Buffer): { encoding: string } | { kind: string } {
+  const s = sniff(head);
+  return s.kind === 'text' ? { encoding: s.encoding } : { kind: s.kind };
+}
+
 function notWhatItSays(label: string, ext: string, s: Sniffed): LeadsFileError | null {
   const wantXlsx = XLSX_EXTENSIONS.has(ext);
   const msg = (what: string) => new LeadsFileError('UNSUPPORTED_TYPE', label,
@@ -560,6 +579,8 @@ interface XlsxOptions extends ReadOptions {
   /** Used in error messages; default "xlsx data". */
   fileLabel?: string;
   maxCells?: number;
+  /** How long a workbook may make no progress before it is refused as damaged; default XLSX_STALL_MS. */
+  stallMs?: number;
 }
 
 function xlsxFormat(fmt: string | undefined): string | null {
@@ -651,10 +672,38 @@ function deferringReader(input: Readable): ExcelJS.stream.xlsx.WorkbookReader & 
   return reader as unknown as ExcelJS.stream.xlsx.WorkbookReader & { model?: { sheets?: SheetMeta[] } };
 }
 
-async function readXlsxStreams(open: StreamFactory, label: string, typing: TyperOptions, maxCells: number): Promise<ReadTable> {
+/** How long a workbook may go without a byte read or a row parsed before it is called damaged. */
+export const XLSX_STALL_MS = 15_000;
+
+class Stalled extends Error {}
+
+/**
+ * A damaged workbook can leave ExcelJS waiting forever (a ZIP entry that does not inflate never
+ * ends the stream it is piped into). Reading that makes no progress for `stallMs` stops, so the
+ * command ends with a message instead of hanging.
+ */
+function untilStalled<T>(work: Promise<T>, watch: { at: number }, stallMs: number, stop: () => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (Date.now() - watch.at <= stallMs) return;
+      clearInterval(timer);
+      stop();
+      reject(new Stalled('stalled'));
+    }, Math.max(10, Math.min(1000, stallMs / 4)));
+    work.then((v) => { clearInterval(timer); resolve(v); }, (e) => { clearInterval(timer); reject(e); });
+  });
+}
+
+async function readXlsxStreams(open: StreamFactory, label: string, typing: TyperOptions, maxCells: number, stallMs = XLSX_STALL_MS): Promise<ReadTable> {
   const emptyMessage = `${label} has no data: expected its first worksheet (or one named "Leads") to start with a header row naming the columns.`;
-  const pass = async (pickFirst: boolean): Promise<{ table?: ReadTable; sawSheets: boolean }> => {
-    const input = open();
+  const pass = (pickFirst: boolean): Promise<{ table?: ReadTable; sawSheets: boolean }> => {
+    const watch = { at: Date.now() };
+    const source = open();
+    const input = source.pipe(new Transform({ transform(chunk, _enc, done) { watch.at = Date.now(); done(null, chunk); } }));
+    source.on('error', (e) => input.destroy(e));
+    return untilStalled(readPass(pickFirst, input, watch, source), watch, stallMs, () => { source.destroy(); input.destroy(); });
+  };
+  const readPass = async (pickFirst: boolean, input: Readable, watch: { at: number }, source: Readable): Promise<{ table?: ReadTable; sawSheets: boolean }> => {
     const reader = deferringReader(input);
     let sawSheets = false;
     let table: ReadTable | undefined;
@@ -681,11 +730,13 @@ async function readXlsxStreams(open: StreamFactory, label: string, typing: Typer
             formats[col - 1] = c.format;
           });
           builder.addXlsx(values, formats, row.number, sheet.name);
+          watch.at = Date.now();
         }
         table = builder.finish(sheet.name, emptyMessage, {}, false);
       }
     } finally {
       input.destroy();
+      source.destroy();
     }
     return { table, sawSheets };
   };
@@ -700,19 +751,31 @@ async function readXlsxStreams(open: StreamFactory, label: string, typing: Typer
     return table;
   } catch (e) {
     if (e instanceof LeadsFileError || e instanceof RangeError) throw e;
+    if (e instanceof Stalled) {
+      throw new LeadsFileError('MALFORMED', label,
+        `${label}: could not be read as an Excel workbook (.xlsx): the file is damaged (a part of it cannot be unpacked; nothing was read for ${Math.round(stallMs / 1000) || 1} s). Open it in Excel or Google Sheets and save it again as .xlsx, or export the leads as CSV.`);
+    }
     throw new LeadsFileError('MALFORMED', label,
-      `${label}: could not be read as an Excel workbook (.xlsx): ${(e as Error).message ?? e}`, { cause: e });
+      `${label}: could not be read as an Excel workbook (.xlsx): ${xlsxFailure(e)}. Open it in Excel or Google Sheets and save it again as .xlsx, or export the leads as CSV.`, { cause: e });
   }
+}
+
+/** What went wrong inside a workbook, in words: the zip and XML libraries' own messages name their internals. */
+function xlsxFailure(e: unknown): string {
+  const m = String((e as Error)?.message ?? e);
+  if (/FILE_ENDED|end of (central directory|file)|unexpected end|invalid (signature|zip)|zip/i.test(m)) return 'the file is damaged or cut short (its ZIP archive does not read to the end)';
+  if (/xml|tag|attribute|sax|entity/i.test(m)) return 'a part of it is not well-formed XML';
+  return 'its contents are not those of a workbook';
 }
 
 /** Reads the leads sheet of an xlsx workbook held in memory. */
 export async function parseXlsx(buffer: Buffer, opts: XlsxOptions = {}): Promise<ReadTable> {
   const typing = typingOptions(opts);
-  const label = opts.fileLabel ?? 'xlsx data';
+  const label = fileLabel(opts.fileLabel ?? 'xlsx data');
   if (buffer.length === 0) throw new LeadsFileError('EMPTY', label, `${label} is empty (0 bytes): expected an Excel workbook (.xlsx).`);
   const bad = notWhatItSays(label, '.xlsx', sniff(buffer.subarray(0, SNIFF_BYTES)));
   if (bad) throw bad;
-  return readXlsxStreams(() => new PassThrough().end(buffer), label, typing, opts.maxCells ?? MAX_CELLS);
+  return readXlsxStreams(() => new PassThrough().end(buffer), label, typing, opts.maxCells ?? MAX_CELLS, opts.stallMs);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -721,17 +784,19 @@ export async function parseXlsx(buffer: Buffer, opts: XlsxOptions = {}): Promise
 export interface ReadFileOptions extends ReadOptions {
   /** Override the cell limit (tests); default MAX_CELLS. */
   maxCells?: number;
+  /** How long an .xlsx may make no progress before it is refused as damaged; default XLSX_STALL_MS. */
+  stallMs?: number;
 }
 
 /** Reads a CSV (.csv/.tsv/.txt) or Excel (.xlsx/.xlsm) leads export. Throws LeadsFileError on anything unusable. */
 export async function readLeadsFile(path: string, opts: ReadFileOptions = {}): Promise<ReadTable> {
   const typing = typingOptions(opts);
   const maxCells = opts.maxCells ?? MAX_CELLS;
-  const label = path;
+  const label = fileLabel(path);
   const ext = extname(path).toLowerCase();
   if (!CSV_EXTENSIONS.has(ext) && !XLSX_EXTENSIONS.has(ext)) {
     throw new LeadsFileError('UNSUPPORTED_TYPE', label,
-      `${label}: expected a CSV (.csv) or Excel workbook (.xlsx) export, but got ${ext ? `a "${ext}" file` : 'a file without an extension'}.`);
+      `${label}: expected a CSV (.csv) or Excel workbook (.xlsx) export, but got ${ext ? `a "${preview(ext, 20)}" file` : 'a file without an extension'}.`);
   }
   let handle: FileHandle;
   try {
@@ -739,13 +804,14 @@ export async function readLeadsFile(path: string, opts: ReadFileOptions = {}): P
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new LeadsFileError('NOT_FOUND', label, `${label}: no such file.`);
-    if (code === 'EISDIR') throw new LeadsFileError('UNSUPPORTED_TYPE', label, `${label} is a directory, not a CSV or .xlsx file.`);
-    throw new LeadsFileError('NOT_FOUND', label, `${label}: cannot be opened (${(e as Error).message}).`, { cause: e });
+    if (code === 'EISDIR') throw new LeadsFileError('UNSUPPORTED_TYPE', label, `${label} is a directory, not a CSV or .xlsx file; give the path of the export file itself.`);
+    const why = code === 'EACCES' || code === 'EPERM' ? 'you do not have permission to read it' : code === 'ENAMETOOLONG' ? 'its name is too long' : code === 'ELOOP' ? 'it is a loop of links' : `the system says ${preview(code ?? 'it cannot', 20)}`;
+    throw new LeadsFileError('NOT_FOUND', label, `${label}: cannot be opened (${why}).`, { cause: e });
   }
   let head: Buffer;
   try {
     const st = await handle.stat();
-    if (st.isDirectory()) throw new LeadsFileError('UNSUPPORTED_TYPE', label, `${label} is a directory, not a CSV or .xlsx file.`);
+    if (st.isDirectory()) throw new LeadsFileError('UNSUPPORTED_TYPE', label, `${label} is a directory, not a CSV or .xlsx file; give the path of the export file itself.`);
     if (st.size === 0) {
       throw new LeadsFileError('EMPTY', label,
         `${label} is empty (0 bytes): expected ${XLSX_EXTENSIONS.has(ext) ? 'an Excel workbook' : 'CSV text with a header row'}.`);
@@ -760,7 +826,7 @@ export async function readLeadsFile(path: string, opts: ReadFileOptions = {}): P
   const bad = notWhatItSays(label, ext, sniffed);
   if (bad) throw bad;
   if (XLSX_EXTENSIONS.has(ext)) {
-    return readXlsxStreams(() => createReadStream(path), label, typing, maxCells);
+    return readXlsxStreams(() => createReadStream(path), label, typing, maxCells, opts.stallMs);
   }
   if (sniffed.kind !== 'text') throw new LeadsFileError('UNSUPPORTED_TYPE', label, `${label}: expected CSV text.`);
   if (sniffed.sample.trim() === '' && head.length < SNIFF_BYTES) {

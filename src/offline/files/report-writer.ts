@@ -33,7 +33,8 @@ export interface LeadsSheet {
 
 export interface ReportWorkbook {
   plans: Plan[];
-  leads: LeadsSheet;
+  /** The leads as read; left out when the sheets hold values computed elsewhere (the DuckDB engine). */
+  leads?: LeadsSheet;
   setup: { name: string; rows: string[][] };
   timeZone: string;
 }
@@ -237,15 +238,16 @@ async function writeSetupSheet(out: EntryStream, rows: string[][], styles: Style
 /** Writes the report to `path` (atomically; an existing file only with `force`). Returns the sheet names as written. */
 export async function writeReportXlsx(path: string, report: ReportWorkbook, opts: { force?: boolean } = {}): Promise<string[]> {
   // What one xlsx sheet holds (the report refuses bigger exports before it plans; this is the last guard).
-  if (report.leads.rows.length > EXCEL_ROWS) throw new RangeError(`${report.leads.rows.length - 1} leads do not fit an xlsx sheet (at most ${EXCEL_ROWS - 1} under the header).`);
-  if (report.leads.rows.some((r) => r.length > EXCEL_COLUMNS)) throw new RangeError(`The leads have more than ${EXCEL_COLUMNS} columns, more than an xlsx sheet holds.`);
-  const names = [...report.plans.map((p) => p.name), report.leads.name, report.setup.name];
+  const leads = report.leads;
+  if (leads && leads.rows.length > EXCEL_ROWS) throw new RangeError(`${leads.rows.length - 1} leads do not fit an xlsx sheet (at most ${EXCEL_ROWS - 1} under the header).`);
+  if (leads && leads.rows.some((r) => r.length > EXCEL_COLUMNS)) throw new RangeError(`The leads have more than ${EXCEL_COLUMNS} columns, more than an xlsx sheet holds.`);
+  const names = [...report.plans.map((p) => p.name), ...(leads ? [leads.name] : []), report.setup.name];
   const xlsxNames = excelSheetNames(names);
   const renamed = new Map<string, string>();
   names.forEach((n, i) => { if (n !== xlsxNames[i]) renamed.set(n, xlsxNames[i]); });
   const plans = report.plans;
   const leadsIndex = plans.length;
-  const setupIndex = plans.length + 1;
+  const setupIndex = plans.length + (leads ? 1 : 0);
   const parts = planParts(xlsxNames.map((name, i) => ({ name, hidden: i === setupIndex, charts: i < leadsIndex ? plans[i].charts.length : 0 })));
   const defined: DefinedName[] = [];
   plans.forEach((plan, i) => {
@@ -269,7 +271,7 @@ export async function writeReportXlsx(path: string, report: ReportWorkbook, opts
       await zip.add('docProps/core.xml', coreXml(now));
       await zip.add('xl/workbook.xml', workbookXml(parts, defined));
       await zip.add('xl/_rels/workbook.xml.rels', workbookRels(parts));
-      const lastRow = readRowsTo(report.leads.rows.length);
+      const lastRow = readRowsTo(leads?.rows.length ?? 0);
       for (let i = 0; i < plans.length; i++) {
         const plan = plans[i];
         const part = parts.sheets[i];
@@ -283,7 +285,7 @@ export async function writeReportXlsx(path: string, report: ReportWorkbook, opts
           for (let k = 0; k < plan.charts.length; k++) await zip.add(`xl/charts/chart${part.charts[k]}.xml`, chartXml(plan.charts[k], data));
         }
       }
-      await zip.stream(`xl/worksheets/sheet${leadsIndex + 1}.xml`, (out) => writeLeadsSheet(out, report.leads, styles, report.timeZone));
+      if (leads) await zip.stream(`xl/worksheets/sheet${leadsIndex + 1}.xml`, (out) => writeLeadsSheet(out, leads, styles, report.timeZone));
       await zip.stream(`xl/worksheets/sheet${setupIndex + 1}.xml`, (out) => writeSetupSheet(out, setupRows, styles));
       await zip.add('xl/styles.xml', styles.toXml());
       await zip.finish();
