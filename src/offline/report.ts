@@ -312,9 +312,12 @@ function pickInSetup(p: Pick, setup: Setup): boolean {
 /** The leads as a build reads them (dates as serial numbers in the spreadsheet's time zone), as leadflowBuildData does in Sheets. */
 export function buildDataOf(u: Understood, now = Date.now()): BuildData {
   const clock = timeZoneClock(u.timeZone);
+  const headers = u.table.rows[0].map((h) => String(h ?? '').trim());
   return {
     setup: u.setup, saved: u.saved, proposed: true, timeZone: u.timeZone, now: clock.toWall(now),
-    headers: u.table.rows[0].map((h) => String(h ?? '').trim()), rows: u.table.rows.slice(1) as BuildData['rows'], dateColumns: u.dateColumns,
+    headers, rows: u.table.rows.slice(1) as BuildData['rows'], dateColumns: u.dateColumns,
+    // The formats as the reader found them ("$#,##0.00" from "$4,650.00"): pipeline value shows that currency.
+    formats: columnFormatsOf(u).map((f) => f ?? 'General'),
   };
 }
 

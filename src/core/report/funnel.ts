@@ -98,7 +98,8 @@ export function planFunnel(x: Ctx, o: FunnelRequest): Plan {
   const blk = new CountBlock(L, x, 6, mapCol + 7, map);
   intro(L, x, `Lead funnel: ${co.label}`, 'funnel');
   L.frozenRows = 3;
-  if (isCurrencyFormat(x.input.valueFormat)) L.formatOverrides.c = x.input.valueFormat;
+  const valueFormat = x.input.formats?.[x.index('value')];
+  if (isCurrencyFormat(valueFormat)) L.formatOverrides.c = valueFormat;
 
   // The cohort: its bounds are cells, so a person can move them; year to date follows TODAY().
   const arrivals = x.serials('arrived');

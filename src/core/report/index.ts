@@ -39,8 +39,8 @@ export interface BuildData {
   now: number;
   /** Columns (0-based) whose cells were dates in the sheet: their serial numbers are dates. */
   dateColumns?: number[];
-  /** The number format of the deal value column's cells ("$#,##0.00"): pipeline value is shown in the same currency. */
-  valueFormat?: string;
+  /** Each column's number format in the first lead's row ("$#,##0.00"): pipeline value is shown in the deal values' currency. */
+  formats?: string[];
   /** Sheets LeadFlow built earlier, by kind: the dialog asks before one is replaced. */
   builtSheets?: Partial<Record<Kind, string>>;
 }

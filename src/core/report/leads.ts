@@ -26,8 +26,8 @@ export interface LeadsInput {
   now: number;
   /** False when the setup is LeadFlow's proposal, which nobody confirmed. */
   saved?: boolean;
-  /** The number format of the leads' deal values (their currency), when the sheet has one. */
-  valueFormat?: string;
+  /** Each column's number format in the first lead's row, when the sheet has them. */
+  formats?: (string | null)[];
 }
 
 /** One spelling of the Status → stage table. */

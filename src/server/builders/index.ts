@@ -24,7 +24,7 @@ export const SHEET_NAMES: Record<Kind, string> = { funnel: 'Funnel', flow: 'Net 
 /** Each build dialog's title, and its height: sized to its own choices, not the largest one's. */
 const DIALOGS: Record<Kind, { title: string; height: number }> = {
   funnel: { title: 'LeadFlow: build the funnel sheet', height: 470 },
-  flow: { title: 'LeadFlow: build the net lead flow sheet', height: 330 },
+  flow: { title: 'LeadFlow: build the net lead flow sheet', height: 350 },
   checklist: { title: 'LeadFlow: build the checklist sheet', height: 420 },
 };
 
@@ -79,7 +79,9 @@ export function leadflowBuildData(): BuildData {
     dated.add(i);
     return wallToSerial(env.clock.toWall(v.getTime()));
   }));
-  return { setup, saved: !!read, timeZone: env.timeZone, now: env.now, headers, builtSheets, rows, dateColumns: [...dated] };
+  // The first lead's number formats: pipeline value shows in the deal values' own currency.
+  const formats = rows.length && headers.length ? leads.sheet.getRange(headerRow + 1, 1, 1, headers.length).getNumberFormats()[0] : undefined;
+  return { setup, saved: !!read, timeZone: env.timeZone, now: env.now, headers, builtSheets, rows, dateColumns: [...dated], formats };
 }
 
 export interface BuildResult {
@@ -204,11 +206,13 @@ function write(sheet: Sheet, p: Plan): void {
     // Sheets draws a funnel as bars (the first stage on top), net lead flow as columns with its running total as a line.
     const typed = c.type === 'funnel' ? b.asBarChart() : c.type === 'combo' ? b.asComboChart() : b.asLineChart();
     for (const r of c.ranges) typed.addRange(box(r));
-    if (c.type === 'combo') typed.setOption('series', { 1: { type: 'line' } });
+    // Each series in its plan colour; a combo's running total as a line.
+    typed.setOption('series', c.series.map((s) => ({ color: s.color, type: c.type === 'combo' && s.as === 'line' ? 'line' : undefined })));
     typed.setOption('legend', { position: c.series.length > 1 ? 'bottom' : 'none' });
     sheet.insertChart(typed.setPosition(c.at[0], c.at[1], 0, 0).setOption('title', c.title).setOption('width', c.size[0]).setOption('height', c.size[1]).build());
   }
   sheet.setColumnWidth(1, 190);
+  sheet.setFrozenRows(Math.min(p.frozenRows || 0, h));
 }
 
 export const dialogCalls = { leadflowBuildData, leadflowBuild };

@@ -5,7 +5,8 @@
  * the sheet recalculates (the page asks for the charts after every change).
  *
  *   funnel (BAR)  horizontal bars, the first category on top, each value at its bar's end
- *   COMBO         columns (a column series is green, red where negative) and lines on the same axes
+ *   COMBO         columns (in their colour, green if none, red where negative, as the xlsx draws
+ *                 them; Sheets' charts cannot colour by sign) and lines on the same axes
  *   LINE, AREA    lines; an axis of percentages when the values are formatted as percentages
  *   COLUMN, PIE   as in Sheets
  *
@@ -116,7 +117,7 @@ export function chartConfig(view: ChartView): ChartConfiguration {
         // Columns coloured by sign are said in their gains' colour, whatever the first month did.
         generateLabels: (chart: Chart) => Chart.defaults.plugins.legend.labels.generateLabels(chart).map((item) => {
           const s = view.series[item.datasetIndex ?? -1];
-          return s && view.type === 'COMBO' && s.as === 'column' && !s.color ? { ...item, fillStyle: POSITIVE, strokeStyle: POSITIVE } : item;
+          return s && view.type === 'COMBO' && s.as === 'column' ? { ...item, fillStyle: s.color ?? POSITIVE, strokeStyle: s.color ?? POSITIVE } : item;
         }),
       },
     },
@@ -144,8 +145,8 @@ export function chartConfig(view: ChartView): ChartConfiguration {
   let next = 0;
   const labels = new Map<number, string[]>();
   const datasets = view.series.map((s: ChartSeriesView, i): ChartDataset => {
-    // A combo chart's columns show gains and losses: green, and red where negative.
-    const bySign = view.type === 'COMBO' && s.as === 'column' && !s.color;
+    // A combo chart's columns show gains and losses: their colour (green if none), red where negative.
+    const bySign = view.type === 'COMBO' && s.as === 'column';
     const color = s.color ?? (bySign ? POSITIVE : PALETTE[next++ % PALETTE.length]);
     if (s.as === 'line' || s.as === 'area') {
       return {
@@ -157,7 +158,7 @@ export function chartConfig(view: ChartView): ChartConfiguration {
     if (horizontal) labels.set(i, s.labels);
     return {
       type: 'bar', label: s.name, data: s.values, order: 1,
-      backgroundColor: bySign ? s.values.map((v) => ((v ?? 0) < 0 ? NEGATIVE : POSITIVE)) : color,
+      backgroundColor: bySign ? s.values.map((v) => ((v ?? 0) < 0 ? NEGATIVE : color)) : color,
       borderWidth: 0, categoryPercentage: 0.8, barPercentage: 0.9, maxBarThickness: 64,
     };
   });

@@ -1,0 +1,47 @@
+/**
+ * How the built sheets look in Sheets, beyond their numbers: pipeline value in the leads' own
+ * currency, title rows (and the flow table's header) frozen, and each chart series in its colour
+ * with the running total drawn as a line, through the built bundle in the offline host.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error build.mjs is plain JavaScript
+import { build as buildBundle } from '../../build.mjs';
+import { build, hostWithLeads } from './helpers';
+
+beforeAll(async () => { await buildBundle(); }, 120_000);
+
+describe('built sheets look as a report should', () => {
+  it('shows pipeline value in the currency the deal values are written in', () => {
+    const { host, sample } = hostWithLeads(300);
+    const valueColumn = sample.headers.indexOf('Deal Value') + 1;
+    host.sheet('Leads').getRange(2, valueColumn, sample.rows.length, 1).setNumberFormat('[$€]#,##0.00');
+    const { data, plan, result } = build(host, { kind: 'funnel' });
+    expect(data.formats![valueColumn - 1]).toBe('[$€]#,##0.00');
+    const header = plan.values[6].indexOf('Pipeline value');
+    expect(plan.formats[7][header]).toBe('[$€]#,##0.00');
+    expect(host.sheet(result.sheetName).getRange(8, header + 1).getNumberFormat()).toBe('[$€]#,##0.00');
+  });
+
+  it('keeps plain numbers plain when the deal values carry no currency', () => {
+    const { host } = hostWithLeads(300);
+    const { plan } = build(host, { kind: 'funnel' });
+    const header = plan.values[6].indexOf('Pipeline value');
+    expect(plan.formats[7][header]).toBe('#,##0.00');
+  });
+
+  it('freezes the title rows, and the net lead flow table header down a long list of periods', () => {
+    const { host } = hostWithLeads(300);
+    const funnel = build(host, { kind: 'funnel' });
+    const flow = build(host, { kind: 'flow', period: 'week' });
+    expect(host.sheet(funnel.result.sheetName).getFrozenRows()).toBe(3);
+    expect(host.sheet(flow.result.sheetName).getFrozenRows()).toBe(7);
+    expect(flow.plan.values[6][0]).toBe('Week from');
+  });
+
+  it('draws each chart series in its colour, the running total as a line', () => {
+    const { host } = hostWithLeads(300);
+    const flow = build(host, { kind: 'flow' });
+    const [chart] = host.sheet(flow.result.sheetName).getCharts() as { getOptions(): { get(o: string): unknown } }[];
+    expect(chart.getOptions().get('series')).toEqual([{ color: '#1e8e3e', type: undefined }, { color: '#1a73e8', type: 'line' }]);
+  });
+});
