@@ -8,11 +8,20 @@
  *
  * Coordinates in this module are 0-based (HyperFormula's); the host converts from Apps Script's
  * 1-based ones. See docs/offline-host.md for every known difference from Google Sheets.
+ *
+ * Large sheets (thousands of COUNTIFS over whole columns of 100,000 rows, array formulas over
+ * them) are made fast in engine/: whole columns and open-ended ranges become internal names
+ * (names.ts, ranges.ts), COUNTIF(S)/SUMIF(S) use cached match masks (columns.ts, criteria.ts),
+ * array formulas are evaluated per distinct value (vector.ts). Results stay HyperFormula's.
  */
 import {
   ArraySize, CellError, DetailedCellError, EmptyValue, ErrorType, FunctionPlugin, HyperFormula, SimpleRangeValue,
 } from 'hyperformula';
 import type { ConfigParams, FunctionPluginDefinition, ImplementedFunctions, RawCellContent } from 'hyperformula';
+import { ColumnCache } from './engine/columns.ts';
+import { criteriaPlugin } from './engine/criteria.ts';
+import { RANGE_FUNCTION, RangeNames, internalRangeAst } from './engine/names.ts';
+import { VALUE_NODE, evaluateVectorized } from './engine/vector.ts';
 
 /** Sheets' error strings, as getValues() returns them. */
 export type SheetsErrorCode = '#ERROR!' | '#N/A' | '#DIV/0!' | '#VALUE!' | '#REF!' | '#NAME?' | '#NUM!' | '#NULL!';
@@ -225,12 +234,27 @@ const ANY = 'ANY' as never;
 } as ImplementedFunctions;
 
 const COMPAT_NAMES = Object.keys((SheetsCompatPlugin as unknown as FunctionPluginDefinition).implementedFunctions);
-HyperFormula.getLanguage('enGB').extendFunctions(Object.fromEntries(COMPAT_NAMES.map((n) => [n, n])));
+HyperFormula.getLanguage('enGB').extendFunctions(Object.fromEntries([...COMPAT_NAMES, RANGE_FUNCTION].map((n) => [n, n])));
+
+/**
+ * The formula of the engine's internal names (engine/names.ts): it depends on a column's cells,
+ * and its value is new each time one of them changes, so that the formulas reading the name are
+ * recalculated (the range itself is evaluated where it is read).
+ */
+let rangeDependencyVersion = 0;
+class RangeDependencyPlugin extends FunctionPlugin {
+  rangeDependency(): number {
+    return ++rangeDependencyVersion;
+  }
+}
+(RangeDependencyPlugin as unknown as FunctionPluginDefinition).implementedFunctions = {
+  [RANGE_FUNCTION]: { method: 'rangeDependency', parameters: [{ argumentType: ANY }] },
+} as ImplementedFunctions;
 
 // ---------------------------------------------------------------------------------------------
 // Wildcards: in Sheets (and Excel) "?" matches exactly one character; HyperFormula 3.5 turns it
 // into the regex ".?" (zero or one). Its criteria, MATCH and lookups all build their regex in
-// ArithmeticHelper.buildRegex, so the instance's helper gets a wrapper that drops that "?".
+// ArithmeticHelper.buildRegex, which gets a wrapper that drops that "?" (patchHyperFormula).
 
 /** Rewrites HyperFormula's wildcard regex: an unescaped ".?" (from "?") becomes ".". */
 export function exactlyOneCharacterWildcards(source: string): string {
@@ -250,16 +274,50 @@ export function exactlyOneCharacterWildcards(source: string): string {
   return out;
 }
 
-function matchQuestionMarkAsOneCharacter(hf: HyperFormula): void {
-  const helper = (hf as unknown as { evaluator?: { interpreter?: { arithmeticHelper?: Record<string, unknown> } } })
-    .evaluator?.interpreter?.arithmeticHelper;
-  const original = helper?.buildRegex as ((pattern: string, whole?: boolean) => RegExp) | undefined;
-  if (!helper || typeof original !== 'function') return;
-  helper.buildRegex = (pattern: string, matchWholeCell = true) => {
-    const re = original.call(helper, pattern, matchWholeCell);
-    return pattern.includes('?') ? new RegExp(exactlyOneCharacterWildcards(re.source), re.flags) : re;
-  };
+// ---------------------------------------------------------------------------------------------
+// Changes to HyperFormula's own classes, made once per process: the "?" wildcard above, and the
+// engine's internal names (engine/names.ts) read as the range in their formula. On the classes,
+// not on instances, because HyperFormula evaluates a workbook inside buildFromSheets and
+// updateConfig, before an instance could be changed.
+
+let patched = false;
+
+function patchHyperFormula(): void {
+  if (patched) return;
+  patched = true;
+  const probe = HyperFormula.buildEmpty({ licenseKey: 'gpl-v3' });
+  const interpreter = (probe as unknown as { _evaluator?: { interpreter?: object } })._evaluator?.interpreter;
+  const helper = (interpreter as { arithmeticHelper?: object } | undefined)?.arithmeticHelper;
+  probe.destroy();
+  if (helper) {
+    const proto = Object.getPrototypeOf(helper) as { buildRegex?: (pattern: string, whole?: boolean) => RegExp };
+    const original = proto.buildRegex;
+    if (typeof original === 'function') {
+      proto.buildRegex = function (this: unknown, pattern: string, matchWholeCell = true) {
+        const re = original.call(this, pattern, matchWholeCell);
+        return pattern.includes('?') ? new RegExp(exactlyOneCharacterWildcards(re.source), re.flags) : re;
+      };
+    }
+  }
+  if (interpreter) {
+    const proto = Object.getPrototypeOf(interpreter) as { evaluateAstWithoutPostprocessing?: (ast: { type: string }, state: StateLike) => unknown };
+    const original = proto.evaluateAstWithoutPostprocessing;
+    if (typeof original === 'function') {
+      const evaluate = function (this: never, ast: { type: string; value?: unknown }, state: StateLike): unknown {
+        if (ast.type === VALUE_NODE) return ast.value;
+        if (ast.type === 'NAMED_EXPRESSION') {
+          const range = internalRangeAst(this, ast, state.formulaAddress.sheet);
+          if (range) return original.call(this, range, state);
+        }
+        const v = evaluateVectorized(this, ast as never, state as never, evaluate as never, original as never);
+        return v !== undefined ? v : original.call(this, ast, state);
+      };
+      proto.evaluateAstWithoutPostprocessing = evaluate;
+    }
+  }
 }
+
+patchHyperFormula();
 
 // ---------------------------------------------------------------------------------------------
 // The engine.
@@ -294,30 +352,6 @@ function argsSignature(args: CustomArg[]): string {
   return JSON.stringify(args, (_k, v) => (v instanceof EngineError ? { e: v.code, m: v.message } : v));
 }
 
-/**
- * Sheets' open-ended ranges ("G2:G", "Leads!A2:M"): from a row down to the sheet's last row.
- * HyperFormula cannot parse them, and an explicit range to row 10,000,000 makes it build
- * dependencies for every row (seconds per formula), so the engine bounds them at the workbook's
- * current height plus headroom, re-bounds them when the data grows, and keeps the text as typed.
- */
-const OPEN_RANGE = /((?:'[^']+'|[A-Za-z_][\w.]*)!)?(\$?[A-Za-z]{1,3}\$?\d+):(\$?[A-Za-z]{1,3})(?![\w$(!:])/g;
-
-/** Rewrites the open-ended ranges of a formula outside its string literals; undefined when it has none. */
-export function boundOpenRanges(formula: string, lastRow: number): string | undefined {
-  let changed = false;
-  const parts = formula.split('"');
-  for (let i = 0; i < parts.length; i += 2) {
-    parts[i] = parts[i].replace(OPEN_RANGE, (_m, sheet = '', start, endCol) => {
-      changed = true;
-      return `${sheet}${start}:${endCol}${lastRow}`;
-    });
-  }
-  return changed ? parts.join('"') : undefined;
-}
-
-/** Smallest bound for open-ended ranges: Sheets gives a new sheet 1,000 rows. */
-const MIN_OPEN_RANGE_ROWS = 1000;
-
 /** Below this many cells a write goes through HyperFormula's incremental setCellContents. */
 const REBUILD_MIN_CELLS = 20_000;
 
@@ -332,16 +366,23 @@ export class FormulaEngine {
   private readonly reservedSize = new Map<string, Size>();
   /** Formula cells whose custom-function result no longer fits the reserved size. */
   private readonly resizeQueue = new Map<string, Address>();
-  /** Cells whose formula has open-ended ranges: the text as typed and as given to HyperFormula. */
-  private readonly openRangeFormulas = new Map<string, { typed: string; bounded: string; at: Address }>();
-  /** The row open-ended ranges currently end at. */
-  private openRangeLastRow = MIN_OPEN_RANGE_ROWS;
+  /** Whole-column and open-ended references, given to HyperFormula as internal named expressions. */
+  private readonly names = new RangeNames(() => this.instance, () => this.tallestContent());
+  /** Per sheet, rows up to the last one written with something (see RangeNames: not HyperFormula's height). */
+  private readonly contentRows = new Map<number, number>();
+  /** Columns read once for COUNTIF(S)/SUMIF(S) and array formulas, invalidated by the writes below. */
+  readonly columns = new ColumnCache();
 
   constructor(private readonly options: EngineOptions = {}) {
     this.instance = HyperFormula.buildEmpty(this.config());
     this.instance.addNamedExpression('TRUE', '=TRUE()');
     this.instance.addNamedExpression('FALSE', '=FALSE()');
-    matchQuestionMarkAsOneCharacter(this.instance);
+    this.listen(this.instance);
+  }
+
+  /** Each recalculation is a new epoch for the criteria cache (ranges holding formulas may change). */
+  private listen(hf: HyperFormula): void {
+    hf.on('valuesUpdated', () => this.columns.bumpEpoch());
   }
 
   /** The HyperFormula instance (replaced when a large write rebuilds the workbook). */
@@ -380,7 +421,10 @@ export class FormulaEngine {
       maxColumns: MAX_COLUMNS,
       undoLimit: 0,
       ...(this.options.formatText ? { stringifyCurrency: this.options.formatText } : {}),
-      functionPlugins: [...BUILT_IN_PLUGINS, SheetsCompatPlugin as unknown as FunctionPluginDefinition, ...this.clockPlugins(), ...this.customPlugins()],
+      functionPlugins: [
+        ...BUILT_IN_PLUGINS, SheetsCompatPlugin as unknown as FunctionPluginDefinition, criteriaPlugin(this.columns, ConditionalAggregationBase),
+        RangeDependencyPlugin, ...this.clockPlugins(), ...this.customPlugins(),
+      ],
     };
   }
 
@@ -392,12 +436,24 @@ export class FormulaEngine {
   }
 
   removeSheet(sheet: number): void {
-    this.hf.removeSheet(sheet);
+    this.restructure({ sheet, removed: true }, () => this.hf.removeSheet(sheet));
+    this.contentRows.delete(sheet);
     this.settle();
   }
 
   renameSheet(sheet: number, name: string): void {
-    this.hf.renameSheet(sheet, name);
+    this.restructure({ sheet, renamed: true }, () => this.hf.renameSheet(sheet, name));
+  }
+
+  /**
+   * Runs a change of rows, columns or sheets: the criteria cache starts again, and typed formula
+   * texts and internal names follow (see RangeNames.restructure).
+   */
+  private restructure(change: Parameters<RangeNames['restructure']>[1], op: () => void): void {
+    const before = this.names.size > 0 ? this.names.snapshot() : undefined;
+    op();
+    this.columns.clear();
+    if (before) this.names.restructure(before, change);
   }
 
   // --- batching -----------------------------------------------------------------------------
@@ -419,62 +475,57 @@ export class FormulaEngine {
   }
 
   private afterWrite(): void {
-    this.regrowOpenRanges();
+    this.names.regrow();
     if (this.batchDepth === 0) this.settle();
   }
 
-  /** Formulas with open-ended ranges get the current bound; the typed text is remembered per cell. */
-  private boundFormulas(sheet: number, row: number, col: number, data: RawContent[][]): RawContent[][] {
-    const key = (r: number, c: number) => `${sheet}:${row + r}:${col + c}`;
-    let copy: RawContent[][] | undefined;
-    data.forEach((line, r) => {
-      line.forEach((v, c) => {
-        if (this.openRangeFormulas.size > 0) this.openRangeFormulas.delete(key(r, c));
-        if (typeof v !== 'string' || v[0] !== '=' || !v.includes(':')) return;
-        const bounded = boundOpenRanges(v, this.openRangeBound());
-        if (bounded === undefined) return;
-        copy ??= data.map((l) => l.slice());
-        copy[r][c] = bounded;
-        this.openRangeFormulas.set(key(r, c), { typed: v, bounded, at: { sheet, row: row + r, col: col + c } });
-      });
-    });
-    return copy ?? data;
-  }
-
   /**
-   * The row open-ended ranges end at: past the tallest sheet, with headroom. Data loaded before
-   * the first such formula counts too (the bound would otherwise stay at a new sheet's 1,000 rows).
+   * Tells the criteria cache about a block about to be written: whether it holds a formula or
+   * overwrites one (a spilled result may then move), or else which rows of which columns change.
    */
-  private openRangeBound(): number {
-    if (this.openRangeFormulas.size === 0) {
-      let tallest = 0;
-      for (const name of this.hf.getSheetNames()) tallest = Math.max(tallest, this.hf.getSheetDimensions(this.hf.getSheetId(name)!).height);
-      if (tallest >= this.openRangeLastRow) this.openRangeLastRow = Math.max(MIN_OPEN_RANGE_ROWS, Math.ceil(tallest * 1.25));
-    }
-    return this.openRangeLastRow;
-  }
-
-  /** When the data outgrows the bound, open-ended ranges are extended (with headroom) and re-entered. */
-  private regrowOpenRanges(): void {
-    if (this.openRangeFormulas.size === 0) return;
-    let tallest = 0;
-    for (const name of this.hf.getSheetNames()) tallest = Math.max(tallest, this.hf.getSheetDimensions(this.hf.getSheetId(name)!).height);
-    if (tallest < this.openRangeLastRow) return;
-    this.openRangeLastRow = Math.max(MIN_OPEN_RANGE_ROWS, Math.ceil(tallest * 1.25));
-    this.hf.batch(() => {
-      for (const entry of this.openRangeFormulas.values()) {
-        if (this.hf.getCellFormula(entry.at) !== entry.bounded) continue;
-        entry.bounded = boundOpenRanges(entry.typed, this.openRangeLastRow)!;
-        this.hf.setCellContents(entry.at, entry.bounded);
+  private noteWrite(sheet: number, row: number, col: number, data: RawContent[][], width: number): void {
+    let last = data.length - 1;
+    while (last >= 0 && data[last].every((v) => v === null || v === undefined || v === '')) last--;
+    if (last >= 0 && row + last + 1 > (this.contentRows.get(sheet) ?? 0)) this.contentRows.set(sheet, row + last + 1);
+    let formulas = false;
+    for (const line of data) {
+      for (const v of line) {
+        if (typeof v === 'string' && v.charCodeAt(0) === 61) {
+          formulas = true;
+          break;
+        }
       }
-    });
+      if (formulas) break;
+    }
+    if (!formulas) {
+      // Overwriting a formula, or a cell of an array's area (a value there blocks the array, clearing it
+      // lets the array spill again), moves other cells' values too.
+      const graph = (this.hf as unknown as { _dependencyGraph?: {
+        addressMapping?: { getCell(a: Address): unknown };
+        arrayMapping?: { count(): number; isFormulaArrayAtAddress(a: Address): boolean };
+      } })._dependencyGraph;
+      if (!graph?.addressMapping || !graph.arrayMapping || data.length * width > 4096) formulas = true;
+      else {
+        const arrays = graph.arrayMapping.count() > 0;
+        for (let r = 0; r < data.length && !formulas; r++) {
+          for (let c = 0; c < width; c++) {
+            const at = { sheet, row: row + r, col: col + c };
+            const v = graph.addressMapping.getCell(at) as { getFormula?: unknown; array?: unknown } | undefined;
+            if ((v && (typeof v.getFormula === 'function' || v.array !== undefined)) || (arrays && graph.arrayMapping.isFormulaArrayAtAddress(at))) {
+              formulas = true;
+              break;
+            }
+          }
+        }
+      }
+    }
+    this.columns.noteWrite(sheet, row, col, data.length, width, formulas);
   }
 
-  /** The formula as the user typed it: open-ended ranges shown open again. */
-  private typedFormula(at: Address, formula: string | undefined): string {
-    if (formula === undefined) return '';
-    const entry = this.openRangeFormulas.get(`${at.sheet}:${at.row}:${at.col}`);
-    return entry && entry.bounded === formula ? entry.typed : formula;
+  private tallestContent(): number {
+    let tallest = 0;
+    for (const rows of this.contentRows.values()) tallest = Math.max(tallest, rows);
+    return tallest;
   }
 
   // --- contents -----------------------------------------------------------------------------
@@ -482,9 +533,10 @@ export class FormulaEngine {
   /** Writes a block of contents (null clears a cell). */
   setContents(sheet: number, row: number, col: number, data: RawContent[][]): void {
     if (data.length === 0) return;
-    data = this.boundFormulas(sheet, row, col, data);
     // (A loop, not Math.max(...): a spread of 100k+ arguments overflows the stack.)
     const width = data.reduce((w, line) => Math.max(w, line.length), 0);
+    this.noteWrite(sheet, row, col, data, width);
+    data = this.names.rewrite(sheet, row, col, data);
     const cells = data.length * width;
     if (this.batchDepth === 0 && cells >= REBUILD_MIN_CELLS && this.storedCells() <= cells * 1.5) {
       this.rebuildWith(sheet, row, col, data);
@@ -531,14 +583,21 @@ export class FormulaEngine {
     });
     for (let r = 0; r < target.length; r++) target[r] ??= [];
     const named = old.getAllNamedExpressionsSerialized();
+    this.columns.clear();
     this.instance = HyperFormula.buildFromSheets(sheets, this.config(), named);
     for (const placeholder of placeholders) this.instance.removeSheet(this.instance.getSheetId(placeholder)!);
-    matchQuestionMarkAsOneCharacter(this.instance);
+    this.listen(this.instance);
     old.destroy();
   }
 
   /** Fills a block from its top-left cell, moving relative references (like a drag-fill). */
   fill(sheet: number, row: number, col: number, height: number, width: number): void {
+    // A formula with whole-column or open-ended references is moved from its typed text (HyperFormula would not move the internal names).
+    const typed = this.names.fillSource(sheet, row, col);
+    if (typed !== undefined) {
+      this.setContents(sheet, row, col, this.names.fillTargets(sheet, row, col, typed, height, width));
+      return;
+    }
     const source = { start: { sheet, row, col }, end: { sheet, row, col } };
     const target = { start: { sheet, row, col }, end: { sheet, row: row + height - 1, col: col + width - 1 } };
     this.setContents(sheet, row, col, this.hf.getFillRangeData(source, target) as RawContent[][]);
@@ -596,13 +655,14 @@ export class FormulaEngine {
 
   /** The formula of a cell ("" when it has none), like Range.getFormula(). */
   getFormula(sheet: number, row: number, col: number): string {
-    return this.typedFormula({ sheet, row, col }, this.hf.getCellFormula({ sheet, row, col }));
+    const formula = this.hf.getCellFormula({ sheet, row, col });
+    return formula === undefined ? '' : this.names.typed(sheet, row, col) ?? formula;
   }
 
   getFormulas(sheet: number, row: number, col: number, height: number, width: number): string[][] {
     const raw = this.hf.getRangeFormulas({ start: { sheet, row, col }, end: { sheet, row: row + height - 1, col: col + width - 1 } });
-    if (this.openRangeFormulas.size === 0) return raw.map((line) => line.map((f) => f ?? ''));
-    return raw.map((line, r) => line.map((f, c) => this.typedFormula({ sheet, row: row + r, col: col + c }, f)));
+    if (!this.names.hasTyped(sheet)) return raw.map((line) => line.map((f) => f ?? ''));
+    return raw.map((line, r) => line.map((f, c) => (f === undefined ? '' : this.names.typed(sheet, row + r, col + c) ?? f)));
   }
 
   /** The message Sheets would show in the error tooltip of the cell, if it holds an error. */
@@ -642,25 +702,29 @@ export class FormulaEngine {
 
   insertRows(sheet: number, index: number, count: number): void {
     if (index >= this.hf.getSheetDimensions(sheet).height) return;
-    this.hf.addRows(sheet, [index, count]);
+    this.restructure({ sheet, rows: (r) => (r >= index ? r + count : r) }, () => this.hf.addRows(sheet, [index, count]));
+    const rows = this.contentRows.get(sheet) ?? 0;
+    if (index < rows) this.contentRows.set(sheet, rows + count);
     this.afterWrite();
   }
 
   deleteRows(sheet: number, index: number, count: number): void {
     if (index >= this.hf.getSheetDimensions(sheet).height) return;
-    this.hf.removeRows(sheet, [index, count]);
+    this.restructure({ sheet, rows: (r) => (r < index ? r : r < index + count ? undefined : r - count) }, () => this.hf.removeRows(sheet, [index, count]));
+    const rows = this.contentRows.get(sheet) ?? 0;
+    if (index < rows) this.contentRows.set(sheet, Math.max(index, rows - count));
     this.afterWrite();
   }
 
   insertColumns(sheet: number, index: number, count: number): void {
     if (index >= this.hf.getSheetDimensions(sheet).width) return;
-    this.hf.addColumns(sheet, [index, count]);
+    this.restructure({ sheet, cols: (c) => (c >= index ? c + count : c) }, () => this.hf.addColumns(sheet, [index, count]));
     this.afterWrite();
   }
 
   deleteColumns(sheet: number, index: number, count: number): void {
     if (index >= this.hf.getSheetDimensions(sheet).width) return;
-    this.hf.removeColumns(sheet, [index, count]);
+    this.restructure({ sheet, cols: (c) => (c < index ? c : c < index + count ? undefined : c - count) }, () => this.hf.removeColumns(sheet, [index, count]));
     this.afterWrite();
   }
 
@@ -674,6 +738,7 @@ export class FormulaEngine {
       } else {
         this.hf.addNamedExpression(name, `=${absoluteReference}`);
       }
+      this.columns.bumpEpoch();
       this.afterWrite();
       return true;
     } catch {
@@ -683,6 +748,7 @@ export class FormulaEngine {
 
   removeNamedRange(name: string): void {
     try {
+      this.columns.bumpEpoch();
       this.hf.removeNamedExpression(name);
       this.afterWrite();
     } catch {
@@ -695,7 +761,7 @@ export class FormulaEngine {
   /** Names that are HyperFormula or Sheets-compat built-ins (a custom function may not take them). */
   static isBuiltInFunction(name: string): boolean {
     const upper = name.toUpperCase();
-    return BUILT_IN_IDS.has(upper) || COMPAT_NAMES.includes(upper) || ['VERSION', 'OFFSET', 'TODAY', 'NOW'].includes(upper);
+    return BUILT_IN_IDS.has(upper) || COMPAT_NAMES.includes(upper) || ['VERSION', 'OFFSET', 'TODAY', 'NOW', RANGE_FUNCTION].includes(upper);
   }
 
   /**
@@ -711,8 +777,8 @@ export class FormulaEngine {
     }
     HyperFormula.getLanguage('enGB').extendFunctions(Object.fromEntries([...this.customFunctions.keys()].map((n) => [n, n])));
     this.resultCache.clear();
+    this.columns.clear();
     this.hf.updateConfig({ functionPlugins: this.config().functionPlugins });
-    matchQuestionMarkAsOneCharacter(this.hf);
     this.settle();
   }
 
@@ -785,9 +851,15 @@ export class FormulaEngine {
     }
     const needed = sizeOfResult(result);
     this.neededSize.set(key, needed);
-    if (!sameSize(needed, this.reservedSize.get(key) ?? { width: 1, height: 1 })) {
+    const reserved = this.reservedSize.get(key) ?? { width: 1, height: 1 };
+    if (!sameSize(needed, reserved)) {
       const a = state.formulaAddress;
       this.resizeQueue.set(`${a.sheet}:${a.row}:${a.col}`, { sheet: a.sheet, row: a.row, col: a.col });
+      // HyperFormula throws on an array result larger than the area it reserved: until the formula
+      // is re-entered with the right size (settle), it gets the part that fits.
+      if (Array.isArray(result) && (needed.height > reserved.height || needed.width > reserved.width)) {
+        result = result.slice(0, reserved.height).map((line) => (Array.isArray(line) ? line.slice(0, reserved.width) : line));
+      }
     }
     return this.internalResult(plugin, result);
   }
@@ -843,7 +915,9 @@ export class FormulaEngine {
       this.hf.batch(() => {
         for (const at of queue) {
           const formula = this.hf.getCellFormula(at);
-          if (formula !== undefined) this.hf.setCellContents(at, formula);
+          if (formula === undefined) continue;
+          this.columns.noteWrite(at.sheet, at.row, at.col, 1, 1, true);
+          this.hf.setCellContents(at, formula);
         }
       });
     }
