@@ -3,7 +3,7 @@
  * sample leads in Debian's chromium at 1400×900, as a person would get there:
  *
  *   docs/images/funnel.png   Extensions ▸ LeadFlow ▸ Build funnel sheet… ▸ Build: the funnel sheet
- *                            with its bar chart, scrolled so that the whole chart is in view
+ *                            with its bar chart, in a window wide enough for both (2400 px at most)
  *   docs/images/sidebar.png  back on the Leads sheet, Extensions ▸ LeadFlow ▸ Open setup…: the
  *                            sidebar's first screen, with what LeadFlow guessed of the setup
  *
@@ -15,7 +15,7 @@ import type { Page } from 'playwright-core';
 // @ts-expect-error build.mjs is plain JavaScript
 import { build } from '../build.mjs';
 import { startPreview } from '../src/offline/preview/server.ts';
-import { buildThroughMenu, dismissToasts, launchBrowser, openPreview, openSidebar } from '../test/e2e/browser.ts';
+import { buildThroughMenu, cell, dismissToasts, launchBrowser, openPreview, openSidebar } from '../test/e2e/browser.ts';
 
 const OUT = path.resolve('docs/images');
 const VIEWPORT = { width: 1400, height: 900 };
@@ -40,16 +40,20 @@ async function main(): Promise<void> {
     await buildThroughMenu(page, 'Build funnel sheet…');
     const chart = page.locator('#chart-layer .chart[data-type="BAR"]');
     await chart.waitFor();
-    // The chart's right edge at the window's: as much of the funnel table beside it as fits.
-    await page.locator('#grid').evaluate((grid, id) => {
+    // Wide enough for the stage table and its chart side by side, as on a wide desktop monitor.
+    const chartId = await chart.getAttribute('data-chart-id');
+    const rightEdge = await page.locator('#grid').evaluate((grid, id) => {
       const el = grid.querySelector(`.chart[data-chart-id="${id}"]`) as HTMLElement;
-      grid.scrollLeft = Math.max(0, el.offsetLeft + el.offsetWidth + 12 - grid.clientWidth);
-      grid.scrollTop = 0;
-    }, await chart.getAttribute('data-chart-id'));
+      return el.getBoundingClientRect().right + grid.scrollLeft + 16;
+    }, chartId);
+    await page.setViewportSize({ width: Math.min(2400, Math.max(VIEWPORT.width, Math.ceil(rightEdge))), height: 1000 });
+    await cell(page, 'A1').click();
+    await page.locator('#grid').evaluate((grid) => { grid.scrollLeft = 0; grid.scrollTop = 0; });
     await dismissToasts(page);
     await settle(page);
     await page.screenshot({ path: path.join(OUT, 'funnel.png') });
 
+    await page.setViewportSize(VIEWPORT);
     await page.locator('#tabs').getByRole('tab', { name: 'Leads' }).click();
     const sidebar = await openSidebar(page);
     await sidebar.locator('#lf-form:not([hidden])').waitFor({ timeout: 20_000 });

@@ -7,7 +7,6 @@
  * silently; leads not counted are said with their share and fixed in one click; a date column read
  * in the wrong day order is repaired only after the user confirms in the sidebar.
  *
- * LEADFLOW_DOC_IMAGES=1 also writes docs/images/sidebar.png (the first screen at 1400×900).
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -320,12 +319,8 @@ describe('the first screen of the setup sidebar', () => {
   });
 });
 
-/** The first screen of a proposed setup at 1400×900: test-results/, and docs/images/ with LEADFLOW_DOC_IMAGES=1. */
+/** The first screen of a proposed setup at 1400×900, in test-results/ (README's picture is npm run screenshots'). */
 async function firstScreenShot(page: Page): Promise<void> {
   mkdirSync(RESULTS_DIR, { recursive: true });
   await page.screenshot({ path: path.join(RESULTS_DIR, 'sidebar-first-screen.png') });
-  if (process.env.LEADFLOW_DOC_IMAGES) {
-    mkdirSync('docs/images', { recursive: true });
-    await page.screenshot({ path: path.join('docs/images', 'sidebar.png') });
-  }
 }

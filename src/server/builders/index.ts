@@ -206,12 +206,22 @@ function write(sheet: Sheet, p: Plan): void {
     // Sheets draws a funnel as bars (the first stage on top), net lead flow as columns with its running total as a line.
     const typed = c.type === 'funnel' ? b.asBarChart() : c.type === 'combo' ? b.asComboChart() : b.asLineChart();
     for (const r of c.ranges) typed.addRange(box(r));
-    // Each series in its plan colour; a combo's running total as a line.
-    typed.setOption('series', c.series.map((s) => ({ color: s.color, type: c.type === 'combo' && s.as === 'line' ? 'line' : undefined })));
+    // Each series in its plan colour; a combo's running total as a line (a line chart's series are lines anyway).
+    typed.setOption('series', c.series.map((s) => ({ color: s.color, type: s.as === 'line' ? 'line' : undefined })));
     typed.setOption('legend', { position: c.series.length > 1 ? 'bottom' : 'none' });
     sheet.insertChart(typed.setPosition(c.at[0], c.at[1], 0, 0).setOption('title', c.title).setOption('width', c.size[0]).setOption('height', c.size[1]).build());
   }
   sheet.setColumnWidth(1, 190);
+  // Each column as wide as its longest header, in steps (100, 140, 170 px) so that neighbours share one
+  // call: Sheets' 100 px cut "Step conversion" and "Leads with a deal value".
+  const widths = p.cells[0].map((_, c) => {
+    const header = Math.max(0, ...p.cells.map((line, i) => (p.styles[i][c] === 1 ? String(line[c]).length : 0)));
+    return header > 18 ? 170 : header > 13 ? 140 : 100;
+  });
+  for (let c = 1, run = 1; c < w; c += run) {
+    for (run = 1; c + run < w && widths[c + run] === widths[c]; run++);
+    if (widths[c] > 100) sheet.setColumnWidths(c + 1, run, widths[c]);
+  }
   sheet.setFrozenRows(Math.min(p.frozenRows || 0, h));
 }
 
