@@ -6,34 +6,34 @@
  */
 
 /** The key every cell a criterion matches shares: text in lower case, numbers and booleans tagged, "" for an empty cell. */
-export function cellKey(v: unknown): string {
-  if (v === '' || v === null || v === undefined) return '';
-  if (typeof v === 'string') return `t${v.toLowerCase()}`;
-  if (typeof v === 'number') return `n${v}`;
-  if (typeof v === 'boolean') return `b${v}`;
-  return `t${String(v).toLowerCase()}`;
+export function cellKey(cell: unknown): string {
+  if (cell === '' || cell === null || cell === undefined) return '';
+  if (typeof cell === 'string') return `t${cell.toLowerCase()}`;
+  if (typeof cell === 'number') return `n${cell}`;
+  if (typeof cell === 'boolean') return `b${cell}`;
+  return `t${String(cell).toLowerCase()}`;
 }
 
 /** A criterion matching exactly the cells of one key, as formula text: "=Closed Won", "" (empty), 5, TRUE. Wildcards are escaped. */
-export function criterionFor(v: unknown): string {
-  if (v === '' || v === null || v === undefined) return '""';
-  if (typeof v === 'number') return String(v);
-  if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
-  const escaped = String(v).replace(/[~*?]/g, '~$&');
+export function criterionFor(cell: unknown): string {
+  if (cell === '' || cell === null || cell === undefined) return '""';
+  if (typeof cell === 'number') return String(cell);
+  if (typeof cell === 'boolean') return cell ? 'TRUE' : 'FALSE';
+  const escaped = String(cell).replace(/[~*?]/g, '~$&');
   return `"=${escaped.replace(/"/g, '""')}"`;
 }
 
 /** A criterion matching every cell but those of one key ("<>Yes"). */
-export function notCriterionFor(v: unknown): string {
-  if (typeof v === 'number') return `"<>${v}"`;
-  if (typeof v === 'boolean') return v ? '"<>TRUE"' : '"<>FALSE"';
-  return `"<>${String(v).replace(/[~*?]/g, '~$&').replace(/"/g, '""')}"`;
+export function notCriterionFor(cell: unknown): string {
+  if (typeof cell === 'number') return `"<>${cell}"`;
+  if (typeof cell === 'boolean') return cell ? '"<>TRUE"' : '"<>FALSE"';
+  return `"<>${String(cell).replace(/[~*?]/g, '~$&').replace(/"/g, '""')}"`;
 }
 
 /** A date cell as the formulas see it: its serial number, or NaN for anything else (text included). */
-export function serialOf(v: unknown): number {
-  return typeof v === 'number' && Number.isFinite(v) ? v : NaN;
+export function serialOf(cell: unknown): number {
+  return typeof cell === 'number' && Number.isFinite(cell) ? cell : NaN;
 }
 
 /** A SUMIF/COUNTIF criterion on text that must match as written (an exit name with a "*" in it). */
-export const exactText = (s: string) => criterionFor(s);
+export const exactText = (text: string) => criterionFor(text);

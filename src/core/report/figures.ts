@@ -82,158 +82,158 @@ export interface FlowFigures {
 }
 
 const ratio = (part: number, whole: number): number | '' => (whole > 0 ? part / whole : '');
-const orBlank = (v: number | null | undefined): Cell => (v === null || v === undefined ? '' : v);
+const orBlank = (value: number | null | undefined): Cell => (value === null || value === undefined ? '' : value);
 const serialDay = (wall: number) => wallToSerial(Math.floor(wall / 86_400_000) * 86_400_000);
 
 /** The first rows of a figures sheet: its title, how it was computed, where the leads are. */
-function header(L: Layout, title: string, f: { source: string; engine: string; notes?: string[] }): void {
-  L.put(1, 1, [title], 't', TITLE);
-  L.put(2, 1, [`Computed by LeadFlow with ${f.engine} from the leads below: values, not formulas. Run the report again for new leads.`], 't');
-  L.put(3, 1, ['Leads', asText(f.source)], 't');
-  L.notes.push(...(f.notes ?? []));
+function header(layout: Layout, title: string, figures: { source: string; engine: string; notes?: string[] }): void {
+  layout.put(1, 1, [title], 't', TITLE);
+  layout.put(2, 1, [`Computed by LeadFlow with ${figures.engine} from the leads below: values, not formulas. Run the report again for new leads.`], 't');
+  layout.put(3, 1, ['Leads', asText(figures.source)], 't');
+  layout.notes.push(...(figures.notes ?? []));
 }
 
 /** Groups shown one per row: the largest, the blank group whatever its size; the rest as one row. */
 function shownGroups<T extends { group: string }>(list: T[], limit: number): { shown: T[]; others: T[] } {
   let shown = list.slice(0, limit);
-  const blank = list.find((g) => g.group === BLANK_GROUP);
+  const blank = list.find((group) => group.group === BLANK_GROUP);
   if (blank && !shown.includes(blank)) shown = [...shown.slice(0, limit - 1), blank];
-  return { shown, others: list.filter((g) => !shown.includes(g)) };
+  return { shown, others: list.filter((group) => !shown.includes(group)) };
 }
 
 /** The funnel sheet from figures, laid out as planFunnel lays out its formulas. */
-export function planFunnelFigures(f: FunnelFigures): Plan {
-  const L = new Layout();
-  const S = f.stages.length;
-  if (f.funnel.length !== S) throw new LeadFlowError(`The funnel figures hold ${f.funnel.length} stages for a pipeline of ${S}.`);
-  const chartCol = Math.max(S + 4, 12);
+export function planFunnelFigures(figures: FunnelFigures): Plan {
+  const layout = new Layout();
+  const stageCount = figures.stages.length;
+  if (figures.funnel.length !== stageCount) throw new LeadFlowError(`The funnel figures hold ${figures.funnel.length} stages for a pipeline of ${stageCount}.`);
+  const chartCol = Math.max(stageCount + 4, 12);
   const labelCol = chartCol + 7;
-  L.reportColumns = chartCol + 6;
-  header(L, `Lead funnel: ${f.cohort.label}`, f);
-  L.frozenRows = 3;
-  if (isCurrencyFormat(f.valueFormat)) L.formatOverrides.c = f.valueFormat;
+  layout.reportColumns = chartCol + 6;
+  header(layout, `Lead funnel: ${figures.cohort.label}`, figures);
+  layout.frozenRows = 3;
+  if (isCurrencyFormat(figures.valueFormat)) layout.formatOverrides.c = figures.valueFormat;
   const bound = (wall?: number): Cell => (wall === undefined ? '' : serialDay(wall));
-  L.put(3, 3, ['Cohort', asText(f.cohort.label), 'From', bound(f.cohort.start), 'To', bound(f.cohort.end)], 'tttdtd');
+  layout.put(3, 3, ['Cohort', asText(figures.cohort.label), 'From', bound(figures.cohort.start), 'To', bound(figures.cohort.end)], 'tttdtd');
 
-  const steps = (r: number, reached: number[], title: string, detail?: StageFigures[]): number => {
-    L.put(r, 1, [title], 't', SECTION);
-    L.put(r + 1, 1, ['Stage', 'Reached', 'Step conversion', 'Overall conversion', 'Drop-off'], 't', HEAD);
-    f.stages.forEach((name, k) => {
-      const d = detail?.[k];
-      L.put(r + 2 + k, 1, [asText(name), reached[k],
-        d ? orBlank(d.stepConversion) : k ? ratio(reached[k], reached[k - 1]) : reached[0] > 0 ? 1 : '',
-        d ? orBlank(d.overallConversion) : ratio(reached[k], reached[0]),
-        d ? d.dropOff : k ? reached[k - 1] - reached[k] : 0], 'tippi');
+  const steps = (top: number, reached: number[], title: string, detail?: StageFigures[]): number => {
+    layout.put(top, 1, [title], 't', SECTION);
+    layout.put(top + 1, 1, ['Stage', 'Reached', 'Step conversion', 'Overall conversion', 'Drop-off'], 't', HEAD);
+    figures.stages.forEach((name, stageIndex) => {
+      const stage = detail?.[stageIndex];
+      layout.put(top + 2 + stageIndex, 1, [asText(name), reached[stageIndex],
+        stage ? orBlank(stage.stepConversion) : stageIndex ? ratio(reached[stageIndex], reached[stageIndex - 1]) : reached[0] > 0 ? 1 : '',
+        stage ? orBlank(stage.overallConversion) : ratio(reached[stageIndex], reached[0]),
+        stage ? stage.dropOff : stageIndex ? reached[stageIndex - 1] - reached[stageIndex] : 0], 'tippi');
     });
-    return r + S + 3;
+    return top + stageCount + 3;
   };
-  const main = f.funnel.map((s) => s.reached);
-  let r = steps(6, main, 'Funnel', f.funnel);
-  L.put(7, labelCol, ['Chart label'], 't', HEAD);
-  f.stages.forEach((name, k) => {
-    const step = f.funnel[k].stepConversion;
-    L.put(8 + k, labelCol, [asText(k && step !== null ? `${name} · ${Math.round(step * 100)}%` : name)], 't');
+  const mainReached = figures.funnel.map((stage) => stage.reached);
+  let sectionRow = steps(6, mainReached, 'Funnel', figures.funnel);
+  layout.put(7, labelCol, ['Chart label'], 't', HEAD);
+  figures.stages.forEach((name, stageIndex) => {
+    const step = figures.funnel[stageIndex].stepConversion;
+    layout.put(8 + stageIndex, labelCol, [asText(stageIndex && step !== null ? `${name} · ${Math.round(step * 100)}%` : name)], 't');
   });
-  L.charts.push({
-    type: 'funnel', title: `Leads reached per stage: ${f.cohort.label}`, categories: [8, labelCol, S, 1],
-    series: [{ name: 'Leads reached', values: [8, 2, S, 1], as: 'bar', color: '#1a73e8', format: '#,##0' }],
-    ranges: [[7, labelCol, S + 1, 1], [7, 2, S + 1, 1]], at: [6, chartCol], size: [560, 320],
+  layout.charts.push({
+    type: 'funnel', title: `Leads reached per stage: ${figures.cohort.label}`, categories: [8, labelCol, stageCount, 1],
+    series: [{ name: 'Leads reached', values: [8, 2, stageCount, 1], as: 'bar', color: '#1a73e8', format: '#,##0' }],
+    ranges: [[7, labelCol, stageCount + 1, 1], [7, 2, stageCount + 1, 1]], at: [6, chartCol], size: [560, 320],
   });
-  if (f.hasValue) {
-    L.put(7, 6, ['Leads with a deal value', 'Deal value (known)', 'Pipeline value', 'Value basis'], 't', HEAD);
-    f.funnel.forEach((s, k) => L.put(8 + k, 6, [s.withValue ?? 0, s.knownValue ?? 0, orBlank(s.value), s.basis ?? ''], 'icct'));
-  } else L.notes.push('Map a deal value column in the setup to see pipeline value.');
-  if (f.medianDays) {
-    const c = f.hasValue ? 10 : 6;
-    L.put(7, c, ['Median days from previous stage'], 't', HEAD);
-    f.medianDays.forEach((days, k) => { if (k > 0 && days !== null) L.put(8 + k, c, [days], 'y'); });
+  if (figures.hasValue) {
+    layout.put(7, 6, ['Leads with a deal value', 'Deal value (known)', 'Pipeline value', 'Value basis'], 't', HEAD);
+    figures.funnel.forEach((stage, stageIndex) => layout.put(8 + stageIndex, 6, [stage.withValue ?? 0, stage.knownValue ?? 0, orBlank(stage.value), stage.basis ?? ''], 'icct'));
+  } else layout.notes.push('Map a deal value column in the setup to see pipeline value.');
+  if (figures.medianDays) {
+    const medianCol = figures.hasValue ? 10 : 6;
+    layout.put(7, medianCol, ['Median days from previous stage'], 't', HEAD);
+    figures.medianDays.forEach((days, stageIndex) => { if (stageIndex > 0 && days !== null) layout.put(8 + stageIndex, medianCol, [days], 'y'); });
   }
 
-  if (f.bySource) {
-    L.put(r, 1, ['By lead source'], 't', SECTION);
-    L.put(r + 1, 1, ['Lead source', ...f.stages.map(asText), 'Overall conversion'], 't', HEAD);
-    const row = (at: number, label: string, reached: number[], style: number) =>
-      L.put(at, 1, [asText(label), ...reached, ratio(reached[S - 1], reached[0])], `t${'i'.repeat(S)}p`, style);
-    row(r + 2, 'All leads', main, HEAD);
-    const { shown, others } = shownGroups(f.bySource, MAX_GROUP_ROWS);
-    shown.forEach((g, n) => row(r + 3 + n, g.group, g.reached, 0));
-    let end = r + 3 + shown.length;
+  if (figures.bySource) {
+    layout.put(sectionRow, 1, ['By lead source'], 't', SECTION);
+    layout.put(sectionRow + 1, 1, ['Lead source', ...figures.stages.map(asText), 'Overall conversion'], 't', HEAD);
+    const groupRow = (row: number, label: string, reached: number[], style: number) =>
+      layout.put(row, 1, [asText(label), ...reached, ratio(reached[stageCount - 1], reached[0])], `t${'i'.repeat(stageCount)}p`, style);
+    groupRow(sectionRow + 2, 'All leads', mainReached, HEAD);
+    const { shown, others } = shownGroups(figures.bySource, MAX_GROUP_ROWS);
+    shown.forEach((group, n) => groupRow(sectionRow + 3 + n, group.group, group.reached, 0));
+    let end = sectionRow + 3 + shown.length;
     if (others.length) {
-      row(end, `Other sources (${others.length})`, f.stages.map((_, k) => others.reduce((n, g) => n + g.reached[k], 0)), 0);
+      groupRow(end, `Other sources (${others.length})`, figures.stages.map((_, stageIndex) => others.reduce((total, group) => total + group.reached[stageIndex], 0)), 0);
       end++;
     }
-    r = end + 1;
+    sectionRow = end + 1;
   }
 
-  const months = (f.byArrivalMonth ?? []).slice(0, 120);
+  const months = (figures.byArrivalMonth ?? []).slice(0, 120);
   if (months.length) {
-    L.put(r, 1, ['Conversion by arrival month'], 't', SECTION);
-    L.put(r + 1, 1, ['Arrival month', 'Leads', ...f.stages.slice(1).map((s) => `Reached ${s}`)], 't', HEAD);
-    months.forEach((m, i) => L.put(r + 2 + i, 1, [serialDay(m.month), m.leads, ...m.shares.map(orBlank)], 'mip'));
-    if (S > 1) {
-      L.charts.push({
-        type: 'line', title: 'Conversion by arrival month', categories: [r + 2, 1, months.length, 1],
-        series: f.stages.slice(1).map((stage, k) => ({ name: `Reached ${stage}`, values: [r + 2, 3 + k, months.length, 1] as Box, as: 'line' as const, format: '0%' })),
-        ranges: [[r + 1, 1, months.length + 1, 1], [r + 1, 3, months.length + 1, S - 1]], at: [6 + 18, chartCol], size: [560, 320],
+    layout.put(sectionRow, 1, ['Conversion by arrival month'], 't', SECTION);
+    layout.put(sectionRow + 1, 1, ['Arrival month', 'Leads', ...figures.stages.slice(1).map((stage) => `Reached ${stage}`)], 't', HEAD);
+    months.forEach((month, i) => layout.put(sectionRow + 2 + i, 1, [serialDay(month.month), month.leads, ...month.shares.map(orBlank)], 'mip'));
+    if (stageCount > 1) {
+      layout.charts.push({
+        type: 'line', title: 'Conversion by arrival month', categories: [sectionRow + 2, 1, months.length, 1],
+        series: figures.stages.slice(1).map((stage, laterIndex) => ({ name: `Reached ${stage}`, values: [sectionRow + 2, 3 + laterIndex, months.length, 1] as Box, as: 'line' as const, format: '0%' })),
+        ranges: [[sectionRow + 1, 1, months.length + 1, 1], [sectionRow + 1, 3, months.length + 1, stageCount - 1]], at: [6 + 18, chartCol], size: [560, 320],
       });
     }
-    r += months.length + 3;
+    sectionRow += months.length + 3;
   }
 
-  const split = f.split === 'source' ? f.bySource : f.split === 'owner' ? f.byOwner : undefined;
-  if (split) for (const g of shownGroups(split, 12).shown) r = steps(r, g.reached, `Pipeline: ${g.group}`);
-  else if (f.split) L.notes.push(`Map the ${f.split} column in the setup to get one pipeline per ${f.split}.`);
-  return L.plan('funnel', 'Funnel');
+  const split = figures.split === 'source' ? figures.bySource : figures.split === 'owner' ? figures.byOwner : undefined;
+  if (split) for (const group of shownGroups(split, 12).shown) sectionRow = steps(sectionRow, group.reached, `Pipeline: ${group.group}`);
+  else if (figures.split) layout.notes.push(`Map the ${figures.split} column in the setup to get one pipeline per ${figures.split}.`);
+  return layout.plan('funnel', 'Funnel');
 }
 
 /** The net lead flow sheet from figures, laid out as planFlow lays out its formulas. */
-export function planFlowFigures(f: FlowFigures): Plan {
-  const L = new Layout();
-  const unit: PeriodUnit = f.unit;
-  const R = f.reasons.length;
-  // The chart beside the table, 640 px wide from column R + 7: about nine columns.
-  L.reportColumns = R + 16;
-  header(L, `Net lead flow per ${unit}`, f);
-  L.frozenRows = 7;
-  if (f.quiet) {
-    L.put(3, 3, ['Quiet after (days)', f.quiet.days, 'As of', wallToSerial(f.quiet.now), 'Quiet if last activity before', wallToSerial(f.quiet.now - f.quiet.days * 86_400_000)], 'tits');
-  } else L.notes.push('Map a last-activity column to count leads gone quiet.');
-  L.put(5, 1, [f.flowBased
+export function planFlowFigures(figures: FlowFigures): Plan {
+  const layout = new Layout();
+  const unit: PeriodUnit = figures.unit;
+  const reasonCount = figures.reasons.length;
+  // The chart beside the table, 640 px wide from column reasonCount + 7: about nine columns.
+  layout.reportColumns = reasonCount + 16;
+  header(layout, `Net lead flow per ${unit}`, figures);
+  layout.frozenRows = 7;
+  if (figures.quiet) {
+    layout.put(3, 3, ['Quiet after (days)', figures.quiet.days, 'As of', wallToSerial(figures.quiet.now), 'Quiet if last activity before', wallToSerial(figures.quiet.now - figures.quiet.days * 86_400_000)], 'tits');
+  } else layout.notes.push('Map a last-activity column to count leads gone quiet.');
+  layout.put(5, 1, [figures.flowBased
     ? 'New leads minus those disqualified, lost or gone quiet, taken off in the period it happened.'
     : 'New leads minus those disqualified, lost or gone quiet, taken off in the period they arrived. Map a removal-date column to count them when they left.'], 't');
-  const periods = f.periods.slice(0, MAX_PERIODS);
-  if (f.periods.length > MAX_PERIODS) L.notes.push(`Listing the first ${MAX_PERIODS} ${unit}s only; build it per month to see them all.`);
-  L.put(6, 1, [`Per ${unit}`], 't', SECTION);
-  L.put(7, 1, [unit === 'week' ? 'Week from' : 'Month', 'New', ...f.reasons.map(asText), 'Removed', 'Net', 'Running total'], 't', HEAD);
+  const periods = figures.periods.slice(0, MAX_PERIODS);
+  if (figures.periods.length > MAX_PERIODS) layout.notes.push(`Listing the first ${MAX_PERIODS} ${unit}s only; build it per month to see them all.`);
+  layout.put(6, 1, [`Per ${unit}`], 't', SECTION);
+  layout.put(7, 1, [unit === 'week' ? 'Week from' : 'Month', 'New', ...figures.reasons.map(asText), 'Removed', 'Net', 'Running total'], 't', HEAD);
   let running = 0;
-  periods.forEach((p, k) => {
-    const removed = p.removed.reduce((a, b) => a + b, 0);
-    running += p.added - removed;
-    L.put(8 + k, 1, [serialDay(p.start), p.added, ...p.removed, removed, p.added - removed, running], unit === 'week' ? 'di' : 'mi');
+  periods.forEach((period, periodIndex) => {
+    const removed = period.removed.reduce((total, count) => total + count, 0);
+    running += period.added - removed;
+    layout.put(8 + periodIndex, 1, [serialDay(period.start), period.added, ...period.removed, removed, period.added - removed, running], unit === 'week' ? 'di' : 'mi');
   });
-  const n = periods.length;
-  L.negatives.push([8, R + 4, n || 1, 1]);
-  if (n) {
-    L.charts.push({
-      type: 'combo', title: `Net lead flow per ${unit}`, categories: [8, 1, n, 1],
+  const periodCount = periods.length;
+  layout.negatives.push([8, reasonCount + 4, periodCount || 1, 1]);
+  if (periodCount) {
+    layout.charts.push({
+      type: 'combo', title: `Net lead flow per ${unit}`, categories: [8, 1, periodCount, 1],
       series: [
-        { name: 'Net', values: [8, R + 4, n, 1], as: 'column', color: '#1e8e3e', negativeColor: '#d93025', format: '#,##0' },
-        { name: 'Running total', values: [8, R + 5, n, 1], as: 'line', color: '#1a73e8', format: '#,##0' },
+        { name: 'Net', values: [8, reasonCount + 4, periodCount, 1], as: 'column', color: '#1e8e3e', negativeColor: '#d93025', format: '#,##0' },
+        { name: 'Running total', values: [8, reasonCount + 5, periodCount, 1], as: 'line', color: '#1a73e8', format: '#,##0' },
       ],
-      ranges: [[7, 1, n + 1, 1], [7, R + 4, n + 1, 2]], at: [6, R + 7], size: [640, 340],
+      ranges: [[7, 1, periodCount + 1, 1], [7, reasonCount + 4, periodCount + 1, 2]], at: [6, reasonCount + 7], size: [640, 340],
     });
   }
-  if (f.bySource) {
-    const r = 9 + n;
-    L.put(r, 1, ['By lead source: which channels bring leads that stay'], 't', SECTION);
-    L.put(r + 1, 1, ['Lead source', 'New', ...f.reasons.map(asText), 'Removed', 'Net', 'Kept share'], 't', HEAD);
-    const { shown, others } = shownGroups(f.bySource, MAX_GROUP_ROWS);
-    shown.forEach((g, k) => {
-      const removed = g.removed.reduce((a, b) => a + b, 0);
-      L.put(r + 2 + k, 1, [asText(g.group), g.added, ...g.removed, removed, g.added - removed, ratio(g.added - removed, g.added)], `t${'i'.repeat(R + 3)}p`);
+  if (figures.bySource) {
+    const top = 9 + periodCount;
+    layout.put(top, 1, ['By lead source: which channels bring leads that stay'], 't', SECTION);
+    layout.put(top + 1, 1, ['Lead source', 'New', ...figures.reasons.map(asText), 'Removed', 'Net', 'Kept share'], 't', HEAD);
+    const { shown, others } = shownGroups(figures.bySource, MAX_GROUP_ROWS);
+    shown.forEach((group, n) => {
+      const removed = group.removed.reduce((total, count) => total + count, 0);
+      layout.put(top + 2 + n, 1, [asText(group.group), group.added, ...group.removed, removed, group.added - removed, ratio(group.added - removed, group.added)], `t${'i'.repeat(reasonCount + 3)}p`);
     });
-    if (others.length) L.notes.push(`By lead source lists the ${shown.length} largest of ${f.bySource.length} sources.`);
-    L.negatives.push([r + 2, R + 4, shown.length || 1, 1]);
+    if (others.length) layout.notes.push(`By lead source lists the ${shown.length} largest of ${figures.bySource.length} sources.`);
+    layout.negatives.push([top + 2, reasonCount + 4, shown.length || 1, 1]);
   }
-  return L.plan('flow', 'Net lead flow');
+  return layout.plan('flow', 'Net lead flow');
 }

@@ -12,8 +12,8 @@ export interface Computed {
   f: string;
   v: Cell;
 }
-export const fx = (f: string, v: Cell | null): Computed => ({ f: f.startsWith('=') ? f : `=${f}`, v: v === null ? '' : v });
-const isComputed = (c: unknown): c is Computed => typeof c === 'object' && c !== null && 'f' in c;
+export const fx = (formula: string, value: Cell | null): Computed => ({ f: formula.startsWith('=') ? formula : `=${formula}`, v: value === null ? '' : value });
+const isComputed = (cell: unknown): cell is Computed => typeof cell === 'object' && cell !== null && 'f' in cell;
 /** A block of cells, 1-based: row, column, rows, columns. */
 export type Box = [number, number, number, number];
 export type Kind = 'funnel' | 'flow' | 'checklist';
@@ -84,24 +84,24 @@ export const HEAD = 1;
 export const TITLE = 2;
 export const SECTION = 3;
 
-export const colName = (c: number): string => (c > 26 ? colName(Math.floor((c - 1) / 26)) : '') + String.fromCharCode(65 + ((c - 1) % 26));
+export const colName = (column: number): string => (column > 26 ? colName(Math.floor((column - 1) / 26)) : '') + String.fromCharCode(65 + ((column - 1) % 26));
 /** A1 reference: relative (B5), absolute ($B$5) or with a fixed column ($B5). */
-export const ref = (r: number, c: number, abs: 0 | 1 | 2 = 0) => `${abs ? '$' : ''}${colName(c)}${abs === 1 ? '$' : ''}${r}`;
-export const block = (r: number, c: number, r2: number, c2: number) => `${ref(r, c, 1)}:${ref(r2, c2, 1)}`;
+export const ref = (row: number, column: number, abs: 0 | 1 | 2 = 0) => `${abs ? '$' : ''}${colName(column)}${abs === 1 ? '$' : ''}${row}`;
+export const block = (top: number, left: number, bottom: number, right: number) => `${ref(top, left, 1)}:${ref(bottom, right, 1)}`;
 /** A text literal inside a formula. */
-export const lit = (s: string) => `"${s.replace(/"/g, '""')}"`;
+export const lit = (text: string) => `"${text.replace(/"/g, '""')}"`;
 export const sheetRef = (sheet: string) => `'${sheet.replace(/'/g, "''")}'!`;
 /** Text a sheet would otherwise read as a formula, number, date or boolean stays text. */
-export const asText = (v: unknown): string => {
-  const s = String(v);
-  return /^[=+\-@']|^[\d\s.,:/$%()]+$|^(true|false)$/i.test(s.trim()) ? `'${s}` : s;
+export const asText = (value: unknown): string => {
+  const text = String(value);
+  return /^[=+\-@']|^[\d\s.,:/$%()]+$|^(true|false)$/i.test(text.trim()) ? `'${text}` : text;
 };
 /** What a plain cell shows: text written with a leading apostrophe shows without it. */
-const shown = (v: Cell): Cell => (typeof v === 'string' && v.startsWith("'") ? v.slice(1) : v);
+const shown = (cell: Cell): Cell => (typeof cell === 'string' && cell.startsWith("'") ? cell.slice(1) : cell);
 
 export const dateFormula = (wall: number) => {
-  const d = new Date(wall);
-  return `=DATE(${d.getUTCFullYear()},${d.getUTCMonth() + 1},${d.getUTCDate()})`;
+  const date = new Date(wall);
+  return `=DATE(${date.getUTCFullYear()},${date.getUTCMonth() + 1},${date.getUTCDate()})`;
 };
 
 /** A day as a DATE() formula with its serial number as the value (whole days, wall time). */
@@ -122,34 +122,34 @@ export class Layout {
   /** Number formats that replace a code's default for this sheet: the leads' own currency for 'c'. */
   readonly formatOverrides: Record<string, string> = {};
 
-  /** Writes one row of cells from (r, c); fmt holds one format code per cell, the last one repeating. */
-  put(r: number, c: number, values: (Cell | Computed)[], fmt = 'i', style = 0): void {
-    while (this.rows.length < r) this.rows.push([]);
-    values.forEach((v, i) => {
-      const f = fmt[Math.min(i, fmt.length - 1)];
-      this.rows[r - 1][c - 1 + i] = isComputed(v) ? [v.f, f, style, v.v] : [v, f, style, shown(v)];
+  /** Writes one row of cells from (row, column); formatCodes holds one format code per cell, the last one repeating. */
+  put(row: number, column: number, values: (Cell | Computed)[], formatCodes = 'i', style = 0): void {
+    while (this.rows.length < row) this.rows.push([]);
+    values.forEach((value, i) => {
+      const code = formatCodes[Math.min(i, formatCodes.length - 1)];
+      this.rows[row - 1][column - 1 + i] = isComputed(value) ? [value.f, code, style, value.v] : [value, code, style, shown(value)];
     });
   }
 
   /** The value a cell already planned shows (for checks in tests and notes). */
-  valueAt(r: number, c: number): Cell | undefined {
-    return this.rows[r - 1]?.[c - 1]?.[3];
+  valueAt(row: number, column: number): Cell | undefined {
+    return this.rows[row - 1]?.[column - 1]?.[3];
   }
 
   plan(kind: Kind, name: string): Plan {
     if (this.notes.length) this.put(4, 1, [this.notes.join(' ')], 't');
-    const w = Math.max(...this.rows.map((r) => r.length));
-    const map = <T>(f: (s: Slot) => T) => this.rows.map((r) => Array.from({ length: w }, (_, i) => f(r[i] || ['', 't', 0, ''])));
+    const width = Math.max(...this.rows.map((row) => row.length));
+    const perCell = <T>(pick: (slot: Slot) => T) => this.rows.map((row) => Array.from({ length: width }, (_, i) => pick(row[i] || ['', 't', 0, ''])));
     // The report's last row: the last with something in its report columns (the count block may run further down).
-    const cols = this.reportColumns || w;
+    const reportWidth = this.reportColumns || width;
     let last = this.rows.length;
-    while (last > 1 && !this.rows[last - 1].slice(0, cols).some((slot) => slot && slot[0] !== '')) last--;
-    for (const c of this.charts) last = Math.max(last, c.at[0] + Math.ceil(c.size[1] / 21));
+    while (last > 1 && !this.rows[last - 1].slice(0, reportWidth).some((slot) => slot && slot[0] !== '')) last--;
+    for (const chart of this.charts) last = Math.max(last, chart.at[0] + Math.ceil(chart.size[1] / 21));
     return {
-      kind, name, cells: map((s) => s[0]), values: map((s) => s[3]), formats: map((s) => this.formatOverrides[s[1]] ?? FORMATS[s[1]]), styles: map((s) => s[2]),
+      kind, name, cells: perCell((slot) => slot[0]), values: perCell((slot) => slot[3]), formats: perCell((slot) => this.formatOverrides[slot[1]] ?? FORMATS[slot[1]]), styles: perCell((slot) => slot[2]),
       charts: this.charts, checkboxes: this.checkboxes, negatives: this.negatives, notes: this.notes,
       // A sheet of values may end left of its charts: the report's columns then say how wide it prints.
-      printArea: [1, 1, Math.min(last, this.rows.length), this.reportColumns || w], frozenRows: this.frozenRows,
+      printArea: [1, 1, Math.min(last, this.rows.length), this.reportColumns || width], frozenRows: this.frozenRows,
     };
   }
 }

@@ -52,7 +52,7 @@ const PLANNERS = { funnel: planFunnel, flow: planFlow, checklist: planChecklist 
 
 /** The plan of one sheet, from the data the server read and the choices made in the dialog. */
 export function planBuild(data: BuildData, request: BuildRequest): Plan {
-  const planner = PLANNERS[request.kind as Kind] as (x: ReturnType<typeof makeCtx>, r: BuildRequest) => Plan;
+  const planner = PLANNERS[request.kind as Kind] as (leads: ReturnType<typeof makeCtx>, request: BuildRequest) => Plan;
   if (!planner) throw new LeadFlowError('Choose the sheet to build: funnel, flow or checklist.');
   return planner(makeCtx({ ...withSetup(data), dates: new DateReader(timeZoneClock(data.timeZone)) }), request);
 }

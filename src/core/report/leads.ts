@@ -120,66 +120,66 @@ export interface Ctx {
  */
 export function statusMap(pipeline: Pipeline, observed: Iterable<unknown>): MapRow[] {
   const seen = new Set<string>();
-  const out: MapRow[] = [];
+  const mapRows: MapRow[] = [];
   const { stages, exits } = pipeline.def;
-  for (const v of [...stages.map((s) => s.name), ...exits.map((e) => e.name), ...observed]) {
-    if (isBlank(v)) continue;
-    const s = String(v);
-    if (seen.has(s.toLowerCase())) continue;
-    seen.add(s.toLowerCase());
-    const r = pipeline.resolve(s);
-    const exit = r && r.exit >= 0 ? exits[r.exit] : undefined;
-    out.push({ spelling: s, means: !r ? '' : exit ? exit.name : stages[r.stage].name, stage: r ? r.stage + 1 : 0, exit: exit?.name ?? '', removes: !!exit?.removes });
+  for (const entry of [...stages.map((stage) => stage.name), ...exits.map((exit) => exit.name), ...observed]) {
+    if (isBlank(entry)) continue;
+    const spelling = String(entry);
+    if (seen.has(spelling.toLowerCase())) continue;
+    seen.add(spelling.toLowerCase());
+    const resolved = pipeline.resolve(spelling);
+    const exit = resolved && resolved.exit >= 0 ? exits[resolved.exit] : undefined;
+    mapRows.push({ spelling, means: !resolved ? '' : exit ? exit.name : stages[resolved.stage].name, stage: resolved ? resolved.stage + 1 : 0, exit: exit?.name ?? '', removes: !!exit?.removes });
   }
-  return out.sort((a, b) => (a.stage || 99) - (b.stage || 99));
+  return mapRows.sort((a, b) => (a.stage || 99) - (b.stage || 99));
 }
 
 export function makeCtx(input: LeadsInput): Ctx {
   const { setup, headers, rows } = input;
   const pipeline = new Pipeline(pipelineOf(setup));
   const stageCount = pipeline.stageNames.length;
-  const keys = headers.map(normalizeLabel);
-  const colIndex = (h: string) => (h ? keys.indexOf(normalizeLabel(h)) : -1);
-  const colOf = (h: string) => {
-    const i = colIndex(h) + 1;
-    return i ? `${sheetRef(setup.leads.sheet)}$${colName(i)}:$${colName(i)}` : '';
+  const headerKeys = headers.map(normalizeLabel);
+  const colIndex = (header: string) => (header ? headerKeys.indexOf(normalizeLabel(header)) : -1);
+  const colOf = (header: string) => {
+    const column = colIndex(header) + 1;
+    return column ? `${sheetRef(setup.leads.sheet)}$${colName(column)}:$${colName(column)}` : '';
   };
-  const index = (f: ColumnField) => colIndex(setup.columns[f] || '');
-  const val = (row: unknown[], f: ColumnField) => (index(f) < 0 ? '' : row[index(f)]);
+  const index = (field: ColumnField) => colIndex(setup.columns[field] || '');
+  const val = (row: unknown[], field: ColumnField) => (index(field) < 0 ? '' : row[index(field)]);
   const statusAt = index('status');
   const resultAt = index('result');
   const arrivedAt = index('arrived');
 
   const serialCache = new Map<string, Float64Array>();
   const serials = (field: 'arrived' | 'removedAt' | 'lastActivity') => {
-    let s = serialCache.get(field);
-    if (!s) {
-      const at = index(field);
-      s = Float64Array.from(rows, (r) => (at < 0 ? NaN : serialOf(r[at])));
-      serialCache.set(field, s);
+    let fieldSerials = serialCache.get(field);
+    if (!fieldSerials) {
+      const fieldAt = index(field);
+      fieldSerials = Float64Array.from(rows, (row) => (fieldAt < 0 ? NaN : serialOf(row[fieldAt])));
+      serialCache.set(field, fieldSerials);
     }
-    return s;
+    return fieldSerials;
   };
   const arrivedSerial = serials('arrived');
-  const arrived = Array.from(arrivedSerial, (s) => (Number.isNaN(s) ? NaN : serialToWall(s)));
+  const arrived = Array.from(arrivedSerial, (serial) => (Number.isNaN(serial) ? NaN : serialToWall(serial)));
   let textDates = 0;
-  if (arrivedAt >= 0) for (const r of rows) if (typeof r[arrivedAt] === 'string' && !isBlank(r[arrivedAt])) textDates++;
+  if (arrivedAt >= 0) for (const row of rows) if (typeof row[arrivedAt] === 'string' && !isBlank(row[arrivedAt])) textDates++;
 
   // Evidence columns in stage order; a flag's yes as the spellings the column uses.
   const evidence: EvidenceRef[] = [];
-  const addEvidence = (map: Record<string, string> | undefined, kind: 'date' | 'flag') => {
-    for (const [stageName, header] of Object.entries(map ?? {})) {
+  const addEvidence = (headerByStage: Record<string, string> | undefined, kind: 'date' | 'flag') => {
+    for (const [stageName, header] of Object.entries(headerByStage ?? {})) {
       const stage = pipeline.stageIndex(stageName);
       const column = colIndex(header);
       if (stage < 0 || column < 0) continue;
       const yes: unknown[] = [];
       if (kind === 'flag') {
         const seen = new Set<string>();
-        for (const r of rows) {
-          const v = r[column];
-          if (isFlagSet(v) && !seen.has(cellKey(v))) {
-            seen.add(cellKey(v));
-            yes.push(v);
+        for (const row of rows) {
+          const cell = row[column];
+          if (isFlagSet(cell) && !seen.has(cellKey(cell))) {
+            seen.add(cellKey(cell));
+            yes.push(cell);
           }
         }
       }
@@ -191,66 +191,66 @@ export function makeCtx(input: LeadsInput): Ctx {
   evidence.sort((a, b) => a.stage - b.stage || (a.kind === b.kind ? 0 : a.kind === 'date' ? -1 : 1));
 
   const observed = new Set<unknown>();
-  for (const r of rows) {
-    if (statusAt >= 0 && !isBlank(r[statusAt])) observed.add(r[statusAt]);
-    if (resultAt >= 0 && !isBlank(r[resultAt])) observed.add(r[resultAt]);
+  for (const row of rows) {
+    if (statusAt >= 0 && !isBlank(row[statusAt])) observed.add(row[statusAt]);
+    if (resultAt >= 0 && !isBlank(row[resultAt])) observed.add(row[resultAt]);
   }
   const map = statusMap(pipeline, observed);
-  const mapByKey = new Map(map.map((m) => [m.spelling.toLowerCase(), m]));
-  const lookup = (v: unknown): MapRow | undefined => (isBlank(v) ? undefined : mapByKey.get(String(v).toLowerCase()));
+  const mapByKey = new Map(map.map((mapRow) => [mapRow.spelling.toLowerCase(), mapRow]));
+  const lookup = (cell: unknown): MapRow | undefined => (isBlank(cell) ? undefined : mapByKey.get(String(cell).toLowerCase()));
 
   // Each lead's combination: which evidence is its furthest (a date cell holding text fits no combination).
   const combos: Combo[] = [];
-  const comboIndex = new Map<string, number>();
+  const comboByKey = new Map<string, number>();
   const comboOf = new Int32Array(rows.length).fill(-1);
   const unreadEvidence = new Map<string, number>();
   const unplaced = new Map<string, number>();
   const statusRef = colOf(setup.columns.status);
   const resultRef = colOf(setup.columns.result);
   const arrivedRef = colOf(setup.columns.arrived);
-  const addCombo = (status: unknown, result: unknown, ev: number, yes: unknown, arrivalOnly: boolean): number => {
-    const key = `${cellKey(status)}\u0000${cellKey(result)}\u0000${ev}\u0000${cellKey(yes)}\u0000${arrivalOnly}`;
-    let c = comboIndex.get(key);
-    if (c !== undefined) return c;
-    const parts: string[] = [];
-    if (statusRef) parts.push(`${statusRef},${criterionFor(status)}`);
-    if (resultRef) parts.push(`${resultRef},${criterionFor(result)}`);
-    evidence.forEach((e, j) => {
-      if (j === ev) parts.push(`${e.ref},${e.kind === 'date' ? '">0"' : criterionFor(yes)}`);
-      else if (j > ev) {
-        if (e.kind === 'date') parts.push(`${e.ref},""`);
-        else for (const y of e.yes) parts.push(`${e.ref},${notCriterionFor(y)}`);
+  const addCombo = (status: unknown, result: unknown, evidenceAt: number, yes: unknown, arrivalOnly: boolean): number => {
+    const key = `${cellKey(status)}\u0000${cellKey(result)}\u0000${evidenceAt}\u0000${cellKey(yes)}\u0000${arrivalOnly}`;
+    let comboAt = comboByKey.get(key);
+    if (comboAt !== undefined) return comboAt;
+    const criteria: string[] = [];
+    if (statusRef) criteria.push(`${statusRef},${criterionFor(status)}`);
+    if (resultRef) criteria.push(`${resultRef},${criterionFor(result)}`);
+    evidence.forEach((evidenceColumn, j) => {
+      if (j === evidenceAt) criteria.push(`${evidenceColumn.ref},${evidenceColumn.kind === 'date' ? '">0"' : criterionFor(yes)}`);
+      else if (j > evidenceAt) {
+        if (evidenceColumn.kind === 'date') criteria.push(`${evidenceColumn.ref},""`);
+        else for (const yesSpelling of evidenceColumn.yes) criteria.push(`${evidenceColumn.ref},${notCriterionFor(yesSpelling)}`);
       }
     });
-    if (arrivalOnly) parts.push(`${arrivedRef},">0"`);
+    if (arrivalOnly) criteria.push(`${arrivedRef},">0"`);
     // As the sheet computes it: the status's stage (0 when the table cannot place it), raised by won/lost and evidence.
-    const s = lookup(status);
-    const rs = lookup(result);
-    const evStage = ev >= 0 ? evidence[ev].stage + 1 : arrivalOnly ? 1 : 0;
-    const level = !isBlank(status) && (!s || s.stage === 0) ? 0 : Math.max(s?.stage ?? 0, rs?.stage ?? 0, evStage);
-    const removedAs = rs?.exit ? (rs.removes ? rs.exit : '') : s?.exit && s.removes ? s.exit : '';
-    const open = level > 0 && level < stageCount && !(rs?.exit || s?.exit);
-    combos.push({ status, result, evidence: ev, yes, arrivalOnly, level, removedAs, open, crit: parts.join(',') });
-    comboIndex.set(key, (c = combos.length - 1));
-    return c;
+    const statusRow = lookup(status);
+    const resultRow = lookup(result);
+    const evidenceStage = evidenceAt >= 0 ? evidence[evidenceAt].stage + 1 : arrivalOnly ? 1 : 0;
+    const level = !isBlank(status) && (!statusRow || statusRow.stage === 0) ? 0 : Math.max(statusRow?.stage ?? 0, resultRow?.stage ?? 0, evidenceStage);
+    const removedAs = resultRow?.exit ? (resultRow.removes ? resultRow.exit : '') : statusRow?.exit && statusRow.removes ? statusRow.exit : '';
+    const open = level > 0 && level < stageCount && !(resultRow?.exit || statusRow?.exit);
+    combos.push({ status, result, evidence: evidenceAt, yes, arrivalOnly, level, removedAs, open, crit: criteria.join(',') });
+    comboByKey.set(key, (comboAt = combos.length - 1));
+    return comboAt;
   };
   // The table's names first, so leads that arrive later under a canonical spelling are counted.
-  if (statusRef) for (const m of map) addCombo(m.spelling, '', -1, '', false);
+  if (statusRef) for (const mapRow of map) addCombo(mapRow.spelling, '', -1, '', false);
   let leadCount = 0;
-  rows.forEach((r, i) => {
-    const status = statusAt >= 0 ? r[statusAt] : '';
-    const result = resultAt >= 0 ? r[resultAt] : '';
-    let ev = -1;
+  rows.forEach((row, i) => {
+    const status = statusAt >= 0 ? row[statusAt] : '';
+    const result = resultAt >= 0 ? row[resultAt] : '';
+    let evidenceAt = -1;
     let yes: unknown = '';
     let unreadable = '';
-    evidence.forEach((e, j) => {
-      const v = r[e.column];
-      if (e.kind === 'date') {
-        if (!Number.isNaN(serialOf(v)) && (v as number) > 0) [ev, yes] = [j, ''];
-        else if (!isBlank(v) || (typeof v === 'string' && v !== '')) unreadable = e.header;
-      } else if (isFlagSet(v)) [ev, yes] = [j, v];
+    evidence.forEach((evidenceColumn, j) => {
+      const cell = row[evidenceColumn.column];
+      if (evidenceColumn.kind === 'date') {
+        if (!Number.isNaN(serialOf(cell)) && (cell as number) > 0) [evidenceAt, yes] = [j, ''];
+        else if (!isBlank(cell) || (typeof cell === 'string' && cell !== '')) unreadable = evidenceColumn.header;
+      } else if (isFlagSet(cell)) [evidenceAt, yes] = [j, cell];
     });
-    const blankLead = isBlank(status) && isBlank(result) && ev < 0;
+    const blankLead = isBlank(status) && isBlank(result) && evidenceAt < 0;
     const hasArrival = !Number.isNaN(arrivedSerial[i]) && arrivedSerial[i] > 0;
     if (blankLead && !hasArrival) {
       if (unreadable) unreadEvidence.set(unreadable, (unreadEvidence.get(unreadable) ?? 0) + 1);
@@ -261,9 +261,9 @@ export function makeCtx(input: LeadsInput): Ctx {
       unreadEvidence.set(unreadable, (unreadEvidence.get(unreadable) ?? 0) + 1);
       return;
     }
-    const c = addCombo(status, result, ev, yes, blankLead);
-    comboOf[i] = c;
-    if (combos[c].level === 0) {
+    const comboAt = addCombo(status, result, evidenceAt, yes, blankLead);
+    comboOf[i] = comboAt;
+    if (combos[comboAt].level === 0) {
       const key = String(status).trim();
       unplaced.set(key, (unplaced.get(key) ?? 0) + 1);
     }
@@ -271,47 +271,47 @@ export function makeCtx(input: LeadsInput): Ctx {
 
   const groupCache = new Map<string, { list: Group[]; of: Int32Array }>();
   const groups = (field: ColumnField, include: (i: number) => boolean = () => true) => {
-    const at = index(field);
+    const fieldAt = index(field);
     const byKey = new Map<string, { spellings: Map<string, [unknown, number]>; labels: Map<string, number>; leads: number }>();
     const keyOf = new Array<string>(rows.length);
-    rows.forEach((r, i) => {
+    rows.forEach((row, i) => {
       if (comboOf[i] < 0 || combos[comboOf[i]].level === 0 || !include(i)) return;
-      const v = at < 0 ? '' : r[at];
-      const key = groupKey(v);
+      const cell = fieldAt < 0 ? '' : row[fieldAt];
+      const key = groupKey(cell);
       keyOf[i] = key;
-      let g = byKey.get(key);
-      if (!g) byKey.set(key, (g = { spellings: new Map(), labels: new Map(), leads: 0 }));
-      g.leads++;
-      const label = String(v ?? '').trim().replace(/\s+/g, ' ');
-      g.labels.set(label, (g.labels.get(label) ?? 0) + 1);
-      const sk = cellKey(v);
-      const sp = g.spellings.get(sk);
-      if (sp) sp[1]++;
-      else g.spellings.set(sk, [v, 1]);
+      let group = byKey.get(key);
+      if (!group) byKey.set(key, (group = { spellings: new Map(), labels: new Map(), leads: 0 }));
+      group.leads++;
+      const label = String(cell ?? '').trim().replace(/\s+/g, ' ');
+      group.labels.set(label, (group.labels.get(label) ?? 0) + 1);
+      const spellingKey = cellKey(cell);
+      const tally = group.spellings.get(spellingKey);
+      if (tally) tally[1]++;
+      else group.spellings.set(spellingKey, [cell, 1]);
     });
-    const list = [...byKey].map(([key, g]): Group & { key: string } => {
-      const spellings = [...g.spellings.values()];
+    const list = [...byKey].map(([key, group]): Group & { key: string } => {
+      const spellings = [...group.spellings.values()];
       // Named by its most common spelling (as written, without stray spaces), as FUNNELBY names it.
-      const named = key === '' ? BLANK_GROUP : [...g.labels].sort((a, b) => b[1] - a[1] || byText(a[0], b[0]))[0][0];
-      return { key, label: named, spellings: spellings.map(([v]) => v), leads: g.leads };
+      const named = key === '' ? BLANK_GROUP : [...group.labels].sort((a, b) => b[1] - a[1] || byText(a[0], b[0]))[0][0];
+      return { key, label: named, spellings: spellings.map(([spelling]) => spelling), leads: group.leads };
     }).sort((a, b) => b.leads - a.leads || (a.key === '' ? 1 : b.key === '' ? -1 : byText(a.label, b.label)));
-    const position = new Map(list.map((g, k) => [g.key, k]));
-    const of = new Int32Array(rows.length).fill(-1);
+    const positionOf = new Map(list.map((group, position) => [group.key, position]));
+    const groupOf = new Int32Array(rows.length).fill(-1);
     rows.forEach((_, i) => {
-      if (keyOf[i] !== undefined) of[i] = position.get(keyOf[i])!;
+      if (keyOf[i] !== undefined) groupOf[i] = positionOf.get(keyOf[i])!;
     });
-    return { list, of };
+    return { list, of: groupOf };
   };
 
   return {
     input, pipeline, stages: pipeline.stageNames, index, colOf, val, map, evidence, combos, comboOf, serials, arrived, textDates,
     unplaced, unreadEvidence, leadCount,
-    col: (f) => colOf(setup.columns[f] || ''),
+    col: (field) => colOf(setup.columns[field] || ''),
     groups(field, include) {
       if (include) return groups(field, include);
-      let g = groupCache.get(field);
-      if (!g) groupCache.set(field, (g = groups(field)));
-      return g;
+      let cached = groupCache.get(field);
+      if (!cached) groupCache.set(field, (cached = groups(field)));
+      return cached;
     },
   };
 }
@@ -322,21 +322,21 @@ export interface MapRefs {
   table: string;
 }
 
-/** Writes the "Status → stage" table at (r, c). */
-export function writeMap(L: Layout, r: number, c: number, x: Ctx): MapRefs {
-  const status = x.col('status');
-  const first = r + 3;
-  const last = first + x.map.length - 1;
-  L.put(r, c, ['Status → stage'], 't', SECTION);
-  L.put(r + 1, c, ['Change a stage no. to move a status; insert a row inside this table to map a new spelling.'], 't');
-  L.put(r + 2, c, ['Status', 'Means', 'Stage no.', 'Exit?', 'Removes?', 'Leads now'], 't', HEAD);
-  const rows = x.input.rows;
-  const statusAt = x.index('status');
-  const now = new Map<string, number>();
-  if (statusAt >= 0) for (const row of rows) if (!isBlank(row[statusAt])) now.set(String(row[statusAt]).toLowerCase(), (now.get(String(row[statusAt]).toLowerCase()) ?? 0) + 1);
-  x.map.forEach((m, i) => L.put(first + i, c, [asText(m.spelling), asText(m.means || '(not placed)'), m.stage, m.exit ? 'yes' : 'no', m.removes ? 'yes' : 'no',
-    status ? fx(`COUNTIF(${status},${ref(first + i, c)})`, now.get(m.spelling.toLowerCase()) ?? 0) : 0], 'ttitti'));
-  return { table: block(first, c, Math.max(last, first), c + 4) };
+/** Writes the "Status → stage" table at (top, left). */
+export function writeMap(layout: Layout, top: number, left: number, leads: Ctx): MapRefs {
+  const status = leads.col('status');
+  const first = top + 3;
+  const last = first + leads.map.length - 1;
+  layout.put(top, left, ['Status → stage'], 't', SECTION);
+  layout.put(top + 1, left, ['Change a stage no. to move a status; insert a row inside this table to map a new spelling.'], 't');
+  layout.put(top + 2, left, ['Status', 'Means', 'Stage no.', 'Exit?', 'Removes?', 'Leads now'], 't', HEAD);
+  const rows = leads.input.rows;
+  const statusAt = leads.index('status');
+  const leadsNow = new Map<string, number>();
+  if (statusAt >= 0) for (const row of rows) if (!isBlank(row[statusAt])) leadsNow.set(String(row[statusAt]).toLowerCase(), (leadsNow.get(String(row[statusAt]).toLowerCase()) ?? 0) + 1);
+  leads.map.forEach((mapRow, i) => layout.put(first + i, left, [asText(mapRow.spelling), asText(mapRow.means || '(not placed)'), mapRow.stage, mapRow.exit ? 'yes' : 'no', mapRow.removes ? 'yes' : 'no',
+    status ? fx(`COUNTIF(${status},${ref(first + i, left)})`, leadsNow.get(mapRow.spelling.toLowerCase()) ?? 0) : 0], 'ttitti'));
+  return { table: block(first, left, Math.max(last, first), left + 4) };
 }
 
 /** One column of the count block: which leads it counts (a COUNTIFS criterion and the same test per lead). */
@@ -364,14 +364,14 @@ export class CountBlock {
   /** Column 0 of every block: all leads, no criteria (the check below the block reads it). */
   static readonly ALL = 0;
 
-  constructor(private readonly L: Layout, private readonly x: Ctx, readonly top: number, readonly left: number, private readonly map: MapRefs) {
+  constructor(private readonly layout: Layout, private readonly leads: Ctx, readonly top: number, readonly left: number, private readonly map: MapRefs) {
     this.first = top + 3;
-    this.last = this.first + Math.max(x.combos.length, 1) - 1;
+    this.last = this.first + Math.max(leads.combos.length, 1) - 1;
     this.add({ title: 'All leads', crit: '', member: () => true });
   }
 
-  private colRange(k: number): string {
-    return block(this.first, this.left + k, this.last, this.left + k);
+  private colRange(offset: number): string {
+    return block(this.first, this.left + offset, this.last, this.left + offset);
   }
 
   get levels(): string {
@@ -388,16 +388,16 @@ export class CountBlock {
 
   /** Adds a column; returns its index for reached(), total(), removed()... */
   add(column: CountColumn): number {
-    const counts = new Float64Array(this.x.combos.length);
-    const { comboOf, input } = this.x;
-    const valueAt = this.x.index('value');
+    const counts = new Float64Array(this.leads.combos.length);
+    const { comboOf, input } = this.leads;
+    const valueAt = this.leads.index('value');
     for (let i = 0; i < comboOf.length; i++) {
-      const c = comboOf[i];
-      if (c < 0 || !column.member(i)) continue;
+      const comboAt = comboOf[i];
+      if (comboAt < 0 || !column.member(i)) continue;
       if (column.sum) {
-        const v = valueAt < 0 ? NaN : input.rows[i][valueAt];
-        if (typeof v === 'number') counts[c] += v;
-      } else counts[c]++;
+        const value = valueAt < 0 ? NaN : input.rows[i][valueAt];
+        if (typeof value === 'number') counts[comboAt] += value;
+      } else counts[comboAt]++;
     }
     this.columns.push({ ...column, counts });
     return this.columns.length - 1;
@@ -406,114 +406,114 @@ export class CountBlock {
   /** Adds many columns in one pass over the leads: `slot(i)` is the column (0-based among these) lead i falls in, or -1. */
   addMany(titles: string[], crits: string[], slot: (i: number) => number): number[] {
     const start = this.columns.length;
-    const counts = titles.map(() => new Float64Array(this.x.combos.length));
-    const { comboOf } = this.x;
+    const counts = titles.map(() => new Float64Array(this.leads.combos.length));
+    const { comboOf } = this.leads;
     for (let i = 0; i < comboOf.length; i++) {
-      const c = comboOf[i];
-      if (c < 0) continue;
-      const k = slot(i);
-      if (k >= 0) counts[k][c]++;
+      const comboAt = comboOf[i];
+      if (comboAt < 0) continue;
+      const slotAt = slot(i);
+      if (slotAt >= 0) counts[slotAt][comboAt]++;
     }
-    titles.forEach((title, k) => this.columns.push({ title, crit: crits[k], member: () => false, counts: counts[k] }));
-    return titles.map((_, k) => start + k);
+    titles.forEach((title, slotAt) => this.columns.push({ title, crit: crits[slotAt], member: () => false, counts: counts[slotAt] }));
+    return titles.map((_, slotAt) => start + slotAt);
   }
 
-  range(j: number): string {
-    return this.colRange(CountBlock.FIXED + j);
+  range(column: number): string {
+    return this.colRange(CountBlock.FIXED + column);
   }
 
-  /** Leads of column j whose combo passes `test`. */
-  private sumWhere(j: number, test: (c: Combo) => boolean): number {
-    const counts = this.columns[j].counts;
-    let n = 0;
-    this.x.combos.forEach((c, k) => {
-      if (test(c)) n += counts[k];
+  /** Leads of `column` whose combo passes `test`. */
+  private sumWhere(column: number, test: (combo: Combo) => boolean): number {
+    const counts = this.columns[column].counts;
+    let total = 0;
+    this.leads.combos.forEach((combo, comboAt) => {
+      if (test(combo)) total += counts[comboAt];
     });
-    return n;
+    return total;
   }
 
-  /** Leads of column j that reached stage k (1-based). */
-  reached(j: number, k: number): Computed {
-    return fx(`SUMIF(${this.levels},">=${k}",${this.range(j)})`, this.sumWhere(j, (c) => c.level >= k));
+  /** Leads of `column` that reached `stage` (1-based). */
+  reached(column: number, stage: number): Computed {
+    return fx(`SUMIF(${this.levels},">=${stage}",${this.range(column)})`, this.sumWhere(column, (combo) => combo.level >= stage));
   }
 
-  /** Value (or count) of the leads of column j whose furthest stage is at least k, as a number for the planner. */
-  reachedValue(j: number, k: number): number {
-    return this.sumWhere(j, (c) => c.level >= k);
+  /** Value (or count) of the leads of `column` whose furthest stage is at least `stage`, as a number for the planner. */
+  reachedValue(column: number, stage: number): number {
+    return this.sumWhere(column, (combo) => combo.level >= stage);
   }
 
-  /** Leads of column j removed through the exit `name`. */
-  removed(j: number, name: string): Computed {
-    return fx(`SUMIF(${this.removedAs},${criterionFor(name)},${this.range(j)})`, this.sumWhere(j, (c) => c.removedAs === name));
+  /** Leads of `column` removed through the exit `name`. */
+  removed(column: number, name: string): Computed {
+    return fx(`SUMIF(${this.removedAs},${criterionFor(name)},${this.range(column)})`, this.sumWhere(column, (combo) => combo.removedAs === name));
   }
 
-  removedValue(j: number, name: string): number {
-    return this.sumWhere(j, (c) => c.removedAs === name);
+  removedValue(column: number, name: string): number {
+    return this.sumWhere(column, (combo) => combo.removedAs === name);
   }
 
-  /** Leads of column j still open in the pipeline (they can go quiet). */
-  open(j: number): Computed {
-    return fx(`SUMIF(${this.quiet},"yes",${this.range(j)})`, this.sumWhere(j, (c) => c.open));
+  /** Leads of `column` still open in the pipeline (they can go quiet). */
+  open(column: number): Computed {
+    return fx(`SUMIF(${this.quiet},"yes",${this.range(column)})`, this.sumWhere(column, (combo) => combo.open));
   }
 
-  openValue(j: number): number {
-    return this.sumWhere(j, (c) => c.open);
+  openValue(column: number): number {
+    return this.sumWhere(column, (combo) => combo.open);
   }
 
   /** Writes the block (call once, after every column is added). */
   write(title = 'Lead counts'): void {
-    const { L, x, top, left, first } = this;
-    const hasResult = !!x.col('result');
-    L.put(top, left, [title], 't', SECTION);
-    L.put(top + 1, left, ['LeadFlow counts each kind of lead once here; the tables on this sheet add these counts up. Leave it in place.'], 't');
-    L.put(top + 2, left, ['Status', 'Won / lost', 'Furthest evidence', 'Status stage', 'Won / lost stage', 'Evidence stage', 'Stage no.', 'Removed as', 'Can go quiet',
-      ...this.columns.map((c) => c.title)], 't', HEAD);
-    const S = x.stages.length;
-    const tbl = this.map.table;
-    x.combos.forEach((c, k) => {
-      const r = first + k;
-      const [a, b, f, g, h] = [0, 1, 3, 4, 5].map((o) => ref(r, left + o));
-      const s = x.map.find((m) => m.spelling.toLowerCase() === String(c.status).toLowerCase());
-      const rs = x.map.find((m) => !isBlank(c.result) && m.spelling.toLowerCase() === String(c.result).toLowerCase());
-      const evStage = c.evidence >= 0 ? x.evidence[c.evidence].stage + 1 : c.arrivalOnly ? 1 : 0;
-      const evLabel = c.evidence >= 0 ? `${x.evidence[c.evidence].header}${x.evidence[c.evidence].kind === 'flag' ? ` = ${String(c.yes)}` : ''}` : c.arrivalOnly ? 'Arrival date only' : '';
+    const { layout, leads, top, left, first } = this;
+    const hasResult = !!leads.col('result');
+    layout.put(top, left, [title], 't', SECTION);
+    layout.put(top + 1, left, ['LeadFlow counts each kind of lead once here; the tables on this sheet add these counts up. Leave it in place.'], 't');
+    layout.put(top + 2, left, ['Status', 'Won / lost', 'Furthest evidence', 'Status stage', 'Won / lost stage', 'Evidence stage', 'Stage no.', 'Removed as', 'Can go quiet',
+      ...this.columns.map((column) => column.title)], 't', HEAD);
+    const stageCount = leads.stages.length;
+    const mapTable = this.map.table;
+    leads.combos.forEach((combo, comboAt) => {
+      const row = first + comboAt;
+      const [statusCell, resultCell, statusStageCell, resultStageCell, evidenceStageCell] = [0, 1, 3, 4, 5].map((offset) => ref(row, left + offset));
+      const statusRow = leads.map.find((mapRow) => mapRow.spelling.toLowerCase() === String(combo.status).toLowerCase());
+      const resultRow = leads.map.find((mapRow) => !isBlank(combo.result) && mapRow.spelling.toLowerCase() === String(combo.result).toLowerCase());
+      const evidenceStage = combo.evidence >= 0 ? leads.evidence[combo.evidence].stage + 1 : combo.arrivalOnly ? 1 : 0;
+      const evidenceLabel = combo.evidence >= 0 ? `${leads.evidence[combo.evidence].header}${leads.evidence[combo.evidence].kind === 'flag' ? ` = ${String(combo.yes)}` : ''}` : combo.arrivalOnly ? 'Arrival date only' : '';
       // The table says of each spelling whether it is an exit and whether that exit removes ("yes"/"no"): never a blank cell,
       // which VLOOKUP would return as 0 in one engine and "" in another.
-      const is = (col: string, k: number) => `IFERROR(VLOOKUP(${col},${tbl},${k},FALSE),"no")="yes"`;
-      const means = (col: string) => `VLOOKUP(${col},${tbl},2,FALSE)`;
-      const level = ref(r, left + 6);
-      L.put(r, left, [
-        asText(isBlank(c.status) ? '' : c.status), hasResult ? asText(isBlank(c.result) ? '' : c.result) : '', asText(evLabel),
-        fx(`IF(${a}="","",IFERROR(VLOOKUP(${a},${tbl},3,FALSE),0))`, isBlank(c.status) ? '' : s?.stage ?? 0),
-        fx(`IFERROR(VLOOKUP(${b},${tbl},3,FALSE),0)`, rs?.stage ?? 0),
-        evStage,
-        fx(`IF(${f}=0,0,MAX(N(${f}),${g},${h}))`, c.level),
-        fx(`IF(${is(b, 4)},IF(${is(b, 5)},${means(b)},""),IF(${is(a, 5)},${means(a)},""))`, c.removedAs),
-        fx(`IF(AND(${level}>0,${level}<${S},NOT(${is(a, 4)}),NOT(${is(b, 4)})),"yes","")`, c.open ? 'yes' : ''),
-        ...this.columns.map((col) => fx(`${col.sum ? `SUMIFS(${x.col('value')},` : 'COUNTIFS('}${c.crit}${col.crit})`, col.counts[k])),
+      const saysYes = (cell: string, tableColumn: number) => `IFERROR(VLOOKUP(${cell},${mapTable},${tableColumn},FALSE),"no")="yes"`;
+      const means = (cell: string) => `VLOOKUP(${cell},${mapTable},2,FALSE)`;
+      const levelCell = ref(row, left + 6);
+      layout.put(row, left, [
+        asText(isBlank(combo.status) ? '' : combo.status), hasResult ? asText(isBlank(combo.result) ? '' : combo.result) : '', asText(evidenceLabel),
+        fx(`IF(${statusCell}="","",IFERROR(VLOOKUP(${statusCell},${mapTable},3,FALSE),0))`, isBlank(combo.status) ? '' : statusRow?.stage ?? 0),
+        fx(`IFERROR(VLOOKUP(${resultCell},${mapTable},3,FALSE),0)`, resultRow?.stage ?? 0),
+        evidenceStage,
+        fx(`IF(${statusStageCell}=0,0,MAX(N(${statusStageCell}),${resultStageCell},${evidenceStageCell}))`, combo.level),
+        fx(`IF(${saysYes(resultCell, 4)},IF(${saysYes(resultCell, 5)},${means(resultCell)},""),IF(${saysYes(statusCell, 5)},${means(statusCell)},""))`, combo.removedAs),
+        fx(`IF(AND(${levelCell}>0,${levelCell}<${stageCount},NOT(${saysYes(statusCell, 4)}),NOT(${saysYes(resultCell, 4)})),"yes","")`, combo.open ? 'yes' : ''),
+        ...this.columns.map((column) => fx(`${column.sum ? `SUMIFS(${leads.col('value')},` : 'COUNTIFS('}${combo.crit}${column.crit})`, column.counts[comboAt])),
       ], `tttiiiittt${'i'.repeat(this.columns.length)}`);
     });
-    if (x.col('status')) {
-      const sc = colName(x.index('status') + 1);
-      const leadsSheet = sheetRef(x.input.setup.leads.sheet);
-      const withStatus = x.combos.map((c, k) => (isBlank(c.status) ? -1 : k)).filter((k) => k >= 0);
-      const counted = this.columns.length ? withStatus.reduce((n, k) => n + this.columns[0].counts[k], 0) : 0;
-      const statusCells = x.input.rows.reduce((n, r) => n + (isBlank(r[x.index('status')]) ? 0 : 1), 0);
-      const all = this.columns.length ? `SUMIF(${block(first, left, this.last, left)},"<>",${this.range(0)})` : '0';
-      L.put(this.last + 1, left, ['Leads this block does not hold (a new status spelling, or a date column holding text)', '', '', '', '', '', '', '', '',
-        fx(`COUNTA(${x.col('status')})-COUNTA(${leadsSheet}$${sc}$1:$${sc}$${x.input.setup.leads.headerRow})-${all}`, statusCells - counted)], 'ttttttttti', HEAD);
+    if (leads.col('status')) {
+      const statusLetter = colName(leads.index('status') + 1);
+      const leadsSheet = sheetRef(leads.input.setup.leads.sheet);
+      const withStatus = leads.combos.map((combo, comboAt) => (isBlank(combo.status) ? -1 : comboAt)).filter((comboAt) => comboAt >= 0);
+      const counted = this.columns.length ? withStatus.reduce((total, comboAt) => total + this.columns[0].counts[comboAt], 0) : 0;
+      const statusCells = leads.input.rows.reduce((total, row) => total + (isBlank(row[leads.index('status')]) ? 0 : 1), 0);
+      const heldInBlock = this.columns.length ? `SUMIF(${block(first, left, this.last, left)},"<>",${this.range(0)})` : '0';
+      layout.put(this.last + 1, left, ['Leads this block does not hold (a new status spelling, or a date column holding text)', '', '', '', '', '', '', '', '',
+        fx(`COUNTA(${leads.col('status')})-COUNTA(${leadsSheet}$${statusLetter}$1:$${statusLetter}$${leads.input.setup.leads.headerRow})-${heldInBlock}`, statusCells - counted)], 'ttttttttti', HEAD);
     }
   }
 }
 
 /** First and last arrival (wall ms) among the leads `include` keeps; lo > hi when there is none. */
-export function span(x: Ctx, include: (i: number) => boolean = () => true): { lo: number; hi: number } {
+export function span(leads: Ctx, include: (i: number) => boolean = () => true): { lo: number; hi: number } {
   let lo = Infinity;
   let hi = -Infinity;
-  x.arrived.forEach((t, i) => {
-    if (t === t && x.comboOf[i] >= 0 && include(i)) {
-      if (t < lo) lo = t;
-      if (t > hi) hi = t;
+  leads.arrived.forEach((wall, i) => {
+    if (wall === wall && leads.comboOf[i] >= 0 && include(i)) {
+      if (wall < lo) lo = wall;
+      if (wall > hi) hi = wall;
     }
   });
   return { lo, hi };

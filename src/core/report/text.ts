@@ -2,37 +2,37 @@
 import { Kind, Layout, TITLE, asText } from './grid';
 import { Ctx } from './leads';
 
-const share = (n: number, of: number) => (of ? `${Math.round((n / of) * 1000) / 10}%` : '0%');
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+const share = (part: number, whole: number) => (whole ? `${Math.round((part / whole) * 1000) / 10}%` : '0%');
+const plural = (count: number, one: string, many = `${one}s`) => `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`;
 
 /** What a person must know about the leads a sheet counts: leads held back and why, said once, loudly, with the fix. */
-export function leadNotes(x: Ctx): string[] {
+export function leadNotes(leads: Ctx): string[] {
   const notes: string[] = [];
-  const unplaced = [...x.unplaced].sort((a, b) => b[1] - a[1]);
-  const held = unplaced.reduce((n, [, c]) => n + c, 0);
+  const unplaced = [...leads.unplaced].sort((a, b) => b[1] - a[1]);
+  const held = unplaced.reduce((total, [, count]) => total + count, 0);
   if (held) {
-    const list = unplaced.slice(0, 6).map(([s, c]) => `"${s}" (${c})`).join(', ') + (unplaced.length > 6 ? ` and ${unplaced.length - 6} more` : '');
-    notes.push(`${plural(held, 'lead')} (${share(held, x.leadCount)}) are not counted: their status matches no stage or exit: ${list}. Give each a stage in the Status → stage table on the right, or in Open setup.`);
+    const list = unplaced.slice(0, 6).map(([status, count]) => `"${status}" (${count})`).join(', ') + (unplaced.length > 6 ? ` and ${unplaced.length - 6} more` : '');
+    notes.push(`${plural(held, 'lead')} (${share(held, leads.leadCount)}) are not counted: their status matches no stage or exit: ${list}. Give each a stage in the Status → stage table on the right, or in Open setup.`);
   }
-  for (const [header, n] of x.unreadEvidence) notes.push(`${plural(n, 'lead')} are not counted: "${header}" holds text that is not a date for them. Make those cells dates or clear them.`);
-  const arrivedAt = x.index('arrived');
+  for (const [header, count] of leads.unreadEvidence) notes.push(`${plural(count, 'lead')} are not counted: "${header}" holds text that is not a date for them. Make those cells dates or clear them.`);
+  const arrivedAt = leads.index('arrived');
   if (arrivedAt >= 0) {
-    const undated = x.input.rows.reduce((n, r, i) => n + (x.comboOf[i] >= 0 && (r[arrivedAt] === '' || r[arrivedAt] === null || r[arrivedAt] === undefined) ? 1 : 0), 0);
-    if (undated) notes.push(`${plural(undated, 'lead')} (${share(undated, x.leadCount)}) have no arrival date in "${x.input.setup.columns.arrived}": they count in the funnel of all leads, but in no month or period.`);
+    const undated = leads.input.rows.reduce((total, row, i) => total + (leads.comboOf[i] >= 0 && (row[arrivedAt] === '' || row[arrivedAt] === null || row[arrivedAt] === undefined) ? 1 : 0), 0);
+    if (undated) notes.push(`${plural(undated, 'lead')} (${share(undated, leads.leadCount)}) have no arrival date in "${leads.input.setup.columns.arrived}": they count in the funnel of all leads, but in no month or period.`);
   }
-  if (x.textDates) notes.push(`${plural(x.textDates, 'arrival date')} are text, which formulas cannot compare: make them dates (Format ▸ Number ▸ Date).`);
+  if (leads.textDates) notes.push(`${plural(leads.textDates, 'arrival date')} are text, which formulas cannot compare: make them dates (Format ▸ Number ▸ Date).`);
   return notes;
 }
 
 /** Rows 1–3: title, what the sheet is, which leads it reads. Notes go on row 4 when the plan is made. */
-export function intro(L: Layout, x: Ctx, title: string, kind: Kind): void {
-  L.put(1, 1, [title], 't', TITLE);
-  L.put(2, 1, [`Built by LeadFlow (${kind}) from plain formulas over the leads: it follows new leads and works without the add-on.`], 't');
-  L.put(3, 1, ['Leads sheet', asText(x.input.setup.leads.sheet)], 't');
-  if (x.input.saved === false) {
-    L.notes.push("Built from LeadFlow's guesses about the columns and the pipeline, which nobody has confirmed yet: check them in Extensions ▸ LeadFlow ▸ Open setup (or in what the report command printed) and save.");
+export function intro(layout: Layout, leads: Ctx, title: string, kind: Kind): void {
+  layout.put(1, 1, [title], 't', TITLE);
+  layout.put(2, 1, [`Built by LeadFlow (${kind}) from plain formulas over the leads: it follows new leads and works without the add-on.`], 't');
+  layout.put(3, 1, ['Leads sheet', asText(leads.input.setup.leads.sheet)], 't');
+  if (leads.input.saved === false) {
+    layout.notes.push("Built from LeadFlow's guesses about the columns and the pipeline, which nobody has confirmed yet: check them in Extensions ▸ LeadFlow ▸ Open setup (or in what the report command printed) and save.");
   }
-  L.notes.push(...leadNotes(x));
+  layout.notes.push(...leadNotes(leads));
 }
 
 /** The lead-quality review checklist, in LeadFlow's words. */
