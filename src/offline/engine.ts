@@ -102,19 +102,19 @@ function sheetsMessage(type: string, message: string): string {
   if (type === 'ERROR' && message.startsWith('Parsing error')) return 'Formula parse error.';
   if (type === 'NA' && message === 'Empty range not allowed.') return 'No matches are found in FILTER evaluation.';
   if (type === 'DIV_BY_ZERO' && message === '') return 'Function DIVIDE parameter 2 cannot be zero.';
-  const fn = /^Function name (.+) not recognized\.$/.exec(message);
-  if (fn) return `Unknown function: '${fn[1]}'.`;
-  const named = /^Named expression (.+) not recognized\.$/.exec(message);
-  if (named) return `Unknown range name: '${named[1]}'.`;
+  const unknownFunction = /^Function name (.+) not recognized\.$/.exec(message);
+  if (unknownFunction) return `Unknown function: '${unknownFunction[1]}'.`;
+  const unknownName = /^Named expression (.+) not recognized\.$/.exec(message);
+  if (unknownName) return `Unknown range name: '${unknownName[1]}'.`;
   return message;
 }
 
-function errorFromDetailed(e: DetailedCellError): EngineError {
-  return new EngineError(ERROR_CODES[e.type] ?? '#ERROR!', sheetsMessage(e.type, e.message ?? ''));
+function errorFromDetailed(error: DetailedCellError): EngineError {
+  return new EngineError(ERROR_CODES[error.type] ?? '#ERROR!', sheetsMessage(error.type, error.message ?? ''));
 }
 
-function errorFromCellError(e: CellError): EngineError {
-  return new EngineError(ERROR_CODES[e.type] ?? '#ERROR!', sheetsMessage(e.type, e.message ?? ''));
+function errorFromCellError(error: CellError): EngineError {
+  return new EngineError(ERROR_CODES[error.type] ?? '#ERROR!', sheetsMessage(error.type, error.message ?? ''));
 }
 
 const NUMBER_KINDS: Record<string, NumberKind> = {
@@ -126,27 +126,27 @@ const NUMBER_KINDS: Record<string, NumberKind> = {
 
 interface RichNumberLike { val: number; getDetailedType(): string }
 
-function isRichNumber(v: unknown): v is RichNumberLike {
-  return typeof v === 'object' && v !== null && typeof (v as RichNumberLike).val === 'number'
-    && typeof (v as RichNumberLike).getDetailedType === 'function';
+function isRichNumber(value: unknown): value is RichNumberLike {
+  return typeof value === 'object' && value !== null && typeof (value as RichNumberLike).val === 'number'
+    && typeof (value as RichNumberLike).getDetailedType === 'function';
 }
 
-function scalarFromInternal(v: unknown): EngineScalar {
-  if (v === EmptyValue || v === undefined || v === null) return null;
-  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
-  if (v instanceof CellError) return errorFromCellError(v);
-  if (isRichNumber(v)) {
-    const kind = NUMBER_KINDS[v.getDetailedType()];
-    return kind === 'date' || kind === 'datetime' || kind === 'time' ? new TypedNumber(v.val, kind) : v.val;
+function scalarFromInternal(value: unknown): EngineScalar {
+  if (value === EmptyValue || value === undefined || value === null) return null;
+  if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (value instanceof CellError) return errorFromCellError(value);
+  if (isRichNumber(value)) {
+    const kind = NUMBER_KINDS[value.getDetailedType()];
+    return kind === 'date' || kind === 'datetime' || kind === 'time' ? new TypedNumber(value.val, kind) : value.val;
   }
-  return String(v);
+  return String(value);
 }
 
 /** The parts of FunctionPlugin's protected API the engine's plugins use. */
 interface PluginInternals {
   evaluateAst(ast: unknown, state: unknown): unknown;
   arithmeticHelper: { ExtendedNumberFactory(value: number, info: { type: string }): unknown };
-  runFunction(args: unknown[], state: unknown, metadata: unknown, fn: (...a: any[]) => unknown): unknown;
+  runFunction(args: unknown[], state: unknown, metadata: unknown, fn: (...args: any[]) => unknown): unknown;
   metadata(name: string): unknown;
   computeConditionalAggregationFunction(...args: unknown[]): unknown;
 }
@@ -159,22 +159,22 @@ const TYPED_KIND_TO_HF: Partial<Record<NumberKind, string>> = {
   date: 'NUMBER_DATE', datetime: 'NUMBER_DATETIME', time: 'NUMBER_TIME',
 };
 
-function internalFromScalar(plugin: PluginInternals, v: EngineScalar): unknown {
-  if (v === null) return EmptyValue;
-  if (v instanceof TypedNumber) {
-    const type = TYPED_KIND_TO_HF[v.kind];
-    return type ? plugin.arithmeticHelper.ExtendedNumberFactory(v.value, { type }) : v.value;
+function internalFromScalar(plugin: PluginInternals, scalar: EngineScalar): unknown {
+  if (scalar === null) return EmptyValue;
+  if (scalar instanceof TypedNumber) {
+    const type = TYPED_KIND_TO_HF[scalar.kind];
+    return type ? plugin.arithmeticHelper.ExtendedNumberFactory(scalar.value, { type }) : scalar.value;
   }
-  if (v instanceof EngineError) return new CellError(CODE_TO_TYPE[v.code] ?? ErrorType.ERROR, v.message);
-  if (typeof v === 'number' && !Number.isFinite(v)) return new CellError(ErrorType.NUM, 'Result is not a finite number.');
-  return v;
+  if (scalar instanceof EngineError) return new CellError(CODE_TO_TYPE[scalar.code] ?? ErrorType.ERROR, scalar.message);
+  if (typeof scalar === 'number' && !Number.isFinite(scalar)) return new CellError(ErrorType.NUM, 'Result is not a finite number.');
+  return scalar;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Built-in plugins: Sheets functions HyperFormula lacks.
 
 const BUILT_IN_PLUGINS = HyperFormula.getAllFunctionPlugins();
-const BUILT_IN_IDS = new Set(BUILT_IN_PLUGINS.flatMap((p) => [...Object.keys(p.implementedFunctions), ...Object.keys(p.aliases ?? {})]));
+const BUILT_IN_IDS = new Set(BUILT_IN_PLUGINS.flatMap((plugin) => [...Object.keys(plugin.implementedFunctions), ...Object.keys(plugin.aliases ?? {})]));
 
 /** Sheets functions with no HyperFormula counterpart: they evaluate to #NAME? with a clear message. */
 const UNSUPPORTED_SHEETS_FUNCTIONS = [
@@ -182,7 +182,7 @@ const UNSUPPORTED_SHEETS_FUNCTIONS = [
   'GOOGLETRANSLATE', 'DETECTLANGUAGE', 'SPARKLINE', 'IMAGE',
 ].filter((name) => !BUILT_IN_IDS.has(name));
 
-const ConditionalAggregationBase = BUILT_IN_PLUGINS.find((p) => 'SUMIFS' in p.implementedFunctions) as unknown as typeof FunctionPlugin;
+const ConditionalAggregationBase = BUILT_IN_PLUGINS.find((plugin) => 'SUMIFS' in plugin.implementedFunctions) as unknown as typeof FunctionPlugin;
 
 interface Average { sum: number; count: number }
 
@@ -196,7 +196,7 @@ class SheetsCompatPlugin extends ConditionalAggregationBase {
     return self.runFunction(ast.args, state, self.metadata('AVERAGEIFS'), (values: unknown, ...conditions: unknown[]) => {
       const result = self.computeConditionalAggregationFunction(
         values, conditions, 'AVERAGEIFS', { sum: 0, count: 0 },
-        (a: Average, b: Average) => ({ sum: a.sum + b.sum, count: a.count + b.count }),
+        (left: Average, right: Average) => ({ sum: left.sum + right.sum, count: left.count + right.count }),
         (arg: unknown) => (typeof arg === 'number' ? { sum: arg, count: 1 } : isRichNumber(arg) ? { sum: arg.val, count: 1 } : { sum: 0, count: 0 }),
       ) as Average | CellError;
       if (result instanceof CellError) return result;
@@ -234,7 +234,7 @@ const ANY = 'ANY' as never;
 } as ImplementedFunctions;
 
 const COMPAT_NAMES = Object.keys((SheetsCompatPlugin as unknown as FunctionPluginDefinition).implementedFunctions);
-HyperFormula.getLanguage('enGB').extendFunctions(Object.fromEntries([...COMPAT_NAMES, RANGE_FUNCTION].map((n) => [n, n])));
+HyperFormula.getLanguage('enGB').extendFunctions(Object.fromEntries([...COMPAT_NAMES, RANGE_FUNCTION].map((name) => [name, name])));
 
 /**
  * The formula of the engine's internal names (engine/names.ts): it depends on a column's cells,
@@ -260,15 +260,15 @@ class RangeDependencyPlugin extends FunctionPlugin {
 export function exactlyOneCharacterWildcards(source: string): string {
   let out = '';
   for (let i = 0; i < source.length; i++) {
-    const c = source[i];
-    if (c === '\\') {
-      out += c + (source[i + 1] ?? '');
+    const char = source[i];
+    if (char === '\\') {
+      out += char + (source[i + 1] ?? '');
       i++;
-    } else if (c === '.' && source[i + 1] === '?') {
+    } else if (char === '.' && source[i + 1] === '?') {
       out += '.';
       i++;
     } else {
-      out += c;
+      out += char;
     }
   }
   return out;
@@ -290,18 +290,18 @@ function patchHyperFormula(): void {
   const helper = (interpreter as { arithmeticHelper?: object } | undefined)?.arithmeticHelper;
   probe.destroy();
   if (helper) {
-    const proto = Object.getPrototypeOf(helper) as { buildRegex?: (pattern: string, whole?: boolean) => RegExp };
-    const original = proto.buildRegex;
+    const helperPrototype = Object.getPrototypeOf(helper) as { buildRegex?: (pattern: string, whole?: boolean) => RegExp };
+    const original = helperPrototype.buildRegex;
     if (typeof original === 'function') {
-      proto.buildRegex = function (this: unknown, pattern: string, matchWholeCell = true) {
-        const re = original.call(this, pattern, matchWholeCell);
-        return pattern.includes('?') ? new RegExp(exactlyOneCharacterWildcards(re.source), re.flags) : re;
+      helperPrototype.buildRegex = function (this: unknown, pattern: string, matchWholeCell = true) {
+        const regex = original.call(this, pattern, matchWholeCell);
+        return pattern.includes('?') ? new RegExp(exactlyOneCharacterWildcards(regex.source), regex.flags) : regex;
       };
     }
   }
   if (interpreter) {
-    const proto = Object.getPrototypeOf(interpreter) as { evaluateAstWithoutPostprocessing?: (ast: { type: string }, state: StateLike) => unknown };
-    const original = proto.evaluateAstWithoutPostprocessing;
+    const interpreterPrototype = Object.getPrototypeOf(interpreter) as { evaluateAstWithoutPostprocessing?: (ast: { type: string }, state: StateLike) => unknown };
+    const original = interpreterPrototype.evaluateAstWithoutPostprocessing;
     if (typeof original === 'function') {
       const evaluate = function (this: never, ast: { type: string; value?: unknown }, state: StateLike): unknown {
         if (ast.type === VALUE_NODE) return ast.value;
@@ -309,10 +309,10 @@ function patchHyperFormula(): void {
           const range = internalRangeAst(this, ast, state.formulaAddress.sheet);
           if (range) return original.call(this, range, state);
         }
-        const v = evaluateVectorized(this, ast as never, state as never, evaluate as never, original as never);
-        return v !== undefined ? v : original.call(this, ast, state);
+        const vectorized = evaluateVectorized(this, ast as never, state as never, evaluate as never, original as never);
+        return vectorized !== undefined ? vectorized : original.call(this, ast, state);
       };
-      proto.evaluateAstWithoutPostprocessing = evaluate;
+      interpreterPrototype.evaluateAstWithoutPostprocessing = evaluate;
     }
   }
 }
@@ -328,28 +328,28 @@ interface Address { sheet: number; row: number; col: number }
 function sizeOfResult(result: CustomResult): Size {
   if (!Array.isArray(result)) return { width: 1, height: 1 };
   const height = Math.max(1, result.length);
-  const width = result.reduce((w: number, row) => Math.max(w, Array.isArray(row) ? row.length : 1), 1);
+  const width = result.reduce((widest: number, row) => Math.max(widest, Array.isArray(row) ? row.length : 1), 1);
   return { width, height };
 }
 
-function sameSize(a: Size, b: Size): boolean {
-  return a.width === b.width && a.height === b.height;
+function sameSize(one: Size, other: Size): boolean {
+  return one.width === other.width && one.height === other.height;
 }
 
 /** Identifies a call site: the formula's cell, the function and the call's source arguments. */
 function callKey(name: string, ast: ProcedureAstLike, state: StateLike): string {
-  const a = state.formulaAddress;
+  const at = state.formulaAddress;
   let args = '';
   try {
     args = JSON.stringify(ast.args);
   } catch {
     args = String(ast.args.length);
   }
-  return `${a.sheet}:${a.row}:${a.col}|${name}|${args}`;
+  return `${at.sheet}:${at.row}:${at.col}|${name}|${args}`;
 }
 
 function argsSignature(args: CustomArg[]): string {
-  return JSON.stringify(args, (_k, v) => (v instanceof EngineError ? { e: v.code, m: v.message } : v));
+  return JSON.stringify(args, (_key, value) => (value instanceof EngineError ? { e: value.code, m: value.message } : value));
 }
 
 /** Below this many cells a write goes through HyperFormula's incremental setCellContents. */
@@ -485,12 +485,12 @@ export class FormulaEngine {
    */
   private noteWrite(sheet: number, row: number, col: number, data: RawContent[][], width: number): void {
     let last = data.length - 1;
-    while (last >= 0 && data[last].every((v) => v === null || v === undefined || v === '')) last--;
+    while (last >= 0 && data[last].every((cell) => cell === null || cell === undefined || cell === '')) last--;
     if (last >= 0 && row + last + 1 > (this.contentRows.get(sheet) ?? 0)) this.contentRows.set(sheet, row + last + 1);
     let formulas = false;
     for (const line of data) {
-      for (const v of line) {
-        if (typeof v === 'string' && v.charCodeAt(0) === 61) {
+      for (const cell of line) {
+        if (typeof cell === 'string' && cell.charCodeAt(0) === 61) {
           formulas = true;
           break;
         }
@@ -501,8 +501,8 @@ export class FormulaEngine {
       // Overwriting a formula, or a cell of an array's area (a value there blocks the array, clearing it
       // lets the array spill again), moves other cells' values too.
       const graph = (this.hf as unknown as { _dependencyGraph?: {
-        addressMapping?: { getCell(a: Address): unknown };
-        arrayMapping?: { count(): number; isFormulaArrayAtAddress(a: Address): boolean };
+        addressMapping?: { getCell(address: Address): unknown };
+        arrayMapping?: { count(): number; isFormulaArrayAtAddress(address: Address): boolean };
       } })._dependencyGraph;
       if (!graph?.addressMapping || !graph.arrayMapping || data.length * width > 4096) formulas = true;
       else {
@@ -510,8 +510,8 @@ export class FormulaEngine {
         for (let r = 0; r < data.length && !formulas; r++) {
           for (let c = 0; c < width; c++) {
             const at = { sheet, row: row + r, col: col + c };
-            const v = graph.addressMapping.getCell(at) as { getFormula?: unknown; array?: unknown } | undefined;
-            if ((v && (typeof v.getFormula === 'function' || v.array !== undefined)) || (arrays && graph.arrayMapping.isFormulaArrayAtAddress(at))) {
+            const vertex = graph.addressMapping.getCell(at) as { getFormula?: unknown; array?: unknown } | undefined;
+            if ((vertex && (typeof vertex.getFormula === 'function' || vertex.array !== undefined)) || (arrays && graph.arrayMapping.isFormulaArrayAtAddress(at))) {
               formulas = true;
               break;
             }
@@ -534,7 +534,7 @@ export class FormulaEngine {
   setContents(sheet: number, row: number, col: number, data: RawContent[][]): void {
     if (data.length === 0) return;
     // (A loop, not Math.max(...): a spread of 100k+ arguments overflows the stack.)
-    const width = data.reduce((w, line) => Math.max(w, line.length), 0);
+    const width = data.reduce((widest, line) => Math.max(widest, line.length), 0);
     this.noteWrite(sheet, row, col, data, width);
     data = this.names.rewrite(sheet, row, col, data);
     const cells = data.length * width;
@@ -548,9 +548,9 @@ export class FormulaEngine {
 
   /** Upper bound of the cells the workbook stores (used areas of all sheets). */
   private storedCells(): number {
-    return this.hf.getSheetNames().reduce((n, name) => {
+    return this.hf.getSheetNames().reduce((total, name) => {
       const { width, height } = this.hf.getSheetDimensions(this.hf.getSheetId(name)!);
-      return n + width * height;
+      return total + width * height;
     }, 0);
   }
 
@@ -577,9 +577,9 @@ export class FormulaEngine {
     }
     const target = sheets[old.getSheetName(sheet)!];
     data.forEach((line, r) => {
-      const out = (target[row + r] ??= []);
-      while (out.length < col) out.push(null);
-      line.forEach((v, c) => { out[col + c] = v; });
+      const targetRow = (target[row + r] ??= []);
+      while (targetRow.length < col) targetRow.push(null);
+      line.forEach((value, c) => { targetRow[col + c] = value; });
     });
     for (let r = 0; r < target.length; r++) target[r] ??= [];
     const named = old.getAllNamedExpressionsSerialized();
@@ -605,25 +605,25 @@ export class FormulaEngine {
 
   clear(sheet: number, row: number, col: number, height: number, width: number): void {
     const { height: usedHeight, width: usedWidth } = this.hf.getSheetDimensions(sheet);
-    const h = Math.min(height, usedHeight - row);
-    const w = Math.min(width, usedWidth - col);
-    if (h <= 0 || w <= 0) return;
-    const nulls = Array.from({ length: h }, () => new Array<RawContent>(w).fill(null));
+    const clearedHeight = Math.min(height, usedHeight - row);
+    const clearedWidth = Math.min(width, usedWidth - col);
+    if (clearedHeight <= 0 || clearedWidth <= 0) return;
+    const nulls = Array.from({ length: clearedHeight }, () => new Array<RawContent>(clearedWidth).fill(null));
     this.setContents(sheet, row, col, nulls);
   }
 
   getValue(sheet: number, row: number, col: number): EngineValue {
-    const v = this.hf.getCellValue({ sheet, row, col });
-    return v instanceof DetailedCellError && this.isErroredArrayTail(sheet, row, col) ? null : this.exportValue(v);
+    const value = this.hf.getCellValue({ sheet, row, col });
+    return value instanceof DetailedCellError && this.isErroredArrayTail(sheet, row, col) ? null : this.exportValue(value);
   }
 
   getValues(sheet: number, row: number, col: number, height: number, width: number): EngineValue[][] {
     const raw = this.hf.getRangeValues({ start: { sheet, row, col }, end: { sheet, row: row + height - 1, col: col + width - 1 } });
     raw.forEach((line, r) => {
       for (let c = 0; c < line.length; c++) {
-        const v = line[c];
-        if (v instanceof DetailedCellError && this.isErroredArrayTail(sheet, row + r, col + c)) line[c] = null;
-        else if (v !== null && typeof v === 'object') line[c] = this.exportValue(v) as never;
+        const value = line[c];
+        if (value instanceof DetailedCellError && this.isErroredArrayTail(sheet, row + r, col + c)) line[c] = null;
+        else if (value !== null && typeof value === 'object') line[c] = this.exportValue(value) as never;
       }
     });
     return raw as EngineValue[][];
@@ -635,17 +635,17 @@ export class FormulaEngine {
    * the formula's cell only. True for the other cells of such an area.
    */
   private isErroredArrayTail(sheet: number, row: number, col: number): boolean {
-    const mapping = (this.hf as unknown as { addressMapping?: { getCell(a: Address): unknown } }).addressMapping;
+    const mapping = (this.hf as unknown as { addressMapping?: { getCell(address: Address): unknown } }).addressMapping;
     const vertex = mapping?.getCell({ sheet, row, col }) as { array?: { error?: unknown; array?: unknown }; cellAddress?: Address } | undefined;
     const corner = vertex?.cellAddress;
     if (!vertex?.array || vertex.array.error === undefined || !corner) return false;
     return corner.sheet !== sheet || corner.row !== row || corner.col !== col;
   }
 
-  private exportValue(v: unknown): EngineValue {
-    if (v instanceof DetailedCellError) return errorFromDetailed(v);
-    if (v === undefined) return null;
-    return v as EngineValue;
+  private exportValue(value: unknown): EngineValue {
+    if (value instanceof DetailedCellError) return errorFromDetailed(value);
+    if (value === undefined) return null;
+    return value as EngineValue;
   }
 
   /** How HyperFormula typed the cell's number (a date from DATE(), a parsed "3/31/2026"...). */
@@ -661,14 +661,14 @@ export class FormulaEngine {
 
   getFormulas(sheet: number, row: number, col: number, height: number, width: number): string[][] {
     const raw = this.hf.getRangeFormulas({ start: { sheet, row, col }, end: { sheet, row: row + height - 1, col: col + width - 1 } });
-    if (!this.names.hasTyped(sheet)) return raw.map((line) => line.map((f) => f ?? ''));
-    return raw.map((line, r) => line.map((f, c) => (f === undefined ? '' : this.names.typed(sheet, row + r, col + c) ?? f)));
+    if (!this.names.hasTyped(sheet)) return raw.map((line) => line.map((formula) => formula ?? ''));
+    return raw.map((line, r) => line.map((formula, c) => (formula === undefined ? '' : this.names.typed(sheet, row + r, col + c) ?? formula)));
   }
 
   /** The message Sheets would show in the error tooltip of the cell, if it holds an error. */
   errorMessage(sheet: number, row: number, col: number): string | undefined {
-    const v = this.getValue(sheet, row, col);
-    return v instanceof EngineError ? v.message : undefined;
+    const value = this.getValue(sheet, row, col);
+    return value instanceof EngineError ? value.message : undefined;
   }
 
   isEmpty(sheet: number, row: number, col: number): boolean {
@@ -775,7 +775,7 @@ export class FormulaEngine {
       if (FormulaEngine.isBuiltInFunction(name)) throw new Error(`Custom function ${rawName} has the name of a built-in function`);
       this.customFunctions.set(name, fn);
     }
-    HyperFormula.getLanguage('enGB').extendFunctions(Object.fromEntries([...this.customFunctions.keys()].map((n) => [n, n])));
+    HyperFormula.getLanguage('enGB').extendFunctions(Object.fromEntries([...this.customFunctions.keys()].map((name) => [name, name])));
     this.resultCache.clear();
     this.columns.clear();
     this.hf.updateConfig({ functionPlugins: this.config().functionPlugins });
@@ -810,14 +810,14 @@ export class FormulaEngine {
     const engine = this;
     class CustomFunctionsPlugin extends FunctionPlugin {}
     const implemented: ImplementedFunctions = {};
-    const proto = CustomFunctionsPlugin.prototype as unknown as Record<string, unknown>;
+    const pluginPrototype = CustomFunctionsPlugin.prototype as unknown as Record<string, unknown>;
     for (const name of this.customFunctions.keys()) {
       const method = `custom_${name}`;
       implemented[name] = { method, sizeOfResultArrayMethod: `${method}_size` };
-      proto[method] = function (this: PluginInternals, ast: ProcedureAstLike, state: StateLike) {
+      pluginPrototype[method] = function (this: PluginInternals, ast: ProcedureAstLike, state: StateLike) {
         return engine.evaluateCustom(this, name, ast, state);
       };
-      proto[`${method}_size`] = function (ast: ProcedureAstLike, state: StateLike) {
+      pluginPrototype[`${method}_size`] = function (ast: ProcedureAstLike, state: StateLike) {
         return engine.reserveCustomSize(name, ast, state);
       };
     }
@@ -853,8 +853,8 @@ export class FormulaEngine {
     this.neededSize.set(key, needed);
     const reserved = this.reservedSize.get(key) ?? { width: 1, height: 1 };
     if (!sameSize(needed, reserved)) {
-      const a = state.formulaAddress;
-      this.resizeQueue.set(`${a.sheet}:${a.row}:${a.col}`, { sheet: a.sheet, row: a.row, col: a.col });
+      const at = state.formulaAddress;
+      this.resizeQueue.set(`${at.sheet}:${at.row}:${at.col}`, { sheet: at.sheet, row: at.row, col: at.col });
       // HyperFormula throws on an array result larger than the area it reserved: until the formula
       // is re-entered with the right size (settle), it gets the part that fits.
       if (Array.isArray(result) && (needed.height > reserved.height || needed.width > reserved.width)) {
@@ -868,9 +868,9 @@ export class FormulaEngine {
     const fn = this.customFunctions.get(name)!;
     try {
       return fn(args, { sheet: call.sheet, row: call.row, col: call.col });
-    } catch (e) {
-      const message = e instanceof Error || (typeof e === 'object' && e !== null && 'message' in e)
-        ? String((e as Error).message) : String(e);
+    } catch (error) {
+      const message = error instanceof Error || (typeof error === 'object' && error !== null && 'message' in error)
+        ? String((error as Error).message) : String(error);
       return new EngineError('#ERROR!', message);
     }
   }
@@ -899,7 +899,7 @@ export class FormulaEngine {
     if (result.length === 0) return EmptyValue;
     const rows = result.map((line) => {
       const cells = Array.isArray(line) ? line : [line];
-      const out = cells.map((v) => internalFromScalar(plugin, v));
+      const out = cells.map((scalar) => internalFromScalar(plugin, scalar));
       while (out.length < width) out.push(EmptyValue);
       return out;
     });

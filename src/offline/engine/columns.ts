@@ -33,13 +33,13 @@ export interface RangeLike {
 
 interface RichNumberLike { val: number; format?: string; getDetailedType(): string }
 
-function isRich(v: unknown): v is RichNumberLike {
-  return typeof v === 'object' && v !== null && typeof (v as RichNumberLike).val === 'number' && typeof (v as RichNumberLike).getDetailedType === 'function';
+function isRichNumber(value: unknown): value is RichNumberLike {
+  return typeof value === 'object' && value !== null && typeof (value as RichNumberLike).val === 'number' && typeof (value as RichNumberLike).getDetailedType === 'function';
 }
 
 /** HyperFormula's raw value of an interpreter value: rich numbers (dates, percents...) become numbers. */
-export function rawOf(v: unknown): unknown {
-  return isRich(v) ? v.val : v;
+export function rawOf(value: unknown): unknown {
+  return isRichNumber(value) ? value.val : value;
 }
 
 export interface Mask {
@@ -70,31 +70,31 @@ export class Dictionary {
   /** `emptyUsed`: whether id 0 (the empty cell) may occur without having been interned (rows past a column's data). */
   constructor(public emptyUsed = true) {}
 
-  intern(v: unknown): number {
-    if (v === EmptyValue || v === undefined || v === null) {
+  intern(value: unknown): number {
+    if (value === EmptyValue || value === undefined || value === null) {
       this.emptyUsed = true;
       return 0;
     }
     let id: number | undefined;
-    if (typeof v === 'number') {
-      id = this.numbers.get(v);
+    if (typeof value === 'number') {
+      id = this.numbers.get(value);
       if (id === undefined) {
-        id = this.add(v);
-        this.numbers.set(v, id);
+        id = this.add(value);
+        this.numbers.set(value, id);
         this.numberCount++;
         this.sortedNumbers = undefined;
       }
       return id;
     }
-    let key: unknown = v;
-    if (isRich(v)) key = `r${v.getDetailedType()}\u0000${v.format ?? ''}\u0000${v.val}`;
-    else if (v instanceof CellError) key = `e${v.type}\u0000${v.message ?? ''}`;
-    else if (typeof v === 'string') key = `s${v}`;
+    let key: unknown = value;
+    if (isRichNumber(value)) key = `r${value.getDetailedType()}\u0000${value.format ?? ''}\u0000${value.val}`;
+    else if (value instanceof CellError) key = `e${value.type}\u0000${value.message ?? ''}`;
+    else if (typeof value === 'string') key = `s${value}`;
     id = this.keyed.get(key);
     if (id === undefined) {
-      id = this.add(v);
+      id = this.add(value);
       this.keyed.set(key, id);
-      if (isRich(v)) {
+      if (isRichNumber(value)) {
         this.numberCount++;
         this.sortedNumbers = undefined;
       }
@@ -102,8 +102,8 @@ export class Dictionary {
     return id;
   }
 
-  private add(v: unknown): number {
-    this.vals.push(v);
+  private add(value: unknown): number {
+    this.vals.push(value);
     return this.vals.length - 1;
   }
 
@@ -111,21 +111,21 @@ export class Dictionary {
   numbersInOrder(): Int32Array {
     if (!this.sortedNumbers || this.sortedNumbers.length !== this.numberCount) {
       const ids: number[] = [...this.numbers.values()];
-      for (const id of this.keyed.values()) if (isRich(this.vals[id])) ids.push(id);
+      for (const id of this.keyed.values()) if (isRichNumber(this.vals[id])) ids.push(id);
       const raw = this.vals.map(rawOf) as number[];
       const out = Int32Array.from(ids);
-      out.sort((a, b) => raw[a] - raw[b]);
+      out.sort((left, right) => raw[left] - raw[right]);
       this.sortedNumbers = out;
     }
     return this.sortedNumbers;
   }
 
   /** Per id, whether the criterion holds for its value (for >, >=, <, <=: by bisection on the numbers in order). */
-  passes(c: Criterion): Uint8Array {
+  passes(criterion: Criterion): Uint8Array {
     const vals = this.vals;
     const pass = new Uint8Array(vals.length);
-    if (c.ascending === undefined) {
-      for (let id = 0; id < vals.length; id++) pass[id] = c.lambda(rawOf(vals[id])) ? 1 : 0;
+    if (criterion.ascending === undefined) {
+      for (let id = 0; id < vals.length; id++) pass[id] = criterion.lambda(rawOf(vals[id])) ? 1 : 0;
       return pass;
     }
     // The lambda holds on a contiguous run of the numbers in order (HyperFormula compares with a
@@ -135,14 +135,14 @@ export class Dictionary {
     let hi = order.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (c.lambda(rawOf(vals[order[mid]])) === c.ascending) hi = mid;
+      if (criterion.lambda(rawOf(vals[order[mid]])) === criterion.ascending) hi = mid;
       else lo = mid + 1;
     }
-    const [from, to] = c.ascending ? [lo, order.length] : [0, lo];
+    const [from, to] = criterion.ascending ? [lo, order.length] : [0, lo];
     const numeric = new Uint8Array(vals.length);
     for (const id of order) numeric[id] = 1;
-    for (let k = from; k < to; k++) pass[order[k]] = 1;
-    for (let id = 0; id < vals.length; id++) if (!numeric[id]) pass[id] = c.lambda(rawOf(vals[id])) ? 1 : 0;
+    for (let rank = from; rank < to; rank++) pass[order[rank]] = 1;
+    for (let id = 0; id < vals.length; id++) if (!numeric[id]) pass[id] = criterion.lambda(rawOf(vals[id])) ? 1 : 0;
     return pass;
   }
 }
@@ -164,16 +164,16 @@ export class ColumnStore {
     this.ids = new Int32Array(size);
   }
 
-  mask(c: Criterion): Mask {
-    let m = this.masks.get(c.key);
-    if (m) return m;
-    const pass = this.dict.passes(c);
+  mask(criterion: Criterion): Mask {
+    let mask = this.masks.get(criterion.key);
+    if (mask) return mask;
+    const pass = this.dict.passes(criterion);
     const bits = new Uint32Array((this.size + 31) >>> 5);
     const ids = this.ids;
     for (let r = 0; r < this.size; r++) if (pass[ids[r]]) bits[r >>> 5] |= 1 << (r & 31);
-    m = { bits, lambda: c.lambda, empty: pass[0] === 1 };
-    this.masks.set(c.key, m);
-    return m;
+    mask = { bits, lambda: criterion.lambda, empty: pass[0] === 1 };
+    this.masks.set(criterion.key, mask);
+    return mask;
   }
 
   /** The ids of rows [row, row + height) (absolute rows; past the store: empty). */
@@ -182,8 +182,8 @@ export class ColumnStore {
     if (from >= 0 && from + height <= this.size) return this.ids.subarray(from, from + height);
     const out = new Int32Array(height);
     for (let r = 0; r < height; r++) {
-      const i = from + r;
-      if (i >= 0 && i < this.size) out[r] = this.ids[i];
+      const index = from + r;
+      if (index >= 0 && index < this.size) out[r] = this.ids[index];
     }
     return out;
   }
@@ -196,16 +196,16 @@ export class ColumnStore {
     for (const row of dirty) {
       const r = row - this.base;
       if (r < 0 || r >= this.size) continue;
-      const v = staticValue(graph, this.sheet, row, this.col);
-      if (v === DYNAMIC) return false;
-      const id = this.dict.intern(v);
+      const value = staticValue(graph, this.sheet, row, this.col);
+      if (value === DYNAMIC) return false;
+      const id = this.dict.intern(value);
       if (this.ids[r] === id) continue;
       this.ids[r] = id;
       this.derived.clear();
       const raw = rawOf(this.dict.vals[id]);
-      for (const m of this.masks.values()) {
-        if (m.lambda(raw)) m.bits[r >>> 5] |= 1 << (r & 31);
-        else m.bits[r >>> 5] &= ~(1 << (r & 31));
+      for (const mask of this.masks.values()) {
+        if (mask.lambda(raw)) mask.bits[r >>> 5] |= 1 << (r & 31);
+        else mask.bits[r >>> 5] &= ~(1 << (r & 31));
       }
     }
     return true;
@@ -216,11 +216,11 @@ const DYNAMIC = Symbol('dynamic');
 
 /** The value of a cell that holds a value (or nothing); DYNAMIC for a formula or a spilled result. */
 function staticValue(graph: GraphLike, sheet: number, row: number, col: number): unknown {
-  const v = graph.addressMapping.getCell({ sheet, row, col });
-  if (v === undefined) return EmptyValue;
-  if ('parsedValue' in v) return v.parsedValue;
-  if (typeof v.getFormula === 'function' || v.array !== undefined || typeof v.getCellValue !== 'function') return DYNAMIC;
-  return v.getCellValue();
+  const vertex = graph.addressMapping.getCell({ sheet, row, col });
+  if (vertex === undefined) return EmptyValue;
+  if ('parsedValue' in vertex) return vertex.parsedValue;
+  if (typeof vertex.getFormula === 'function' || vertex.array !== undefined || typeof vertex.getCellValue !== 'function') return DYNAMIC;
+  return vertex.getCellValue();
 }
 
 /** The stores of one HyperFormula instance's columns, with their invalidation. */
@@ -261,8 +261,8 @@ export class ColumnCache {
     const columns = this.statics.get(sheet);
     if (columns) for (const col of [...columns.keys()]) if (col >= fromCol) columns.delete(col);
     for (const key of [...this.dynamicColumns]) {
-      const [s, c] = key.split(':').map(Number);
-      if (s === sheet && c >= fromCol) this.dynamicColumns.delete(key);
+      const [keySheet, keyCol] = key.split(':').map(Number);
+      if (keySheet === sheet && keyCol >= fromCol) this.dynamicColumns.delete(key);
     }
   }
 
@@ -301,9 +301,9 @@ export class ColumnCache {
       this.stats.memoHits++;
       return this.dynamics.get(key) as T;
     }
-    const v = make();
-    this.dynamics.set(key, v);
-    return v;
+    const value = make();
+    this.dynamics.set(key, value);
+    return value;
   }
 
   /** The store holding a single-column range argument's rows (`value` is what HyperFormula evaluated for it). */
@@ -344,9 +344,9 @@ export class ColumnCache {
     const ids = store.ids;
     const dict = store.dict;
     for (let r = 0; r < height; r++) {
-      const v = staticValue(graph, sheet, r, col);
-      if (v === DYNAMIC) return undefined;
-      ids[r] = dict.intern(v);
+      const value = staticValue(graph, sheet, r, col);
+      if (value === DYNAMIC) return undefined;
+      ids[r] = dict.intern(value);
     }
     return store;
   }

@@ -27,27 +27,27 @@ import type { ColumnCache, ColumnStore, Criterion, GraphLike, Mask, RangeLike } 
 
 /** The parts of HyperFormula's interpreter this module uses. */
 interface CriterionBuilderLike {
-  fromCellValue(raw: unknown, helper: unknown): { raw: unknown; lambda: (v: unknown) => boolean } | undefined;
+  fromCellValue(raw: unknown, helper: unknown): { raw: unknown; lambda: (value: unknown) => boolean } | undefined;
   parseCriterion(raw: unknown, helper: unknown): { operator: string; value: unknown } | undefined;
 }
 interface HelperLike {
-  nonstrictadd(a: unknown, b: unknown): unknown;
+  nonstrictadd(left: unknown, right: unknown): unknown;
 }
 interface PluginSelf {
   interpreter: { criterionBuilder: CriterionBuilderLike };
   arithmeticHelper: HelperLike;
   dependencyGraph: GraphLike;
-  runFunction(args: unknown[], state: unknown, metadata: unknown, fn: (...a: any[]) => unknown): unknown;
+  runFunction(args: unknown[], state: unknown, metadata: unknown, fn: (...args: any[]) => unknown): unknown;
   metadata(name: string): unknown;
   computeConditionalAggregationFunction(values: unknown, conditions: unknown[], name: string, init: unknown,
-    compose: (a: any, b: any) => unknown, map: (v: unknown) => unknown): unknown;
+    compose: (left: any, right: any) => unknown, map: (value: unknown) => unknown): unknown;
 }
 
-function popcount(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  x = (x + (x >>> 4)) & 0x0f0f0f0f;
-  return Math.imul(x, 0x01010101) >>> 24;
+function popcount(word: number): number {
+  word -= (word >>> 1) & 0x55555555;
+  word = (word & 0x33333333) + ((word >>> 2) & 0x33333333);
+  word = (word + (word >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(word, 0x01010101) >>> 24;
 }
 
 const NUMERIC_ORDER = new Set(['GREATER_THAN', 'GREATER_THAN_OR_EQUAL', 'LESS_THAN', 'LESS_THAN_OR_EQUAL']);
@@ -59,18 +59,18 @@ interface Part {
 }
 
 /** HyperFormula's criterion for a criterion argument (its own lambda), cached by kind and text; undefined when HyperFormula rejects it. */
-function criterion(cache: ColumnCache, self: PluginSelf, raw: unknown): Criterion | undefined {
+function criterionFor(cache: ColumnCache, self: PluginSelf, raw: unknown): Criterion | undefined {
   const key = `${typeof raw}:${String(raw)}`;
-  let c = cache.criteria.get(key);
-  if (c) return c;
+  let criterion = cache.criteria.get(key);
+  if (criterion) return criterion;
   const builder = self.interpreter.criterionBuilder;
-  const pkg = builder.fromCellValue(raw, self.arithmeticHelper);
-  if (!pkg) return undefined;
+  const built = builder.fromCellValue(raw, self.arithmeticHelper);
+  if (!built) return undefined;
   const parsed = builder.parseCriterion(raw, self.arithmeticHelper);
   const numeric = parsed !== undefined && NUMERIC_ORDER.has(parsed.operator) && typeof parsed.value === 'number';
-  c = { key, lambda: pkg.lambda, ascending: numeric ? parsed.operator.startsWith('GREATER') : undefined };
-  cache.criteria.set(key, c);
-  return c;
+  criterion = { key, lambda: built.lambda, ascending: numeric ? parsed.operator.startsWith('GREATER') : undefined };
+  cache.criteria.set(key, criterion);
+  return criterion;
 }
 
 type RangeArg = { value: SimpleRangeValue; range: RangeLike };
@@ -88,40 +88,40 @@ function rangeArg(value: unknown): RangeArg | undefined {
  */
 function compute(cache: ColumnCache, self: PluginSelf, conditions: unknown[], sumRange: unknown): number | CellError | undefined {
   const ranges: RangeArg[] = [];
-  const crits: Criterion[] = [];
+  const criteria: Criterion[] = [];
   for (let i = 0; i < conditions.length; i += 2) {
     const arg = rangeArg(conditions[i]);
-    const c = arg && criterion(cache, self, conditions[i + 1]);
-    if (!arg || !c) return undefined;
+    const criterion = arg && criterionFor(cache, self, conditions[i + 1]);
+    if (!arg || !criterion) return undefined;
     ranges.push(arg);
-    crits.push(c);
+    criteria.push(criterion);
   }
   if (ranges.length === 0) return undefined;
   const first = ranges[0].range.start.row;
   const height = ranges[0].value.height();
-  for (const r of ranges) if (r.range.start.row !== first || r.value.height() !== height) return undefined;
-  let sum: RangeArg | undefined;
+  for (const arg of ranges) if (arg.range.start.row !== first || arg.value.height() !== height) return undefined;
+  let sumArg: RangeArg | undefined;
   if (sumRange !== undefined) {
-    sum = rangeArg(sumRange);
-    if (!sum || sum.value.height() !== height) return undefined;
+    sumArg = rangeArg(sumRange);
+    if (!sumArg || sumArg.value.height() !== height) return undefined;
   }
   cache.stats.criteriaFast++;
   const graph = self.dependencyGraph;
-  const parts: Part[] = ranges.map((r, k) => {
-    const store = cache.store(graph, r.value, r.range);
-    return { store, mask: store.mask(crits[k]) };
+  const parts: Part[] = ranges.map((arg, index) => {
+    const store = cache.store(graph, arg.value, arg.range);
+    return { store, mask: store.mask(criteria[index]) };
   });
-  if (!sum) return countRows(parts, first, first + height);
-  const values = cache.store(graph, sum.value, sum.range);
-  return sumRows(parts, first, first + height, values, sum.range.start.row - first, self.arithmeticHelper);
+  if (!sumArg) return countRows(parts, first, first + height);
+  const values = cache.store(graph, sumArg.value, sumArg.range);
+  return sumRows(parts, first, first + height, values, sumArg.range.start.row - first, self.arithmeticHelper);
 }
 
-/** Whether row r (absolute) matches every part. */
-function rowMatches(parts: Part[], r: number): boolean {
+/** Whether `row` (absolute) matches every part. */
+function rowMatches(parts: Part[], row: number): boolean {
   for (const { store, mask } of parts) {
-    const i = r - store.base;
-    if (i < 0) return false;
-    if (i >= store.size ? !mask.empty : (mask.bits[i >>> 5] & (1 << (i & 31))) === 0) return false;
+    const index = row - store.base;
+    if (index < 0) return false;
+    if (index >= store.size ? !mask.empty : (mask.bits[index >>> 5] & (1 << (index & 31))) === 0) return false;
   }
   return true;
 }
@@ -134,75 +134,75 @@ function eachWord(parts: Part[], from: number, to: number, fn: (w: number, word:
   if (from >= to) return;
   const first = from >>> 5;
   const last = (to - 1) >>> 5;
-  const k = parts.length;
-  const bits = parts.map((p) => p.mask.bits);
+  const partCount = parts.length;
+  const bits = parts.map((part) => part.mask.bits);
   for (let w = first; w <= last; w++) {
-    let x = bits[0][w];
-    for (let j = 1; j < k && x !== 0; j++) x &= bits[j][w];
-    if (x === 0) continue;
-    if (w === first && (from & 31) !== 0) x &= ~0 << (from & 31);
-    if (w === last && (to & 31) !== 0) x &= (1 << (to & 31)) - 1;
-    if (x !== 0) fn(w, x);
+    let word = bits[0][w];
+    for (let j = 1; j < partCount && word !== 0; j++) word &= bits[j][w];
+    if (word === 0) continue;
+    if (w === first && (from & 31) !== 0) word &= ~0 << (from & 31);
+    if (w === last && (to & 31) !== 0) word &= (1 << (to & 31)) - 1;
+    if (word !== 0) fn(w, word);
   }
 }
 
 /** The rows of [from, to) (absolute) split into: a stretch every store covers from one base, and the rest. */
 function split(parts: Part[], from: number, to: number): { base: number; lo: number; hi: number } | undefined {
   const base = parts[0].store.base;
-  for (const p of parts) if (p.store.base !== base) return undefined;
-  const size = Math.min(...parts.map((p) => p.store.size));
+  for (const part of parts) if (part.store.base !== base) return undefined;
+  const size = Math.min(...parts.map((part) => part.store.size));
   const lo = Math.max(from, base);
   const hi = Math.min(to, base + size);
   return lo < hi ? { base, lo, hi } : undefined;
 }
 
 function countRows(parts: Part[], from: number, to: number): number {
-  const s = split(parts, from, to);
-  let n = 0;
+  const stretch = split(parts, from, to);
+  let count = 0;
   let rest: [number, number][] = [[from, to]];
-  if (s) {
-    eachWord(parts, s.lo - s.base, s.hi - s.base, (_w, x) => { n += popcount(x); });
-    rest = [[from, s.lo], [s.hi, to]];
+  if (stretch) {
+    eachWord(parts, stretch.lo - stretch.base, stretch.hi - stretch.base, (_w, word) => { count += popcount(word); });
+    rest = [[from, stretch.lo], [stretch.hi, to]];
   }
-  for (const [a, b] of rest) {
-    if (a >= b) continue;
+  for (const [restFrom, restTo] of rest) {
+    if (restFrom >= restTo) continue;
     // Past every store all cells are empty: count them at once.
-    const beyond = Math.max(a, ...parts.map((p) => p.store.base + p.store.size));
-    for (let r = a; r < Math.min(b, beyond); r++) if (rowMatches(parts, r)) n++;
-    if (beyond < b && parts.every((p) => p.mask.empty)) n += b - beyond;
+    const beyond = Math.max(restFrom, ...parts.map((part) => part.store.base + part.store.size));
+    for (let r = restFrom; r < Math.min(restTo, beyond); r++) if (rowMatches(parts, r)) count++;
+    if (beyond < restTo && parts.every((part) => part.mask.empty)) count += restTo - beyond;
   }
-  return n;
+  return count;
 }
 
 function sumRows(parts: Part[], from: number, to: number, values: ColumnStore, offset: number, helper: HelperLike): number | CellError {
-  let acc: unknown = 0;
+  let sum: unknown = 0;
   const vals = values.dict.vals;
-  const add = (r: number) => {
-    const i = r + offset - values.base;
-    if (i < 0 || i >= values.size) return;
-    const v = rawOf(vals[values.ids[i]]);
-    if (typeof v === 'number' || v instanceof CellError) acc = helper.nonstrictadd(acc, v);
+  const add = (row: number) => {
+    const index = row + offset - values.base;
+    if (index < 0 || index >= values.size) return;
+    const value = rawOf(vals[values.ids[index]]);
+    if (typeof value === 'number' || value instanceof CellError) sum = helper.nonstrictadd(sum, value);
   };
-  const s = split(parts, from, to);
-  const visit = (a: number, b: number) => {
-    const beyond = Math.max(a, ...parts.map((p) => p.store.base + p.store.size));
+  const stretch = split(parts, from, to);
+  const visit = (visitFrom: number, visitTo: number) => {
+    const beyond = Math.max(visitFrom, ...parts.map((part) => part.store.base + part.store.size));
     // Rows past every store are empty in the condition ranges; their values may not be.
-    for (let r = a; r < b; r++) if (r < beyond ? rowMatches(parts, r) : parts.every((p) => p.mask.empty)) add(r);
+    for (let r = visitFrom; r < visitTo; r++) if (r < beyond ? rowMatches(parts, r) : parts.every((part) => part.mask.empty)) add(r);
   };
-  if (s) {
-    visit(from, s.lo);
-    eachWord(parts, s.lo - s.base, s.hi - s.base, (w, x) => {
-      while (x !== 0) {
-        const bit = 31 - Math.clz32(x & -x);
-        add(s.base + (w << 5) + bit);
-        x &= x - 1;
+  if (stretch) {
+    visit(from, stretch.lo);
+    eachWord(parts, stretch.lo - stretch.base, stretch.hi - stretch.base, (w, word) => {
+      while (word !== 0) {
+        const bit = 31 - Math.clz32(word & -word);
+        add(stretch.base + (w << 5) + bit);
+        word &= word - 1;
       }
     });
-    visit(s.hi, to);
+    visit(stretch.hi, to);
   } else {
     visit(from, to);
   }
-  return acc as number | CellError;
+  return sum as number | CellError;
 }
 
 /**
@@ -211,14 +211,14 @@ function sumRows(parts: Part[], from: number, to: number, values: ColumnStore, o
  */
 export function criteriaPlugin(cache: ColumnCache, base: typeof FunctionPlugin): FunctionPluginDefinition {
   const hfFunctions = (base as unknown as FunctionPluginDefinition).implementedFunctions;
-  const count = (a: number, b: number) => a + b;
+  const count = (left: number, right: number) => left + right;
   const one = () => 1;
   const rawNumber = (arg: unknown) => (arg instanceof CellError ? arg : typeof rawOf(arg) === 'number' ? rawOf(arg) : undefined);
-  const fallback = <T>(v: T): T => {
+  const fallback = <T>(result: T): T => {
     cache.stats.criteriaFallback++;
-    return v;
+    return result;
   };
-  class CriteriaPlugin extends (base as unknown as new (...a: any[]) => object) {
+  class CriteriaPlugin extends (base as unknown as new (...args: any[]) => object) {
     countif(ast: { args: unknown[] }, state: unknown): unknown {
       const self = this as unknown as PluginSelf;
       return self.runFunction(ast.args, state, self.metadata('COUNTIF'), (range: unknown, criterion: unknown) =>
@@ -235,7 +235,7 @@ export function criteriaPlugin(cache: ColumnCache, base: typeof FunctionPlugin):
 
     sumif(ast: { args: unknown[] }, state: unknown): unknown {
       const self = this as unknown as PluginSelf;
-      const add = (a: unknown, b: unknown) => self.arithmeticHelper.nonstrictadd(a, b);
+      const add = (left: unknown, right: unknown) => self.arithmeticHelper.nonstrictadd(left, right);
       return self.runFunction(ast.args, state, self.metadata('SUMIF'), (range: unknown, criterion: unknown, values: unknown) =>
         compute(cache, self, [range, criterion], values ?? range)
         ?? fallback(self.computeConditionalAggregationFunction(values ?? range, [range, criterion], 'SUMIF', 0, add, rawNumber)));
@@ -243,7 +243,7 @@ export function criteriaPlugin(cache: ColumnCache, base: typeof FunctionPlugin):
 
     sumifs(ast: { args: unknown[] }, state: unknown): unknown {
       const self = this as unknown as PluginSelf;
-      const add = (a: unknown, b: unknown) => self.arithmeticHelper.nonstrictadd(a, b);
+      const add = (left: unknown, right: unknown) => self.arithmeticHelper.nonstrictadd(left, right);
       return self.runFunction(ast.args, state, self.metadata('SUMIFS'), (values: unknown, ...args: unknown[]) =>
         compute(cache, self, args, values)
         ?? fallback(self.computeConditionalAggregationFunction(values, args, 'SUMIFS', 0, add, rawNumber)));

@@ -113,27 +113,27 @@ export class RangeNames {
     const sheet = token.sheetName === undefined ? formulaSheet : hf.getSheetId(token.sheetName);
     if (sheet === undefined) return undefined;
     const key = `${sheet}|${token.kind}|${token.colStart}|${token.colEnd}|${token.kind === 'open' ? token.rowStart : 0}`;
-    let n = this.byKey.get(key);
-    if (n?.valid) return n;
+    let internalName = this.byKey.get(key);
+    if (internalName?.valid) return internalName;
     if (token.kind === 'open' && this.openNames === 0) {
       // Data loaded before the first open-ended range counts (the bound would stay at a new sheet's 1,000 rows).
       const tallest = this.tallest();
       if (tallest >= this.openBound) this.openBound = Math.max(MIN_OPEN_RANGE_ROWS, Math.ceil(tallest * 1.25));
     }
-    n = {
+    internalName = {
       name: `${NAME_PREFIX}${this.byName.size + 1}`, sheet, kind: token.kind, colStart: token.colStart, colEnd: token.colEnd,
       rowStart: token.kind === 'open' ? token.rowStart : 0, valid: true, version: 0,
     };
     // (A user's named range could have taken the name; if HyperFormula refuses it anyway, the reference stays as typed.)
-    for (let tries = 0; this.byName.has(n.name) || !hf.isItPossibleToAddNamedExpression(n.name, this.expression(n)); tries++) {
+    for (let tries = 0; this.byName.has(internalName.name) || !hf.isItPossibleToAddNamedExpression(internalName.name, this.expression(internalName)); tries++) {
       if (tries === 5) return undefined;
-      n.name += '_';
+      internalName.name += '_';
     }
-    hf.addNamedExpression(n.name, this.expression(n));
-    this.byKey.set(key, n);
-    this.byName.set(n.name, n);
-    if (n.kind === 'open') this.openNames++;
-    return n;
+    hf.addNamedExpression(internalName.name, this.expression(internalName));
+    this.byKey.set(key, internalName);
+    this.byName.set(internalName.name, internalName);
+    if (internalName.kind === 'open') this.openNames++;
+    return internalName;
   }
 
   /**
@@ -141,19 +141,21 @@ export class RangeNames {
    * open-ended range on its rows down to the bound (not the whole column: a formula above the
    * range, "=SUM(G2:G)" in G1, must not depend on itself).
    */
-  private expression(n: InternalName): string {
-    const sheet = quotedSheet(this.hf().getSheetName(n.sheet) ?? '');
-    const [c0, c1] = [columnLetters(n.colStart), columnLetters(n.colEnd)];
-    const range = n.kind === 'column' ? `$${c0}:$${c1}` : `$${c0}$${n.rowStart + 1}:$${c1}$${Math.max(this.openBound, n.rowStart + 1)}`;
+  private expression(internalName: InternalName): string {
+    const sheet = quotedSheet(this.hf().getSheetName(internalName.sheet) ?? '');
+    const [firstColumn, lastColumn] = [columnLetters(internalName.colStart), columnLetters(internalName.colEnd)];
+    const range = internalName.kind === 'column'
+      ? `$${firstColumn}:$${lastColumn}`
+      : `$${firstColumn}$${internalName.rowStart + 1}:$${lastColumn}$${Math.max(this.openBound, internalName.rowStart + 1)}`;
     return `=${RANGE_FUNCTION}(${sheet}${range})`;
   }
 
   private sheetCells(sheet: number, create: true): Map<number, TypedEntry>;
   private sheetCells(sheet: number, create?: false): Map<number, TypedEntry> | undefined;
   private sheetCells(sheet: number, create = false): Map<number, TypedEntry> | undefined {
-    let m = this.cells.get(sheet);
-    if (!m && create) this.cells.set(sheet, (m = new Map()));
-    return m;
+    let cells = this.cells.get(sheet);
+    if (!cells && create) this.cells.set(sheet, (cells = new Map()));
+    return cells;
   }
 
   /**
@@ -168,23 +170,23 @@ export class RangeNames {
       for (let c = 0; c < line.length; c++) {
         const key = (row + r) * COLS + col + c;
         if (existing && existing.size > 0) existing.delete(key);
-        const v = line[c];
-        if (typeof v !== 'string' || v.charCodeAt(0) !== 61 /* = */ || !v.includes(':')) continue;
-        const all = findRangeTokens(v);
+        const formula = line[c];
+        if (typeof formula !== 'string' || formula.charCodeAt(0) !== 61 /* = */ || !formula.includes(':')) continue;
+        const found = findRangeTokens(formula);
         const names: InternalName[] = [];
         const tokens: RangeToken[] = [];
-        for (const t of all) {
-          const n = this.nameFor(t, sheet);
-          if (n) {
-            tokens.push(t);
-            names.push(n);
+        for (const token of found) {
+          const internalName = this.nameFor(token, sheet);
+          if (internalName) {
+            tokens.push(token);
+            names.push(internalName);
           }
         }
         if (tokens.length === 0) continue;
-        copy ??= data.map((l) => l.slice());
-        let k = 0;
-        copy[r][c] = replaceTokens(v, tokens, () => names[k++].name);
-        this.sheetCells(sheet, true).set(key, { typed: v, tokens, names, versions: names.map((n) => n.version) });
+        copy ??= data.map((dataLine) => dataLine.slice());
+        let nameIndex = 0;
+        copy[r][c] = replaceTokens(formula, tokens, () => names[nameIndex++].name);
+        this.sheetCells(sheet, true).set(key, { typed: formula, tokens, names, versions: names.map((internalName) => internalName.version) });
       }
     }
     return copy ?? data;
@@ -223,8 +225,8 @@ export class RangeNames {
     if (tallest < this.openBound) return;
     this.openBound = Math.max(MIN_OPEN_RANGE_ROWS, Math.ceil(tallest * 1.25));
     const hf = this.hf();
-    for (const n of this.byName.values()) {
-      if (n.kind === 'open' && n.valid) hf.changeNamedExpression(n.name, this.expression(n));
+    for (const internalName of this.byName.values()) {
+      if (internalName.kind === 'open' && internalName.valid) hf.changeNamedExpression(internalName.name, this.expression(internalName));
     }
   }
 
@@ -259,9 +261,9 @@ export class RangeNames {
       const moved = new Map<number, TypedEntry>();
       if (!change.removed) {
         for (const [key, entry] of cells) {
-          const r = change.rows ? change.rows(Math.floor(key / COLS)) : Math.floor(key / COLS);
-          const c = change.cols ? change.cols(key % COLS) : key % COLS;
-          if (r !== undefined && c !== undefined) moved.set(r * COLS + c, entry);
+          const row = change.rows ? change.rows(Math.floor(key / COLS)) : Math.floor(key / COLS);
+          const col = change.cols ? change.cols(key % COLS) : key % COLS;
+          if (row !== undefined && col !== undefined) moved.set(row * COLS + col, entry);
         }
       }
       if (moved.size > 0) this.cells.set(change.sheet, moved);
@@ -269,25 +271,31 @@ export class RangeNames {
     }
     // Names follow their ranges: columns from HyperFormula's own update of the name, rows of open-ended ranges here.
     this.byKey.clear();
-    for (const n of this.byName.values()) {
-      const was = `${n.valid}|${n.colStart}|${n.colEnd}|${n.rowStart}`;
-      if (n.valid) {
-        const now = parseRangeExpression(hf.getNamedExpressionFormula(n.name) ?? '');
-        if (!now || hf.getSheetName(n.sheet) === undefined) {
-          n.valid = false;
-          if (n.kind === 'open') this.openNames--;
+    for (const internalName of this.byName.values()) {
+      const was = `${internalName.valid}|${internalName.colStart}|${internalName.colEnd}|${internalName.rowStart}`;
+      if (internalName.valid) {
+        const now = parseRangeExpression(hf.getNamedExpressionFormula(internalName.name) ?? '');
+        if (!now || hf.getSheetName(internalName.sheet) === undefined) {
+          internalName.valid = false;
+          if (internalName.kind === 'open') this.openNames--;
         } else {
-          n.colStart = now.colStart;
-          n.colEnd = now.colEnd;
-          if (n.kind === 'open' && n.sheet === change.sheet && change.rows) {
+          internalName.colStart = now.colStart;
+          internalName.colEnd = now.colEnd;
+          if (internalName.kind === 'open' && internalName.sheet === change.sheet && change.rows) {
             // HyperFormula moved the first row with the rows; the last one goes back to the bound.
-            n.rowStart = now.rowStart;
-            hf.changeNamedExpression(n.name, this.expression(n));
+            internalName.rowStart = now.rowStart;
+            hf.changeNamedExpression(internalName.name, this.expression(internalName));
           }
         }
       }
-      if (`${n.valid}|${n.colStart}|${n.colEnd}|${n.rowStart}` !== was || (change.renamed && n.sheet === change.sheet)) n.version++;
-      if (n.valid) this.byKey.set(`${n.sheet}|${n.kind}|${n.colStart}|${n.colEnd}|${n.kind === 'open' ? n.rowStart : 0}`, n);
+      if (`${internalName.valid}|${internalName.colStart}|${internalName.colEnd}|${internalName.rowStart}` !== was
+        || (change.renamed && internalName.sheet === change.sheet)) internalName.version++;
+      if (internalName.valid) {
+        this.byKey.set(
+          `${internalName.sheet}|${internalName.kind}|${internalName.colStart}|${internalName.colEnd}|${internalName.kind === 'open' ? internalName.rowStart : 0}`,
+          internalName,
+        );
+      }
     }
     // Formulas HyperFormula changed, or whose names moved: their text as HyperFormula writes it, names in their typed style.
     for (const [sheet, entries] of this.cells) {
@@ -297,16 +305,18 @@ export class RangeNames {
           entries.delete(key);
           continue;
         }
-        if (before.has(entry) && before.get(entry) === text && entry.names.every((n, i) => n.version === entry.versions[i])) continue;
+        if (before.has(entry) && before.get(entry) === text && entry.names.every((internalName, i) => internalName.version === entry.versions[i])) continue;
         entry.typed = this.render(text, entry);
-        entry.versions = entry.names.map((n) => n.version);
+        entry.versions = entry.names.map((internalName) => internalName.version);
       }
     }
   }
 
-  private now(n: InternalName): RangeNow | undefined {
-    const sheetName = this.hf().getSheetName(n.sheet);
-    return n.valid && sheetName !== undefined ? { sheetName, colStart: n.colStart, colEnd: n.colEnd, rowStart: n.rowStart } : undefined;
+  private rangeNow(internalName: InternalName): RangeNow | undefined {
+    const sheetName = this.hf().getSheetName(internalName.sheet);
+    return internalName.valid && sheetName !== undefined
+      ? { sheetName, colStart: internalName.colStart, colEnd: internalName.colEnd, rowStart: internalName.rowStart }
+      : undefined;
   }
 
   /** HyperFormula's text with each internal name written as the reference it stands for, in its typed style. */
@@ -315,12 +325,12 @@ export class RangeNames {
     const parts = text.split('"');
     for (let i = 0; i < parts.length; i += 2) {
       parts[i] = parts[i].replace(/_LF_R\d+_*/gi, (name) => {
-        const n = this.lookup(name);
-        if (!n) return name;
-        const k = entry.names.findIndex((m, j) => m === n && !used[j]);
-        if (k < 0) return renderToken({ ...defaultToken(n) }, this.now(n));
-        used[k] = true;
-        return renderToken(entry.tokens[k], this.now(n));
+        const internalName = this.lookup(name);
+        if (!internalName) return name;
+        const tokenIndex = entry.names.findIndex((entryName, j) => entryName === internalName && !used[j]);
+        if (tokenIndex < 0) return renderToken({ ...defaultToken(internalName) }, this.rangeNow(internalName));
+        used[tokenIndex] = true;
+        return renderToken(entry.tokens[tokenIndex], this.rangeNow(internalName));
       });
     }
     return parts.join('"');
@@ -328,17 +338,17 @@ export class RangeNames {
 }
 
 /** A token in absolute style with a sheet prefix, for a name no typed reference stands for. */
-function defaultToken(n: InternalName): RangeToken {
+function defaultToken(internalName: InternalName): RangeToken {
   return {
-    start: 0, end: 0, text: '', prefix: "'?'!", sheetName: '\u0000', kind: n.kind, colStart: n.colStart, colEnd: n.colEnd,
-    rowStart: n.rowStart, absStartCol: true, absStartRow: true, absEndCol: true,
+    start: 0, end: 0, text: '', prefix: "'?'!", sheetName: '\u0000', kind: internalName.kind, colStart: internalName.colStart, colEnd: internalName.colEnd,
+    rowStart: internalName.rowStart, absStartCol: true, absStartRow: true, absEndCol: true,
   };
 }
 
 /** The columns of a name's expression as HyperFormula writes it now (undefined once it is #REF!). */
 function parseRangeExpression(expression: string): { colStart: number; colEnd: number; rowStart: number } | undefined {
-  const m = /!\$?([A-Z]{1,3})(?:\$?(\d+))?:\$?([A-Z]{1,3})(?:\$?\d+)?\)$/i.exec(expression);
-  if (!m || expression.includes('#REF!')) return undefined;
-  const idx = (s: string) => [...s.toUpperCase()].reduce((a, ch) => a * 26 + ch.charCodeAt(0) - 64, 0) - 1;
-  return { colStart: idx(m[1]), colEnd: idx(m[3]), rowStart: m[2] === undefined ? 0 : Number(m[2]) - 1 };
+  const match = /!\$?([A-Z]{1,3})(?:\$?(\d+))?:\$?([A-Z]{1,3})(?:\$?\d+)?\)$/i.exec(expression);
+  if (!match || expression.includes('#REF!')) return undefined;
+  const columnIndexOf = (letters: string) => [...letters.toUpperCase()].reduce((columnNumber, ch) => columnNumber * 26 + ch.charCodeAt(0) - 64, 0) - 1;
+  return { colStart: columnIndexOf(match[1]), colEnd: columnIndexOf(match[3]), rowStart: match[2] === undefined ? 0 : Number(match[2]) - 1 };
 }

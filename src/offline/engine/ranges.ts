@@ -36,15 +36,15 @@ export interface RangeToken {
 const MAX_COLUMN = 18_278;
 
 export function columnIndex(letters: string): number {
-  let n = 0;
-  for (const ch of letters.toUpperCase()) n = n * 26 + (ch.charCodeAt(0) - 64);
-  return n - 1;
+  let columnNumber = 0;
+  for (const ch of letters.toUpperCase()) columnNumber = columnNumber * 26 + (ch.charCodeAt(0) - 64);
+  return columnNumber - 1;
 }
 
 export function columnLetters(index: number): string {
-  let s = '';
-  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
-  return s;
+  let letters = '';
+  for (let columnNumber = index + 1; columnNumber > 0; columnNumber = Math.floor((columnNumber - 1) / 26)) letters = String.fromCharCode(65 + ((columnNumber - 1) % 26)) + letters;
+  return letters;
 }
 
 /** A sheet name as a formula prefix: bare when HyperFormula and Sheets accept it bare, quoted otherwise. */
@@ -64,24 +64,24 @@ export function quotedSheet(name: string): string {
 const REFERENCE = /(?:([A-Za-z_][\w.]*)!)?(?:(\$?)([A-Za-z]{1,3}):(\$?)([A-Za-z]{1,3})|(\$?)([A-Za-z]{1,3})(\$?)(\d+):(\$?)([A-Za-z]{1,3}))(?![\w$.(!:'])/y;
 const QUOTED_REFERENCE = /(?:(\$?)([A-Za-z]{1,3}):(\$?)([A-Za-z]{1,3})|(\$?)([A-Za-z]{1,3})(\$?)(\d+):(\$?)([A-Za-z]{1,3}))(?![\w$.(!:'])/y;
 
-function tokenFrom(m: RegExpExecArray, offset: number, start: number, end: number, text: string, prefix: string, sheetName: string | undefined): RangeToken | undefined {
-  const g = (i: number) => m[i + offset];
-  if (g(2) !== undefined) {
-    const a = columnIndex(g(2));
-    const b = columnIndex(g(4));
-    if (a >= MAX_COLUMN || b >= MAX_COLUMN) return undefined;
+function tokenFrom(match: RegExpExecArray, offset: number, start: number, end: number, text: string, prefix: string, sheetName: string | undefined): RangeToken | undefined {
+  const group = (index: number) => match[index + offset];
+  if (group(2) !== undefined) {
+    const firstCol = columnIndex(group(2));
+    const lastCol = columnIndex(group(4));
+    if (firstCol >= MAX_COLUMN || lastCol >= MAX_COLUMN) return undefined;
     return {
-      start, end, text, prefix, sheetName, kind: 'column', colStart: Math.min(a, b), colEnd: Math.max(a, b), rowStart: 0,
-      absStartCol: g(1) === '$', absStartRow: false, absEndCol: g(3) === '$',
+      start, end, text, prefix, sheetName, kind: 'column', colStart: Math.min(firstCol, lastCol), colEnd: Math.max(firstCol, lastCol), rowStart: 0,
+      absStartCol: group(1) === '$', absStartRow: false, absEndCol: group(3) === '$',
     };
   }
-  const a = columnIndex(g(6));
-  const b = columnIndex(g(10));
-  const row = Number(g(8));
-  if (a >= MAX_COLUMN || b >= MAX_COLUMN || row < 1) return undefined;
+  const firstCol = columnIndex(group(6));
+  const lastCol = columnIndex(group(10));
+  const row = Number(group(8));
+  if (firstCol >= MAX_COLUMN || lastCol >= MAX_COLUMN || row < 1) return undefined;
   return {
-    start, end, text, prefix, sheetName, kind: 'open', colStart: Math.min(a, b), colEnd: Math.max(a, b), rowStart: row - 1,
-    absStartCol: g(5) === '$', absStartRow: g(7) === '$', absEndCol: g(9) === '$',
+    start, end, text, prefix, sheetName, kind: 'open', colStart: Math.min(firstCol, lastCol), colEnd: Math.max(firstCol, lastCol), rowStart: row - 1,
+    absStartCol: group(5) === '$', absStartRow: group(7) === '$', absEndCol: group(9) === '$',
   };
 }
 
@@ -92,23 +92,23 @@ function tokenFrom(m: RegExpExecArray, offset: number, start: number, end: numbe
 export function findRangeTokens(formula: string): RangeToken[] {
   const out: RangeToken[] = [];
   if (!formula.includes(':')) return out;
-  const n = formula.length;
+  const length = formula.length;
   let i = formula[0] === '=' ? 1 : 0;
-  while (i < n) {
-    const c = formula[i];
-    if (c === '"') {
+  while (i < length) {
+    const char = formula[i];
+    if (char === '"') {
       i++;
-      while (i < n) {
+      while (i < length) {
         if (formula[i] === '"') {
           if (formula[i + 1] === '"') i += 2;
           else break;
         } else i++;
       }
       i++;
-    } else if (c === "'") {
+    } else if (char === "'") {
       // A quoted sheet name: 'O''Brien'!
       let j = i + 1;
-      while (j < n) {
+      while (j < length) {
         if (formula[j] === "'") {
           if (formula[j + 1] === "'") j += 2;
           else break;
@@ -117,33 +117,33 @@ export function findRangeTokens(formula: string): RangeToken[] {
       const quoted = formula.slice(i, j + 1);
       if (formula[j + 1] === '!') {
         QUOTED_REFERENCE.lastIndex = j + 2;
-        const m = QUOTED_REFERENCE.exec(formula);
-        if (m) {
-          const end = j + 2 + m[0].length;
-          const token = tokenFrom(m, 0, i, end, formula.slice(i, end), `${quoted}!`, quoted.slice(1, -1).replace(/''/g, "'"));
+        const match = QUOTED_REFERENCE.exec(formula);
+        if (match) {
+          const end = j + 2 + match[0].length;
+          const token = tokenFrom(match, 0, i, end, formula.slice(i, end), `${quoted}!`, quoted.slice(1, -1).replace(/''/g, "'"));
           if (token) out.push(token);
           i = end;
           continue;
         }
       }
       i = j + 1;
-    } else if (/[A-Za-z_$]/.test(c)) {
+    } else if (/[A-Za-z_$]/.test(char)) {
       REFERENCE.lastIndex = i;
-      const m = REFERENCE.exec(formula);
-      if (m) {
-        const end = i + m[0].length;
-        const token = tokenFrom(m, 1, i, end, m[0], m[1] === undefined ? '' : `${m[1]}!`, m[1]);
+      const match = REFERENCE.exec(formula);
+      if (match) {
+        const end = i + match[0].length;
+        const token = tokenFrom(match, 1, i, end, match[0], match[1] === undefined ? '' : `${match[1]}!`, match[1]);
         if (token) out.push(token);
         i = end;
         continue;
       }
       // Not a reference of ours: skip the whole identifier (a function, a name, a cell, a sheet prefix).
       i++;
-      while (i < n && /[\w.$]/.test(formula[i])) i++;
+      while (i < length && /[\w.$]/.test(formula[i])) i++;
       if (formula[i] === '!') i++;
-    } else if (/[0-9]/.test(c)) {
+    } else if (/[0-9]/.test(char)) {
       i++;
-      while (i < n && /[\w.$]/.test(formula[i])) i++;
+      while (i < length && /[\w.$]/.test(formula[i])) i++;
     } else {
       i++;
     }
@@ -152,12 +152,12 @@ export function findRangeTokens(formula: string): RangeToken[] {
 }
 
 /** The formula with each token replaced by `replace(token)`. */
-export function replaceTokens(formula: string, tokens: RangeToken[], replace: (t: RangeToken) => string): string {
+export function replaceTokens(formula: string, tokens: RangeToken[], replace: (token: RangeToken) => string): string {
   let out = '';
   let at = 0;
-  for (const t of tokens) {
-    out += formula.slice(at, t.start) + replace(t);
-    at = t.end;
+  for (const token of tokens) {
+    out += formula.slice(at, token.start) + replace(token);
+    at = token.end;
   }
   return out + formula.slice(at);
 }
@@ -171,14 +171,14 @@ export interface RangeNow {
 }
 
 /** A token written again for its range's current place: same style ($, quotes), same sheet spelling while the sheet keeps its name. */
-export function renderToken(t: RangeToken, now: RangeNow | undefined): string {
+export function renderToken(token: RangeToken, now: RangeNow | undefined): string {
   if (!now) return '#REF!';
-  let prefix = t.prefix;
-  if (prefix && t.sheetName !== undefined && t.sheetName.toLowerCase() !== now.sheetName.toLowerCase()) prefix = sheetPrefix(now.sheetName);
-  const c0 = `${t.absStartCol ? '$' : ''}${columnLetters(now.colStart)}`;
-  const c1 = `${t.absEndCol ? '$' : ''}${columnLetters(now.colEnd)}`;
-  if (t.kind === 'column') return `${prefix}${c0}:${c1}`;
-  return `${prefix}${c0}${t.absStartRow ? '$' : ''}${now.rowStart + 1}:${c1}`;
+  let prefix = token.prefix;
+  if (prefix && token.sheetName !== undefined && token.sheetName.toLowerCase() !== now.sheetName.toLowerCase()) prefix = sheetPrefix(now.sheetName);
+  const firstColumn = `${token.absStartCol ? '$' : ''}${columnLetters(now.colStart)}`;
+  const lastColumn = `${token.absEndCol ? '$' : ''}${columnLetters(now.colEnd)}`;
+  if (token.kind === 'column') return `${prefix}${firstColumn}:${lastColumn}`;
+  return `${prefix}${firstColumn}${token.absStartRow ? '$' : ''}${now.rowStart + 1}:${lastColumn}`;
 }
 
 /** The row an open-ended range is given to HyperFormula's parser with when a formula is filled (then turned back into an open end). */
@@ -186,7 +186,7 @@ export const OPEN_END_SENTINEL = 10_000_000;
 
 /** The formula with its open-ended ranges closed at the sentinel row (absolute, so a fill does not move it); whole columns stay. */
 export function nativeFormula(formula: string, tokens: RangeToken[]): string {
-  return replaceTokens(formula, tokens, (t) => (t.kind === 'column' ? t.text : `${t.text}$${OPEN_END_SENTINEL}`));
+  return replaceTokens(formula, tokens, (token) => (token.kind === 'column' ? token.text : `${token.text}$${OPEN_END_SENTINEL}`));
 }
 
 /** Turns ranges ending at the sentinel row back into open-ended ones (outside string literals). */

@@ -28,11 +28,11 @@ import { ColumnCache, ColumnStore, Dictionary, GraphLike, RangeLike, rawOf } fro
 export const VALUE_NODE = 'LEADFLOW_VALUE';
 
 /** Ranges of at least this many cells go through the dictionary evaluation. */
-const BIG = 512;
+const BIG_RANGE_CELLS = 512;
 
 interface Ast {
   type: string;
-  [k: string]: unknown;
+  [field: string]: unknown;
 }
 
 interface StateLike {
@@ -40,7 +40,7 @@ interface StateLike {
   arraysFlag: boolean;
 }
 
-type Op = (a: unknown, b?: unknown) => unknown;
+type Operator = (left: unknown, right?: unknown) => unknown;
 
 export interface InterpreterLike {
   dependencyGraph: GraphLike;
@@ -48,7 +48,7 @@ export interface InterpreterLike {
     getMetadata(name: string): FunctionMetadata | undefined;
     getFunctionPlugin(name: string): { columnCache?: ColumnCache } | undefined;
   };
-  [op: string]: unknown;
+  [member: string]: unknown;
 }
 
 interface FunctionMetadata {
@@ -64,7 +64,7 @@ interface FunctionMetadata {
  * An array value (row-major): either `ids` into `dict`, or, for two values, `bits` (set: `one`,
  * clear: `zero`). Either form is made from the other when needed.
  */
-class Enc {
+class EncodedArray {
   private idsForm?: { ids: Int32Array; dict: Dictionary };
   private bitsForm?: { bits: Uint32Array; one: unknown; zero: unknown };
 
@@ -73,24 +73,24 @@ class Enc {
   /** The column rows it was read from, when it is a range read from the column cache (results on it are kept there). */
   origin?: { store: ColumnStore; row: number };
 
-  static ofIds(height: number, width: number, ids: Int32Array, dict: Dictionary): Enc {
-    const e = new Enc(height, width);
-    e.idsForm = { ids, dict };
-    return e;
+  static ofIds(height: number, width: number, ids: Int32Array, dict: Dictionary): EncodedArray {
+    const array = new EncodedArray(height, width);
+    array.idsForm = { ids, dict };
+    return array;
   }
 
-  static ofBits(height: number, width: number, bits: Uint32Array, one: unknown, zero: unknown): Enc {
-    const e = new Enc(height, width);
-    e.bitsForm = { bits, one, zero };
-    return e;
+  static ofBits(height: number, width: number, bits: Uint32Array, one: unknown, zero: unknown): EncodedArray {
+    const array = new EncodedArray(height, width);
+    array.bitsForm = { bits, one, zero };
+    return array;
   }
 
   get length(): number {
     return this.height * this.width;
   }
 
-  sameShape(o: Enc): boolean {
-    return this.height === o.height && this.width === o.width;
+  sameShape(other: EncodedArray): boolean {
+    return this.height === other.height && this.width === other.width;
   }
 
   get isBits(): boolean {
@@ -102,28 +102,28 @@ class Enc {
   }
 
   get ids(): Int32Array {
-    return this.idForm().ids;
+    return this.ensureIdsForm().ids;
   }
 
   get dict(): Dictionary {
-    return this.idForm().dict;
+    return this.ensureIdsForm().dict;
   }
 
-  private idForm(): { ids: Int32Array; dict: Dictionary } {
+  private ensureIdsForm(): { ids: Int32Array; dict: Dictionary } {
     if (!this.idsForm) {
       const { bits, one, zero } = this.bitsForm!;
       const dict = new Dictionary(false);
-      const [o, z] = [dict.intern(one), dict.intern(zero)];
+      const [oneId, zeroId] = [dict.intern(one), dict.intern(zero)];
       const ids = new Int32Array(this.length);
-      for (let i = 0; i < ids.length; i++) ids[i] = bits[i >>> 5] & (1 << (i & 31)) ? o : z;
+      for (let i = 0; i < ids.length; i++) ids[i] = bits[i >>> 5] & (1 << (i & 31)) ? oneId : zeroId;
       this.idsForm = { ids, dict };
     }
     return this.idsForm;
   }
 
-  value(i: number): unknown {
-    if (this.bitsForm) return this.bitsForm.bits[i >>> 5] & (1 << (i & 31)) ? this.bitsForm.one : this.bitsForm.zero;
-    return this.idsForm!.dict.vals[this.idsForm!.ids[i]];
+  value(index: number): unknown {
+    if (this.bitsForm) return this.bitsForm.bits[index >>> 5] & (1 << (index & 31)) ? this.bitsForm.one : this.bitsForm.zero;
+    return this.idsForm!.dict.vals[this.idsForm!.ids[index]];
   }
 
   toRange(): SimpleRangeValue {
@@ -198,9 +198,9 @@ function readsBigRange(ast: Ast): boolean {
       big = INTERNAL_NAME.test(String(ast.expressionName));
       break;
     case 'CELL_RANGE': {
-      const s = ast.start as { row: number; col: number };
-      const e = ast.end as { row: number; col: number };
-      big = (Math.abs(e.row - s.row) + 1) * (Math.abs(e.col - s.col) + 1) >= BIG;
+      const start = ast.start as { row: number; col: number };
+      const end = ast.end as { row: number; col: number };
+      big = (Math.abs(end.row - start.row) + 1) * (Math.abs(end.col - start.col) + 1) >= BIG_RANGE_CELLS;
       break;
     }
     default:
@@ -230,40 +230,42 @@ const keyCache = new WeakMap<Ast, { key: string | null; relative: boolean }>();
  * formula's address when relative.
  */
 function keyOf(ast: Ast, at: StateLike['formulaAddress']): string | null {
-  let k = keyCache.get(ast);
-  if (!k) {
+  let cached = keyCache.get(ast);
+  if (!cached) {
     let relative = false;
-    const key = computeKey(ast, (r) => {
-      if (r.type === 'CELL_REFERENCE_ABSOLUTE' || r.type === 'ABSOLUTE') return r.sheet === undefined ? ((relative = true), null) : `${r.sheet}!${r.col}:${r.row ?? ''}`;
+    const key = computeKey(ast, (reference) => {
+      if (reference.type === 'CELL_REFERENCE_ABSOLUTE' || reference.type === 'ABSOLUTE') {
+        return reference.sheet === undefined ? ((relative = true), null) : `${reference.sheet}!${reference.col}:${reference.row ?? ''}`;
+      }
       relative = true;
       return null;
     });
-    k = { key: relative ? null : key ?? null, relative: relative && key !== undefined };
-    keyCache.set(ast, k);
+    cached = { key: relative ? null : key ?? null, relative: relative && key !== undefined };
+    keyCache.set(ast, cached);
   }
-  if (!k.relative) return k.key;
-  const resolved = computeKey(ast, (r) => {
-    if (r.toSimpleCellAddress) {
-      const a = r.toSimpleCellAddress(at);
-      return `${a.sheet}!${a.col}:${a.row}`;
+  if (!cached.relative) return cached.key;
+  const resolved = computeKey(ast, (reference) => {
+    if (reference.toSimpleCellAddress) {
+      const address = reference.toSimpleCellAddress(at);
+      return `${address.sheet}!${address.col}:${address.row}`;
     }
-    if (r.toSimpleColumnAddress) {
-      const a = r.toSimpleColumnAddress(at);
-      return `${a.sheet}!${a.col}:`;
+    if (reference.toSimpleColumnAddress) {
+      const address = reference.toSimpleColumnAddress(at);
+      return `${address.sheet}!${address.col}:`;
     }
     return null;
   });
   return resolved ?? null;
 }
 
-/** The key, with `ref` writing a reference (null: cannot be keyed); undefined when the node is of a kind never keyed. */
-function computeKey(ast: Ast, ref: (r: Reference) => string | null): string | null | undefined {
-  const all = (asts: Ast[]): string[] | undefined => {
+/** The key, with `writeReference` writing a reference (null: cannot be keyed); undefined when the node is of a kind never keyed. */
+function computeKey(ast: Ast, writeReference: (reference: Reference) => string | null): string | null | undefined {
+  const keysOf = (asts: Ast[]): string[] | undefined => {
     const out: string[] = [];
-    for (const a of asts) {
-      const k = computeKey(a, ref);
-      if (k === undefined) return undefined;
-      out.push(k ?? '?');
+    for (const child of asts) {
+      const key = computeKey(child, writeReference);
+      if (key === undefined) return undefined;
+      out.push(key ?? '?');
     }
     return out;
   };
@@ -274,23 +276,23 @@ function computeKey(ast: Ast, ref: (r: Reference) => string | null): string | nu
     case 'EMPTY':
       return 'E';
     case 'CELL_REFERENCE': {
-      const r = ref(ast.reference as Reference);
-      return r === null ? null : `C${r}`;
+      const reference = writeReference(ast.reference as Reference);
+      return reference === null ? null : `C${reference}`;
     }
     case 'CELL_RANGE':
     case 'COLUMN_RANGE': {
-      const a = ref(ast.start as Reference);
-      const b = ref(ast.end as Reference);
-      return a === null || b === null ? null : `${ast.type[1]}${a}~${b}`;
+      const start = writeReference(ast.start as Reference);
+      const end = writeReference(ast.end as Reference);
+      return start === null || end === null ? null : `${ast.type[1]}${start}~${end}`;
     }
     case 'NAMED_EXPRESSION':
       // (Names are per workbook or per sheet; memo keys carry the formula's sheet.)
       return `N${String(ast.expressionName).toUpperCase()}`;
     case 'PARENTHESES':
-      return computeKey(ast.expression as Ast, ref);
+      return computeKey(ast.expression as Ast, writeReference);
     default: {
       if (!handled(ast)) return undefined;
-      const args = all(children(ast));
+      const args = keysOf(children(ast));
       if (!args) return undefined;
       if (args.includes('?')) return null;
       return `${ast.type === 'FUNCTION_CALL' ? String(ast.procedureName) : ast.type}(${args.join(',')})`;
@@ -309,21 +311,21 @@ export function evaluateVectorized(interpreter: InterpreterLike, ast: Ast, state
   if (!handled(ast) || state.arraysFlag !== true || !readsBigRange(ast)) return undefined;
   const cache = interpreter.functionRegistry.getFunctionPlugin('COUNTIFS')?.columnCache;
   if (!cache) return undefined;
-  const v = new Vectorizer(interpreter, state, evaluate, original, cache).node(ast);
-  if (v === FALLBACK) {
+  const value = new Vectorizer(interpreter, state, evaluate, original, cache).node(ast);
+  if (value === FALLBACK) {
     cache.stats.vectorFallbacks++;
     return undefined;
   }
   cache.stats.vectorNodes++;
-  return v instanceof Enc ? v.toRange() : v;
+  return value instanceof EncodedArray ? value.toRange() : value;
 }
 
-const isBool = (v: unknown) => v === true || v === false;
-const isBit = (v: unknown) => v === 0 || v === 1;
+const isBool = (value: unknown) => value === true || value === false;
+const isBit = (value: unknown) => value === 0 || value === 1;
 
 class Vectorizer {
   constructor(
-    private readonly interp: InterpreterLike,
+    private readonly interpreter: InterpreterLike,
     private readonly state: StateLike,
     private readonly evaluate: Evaluate,
     private readonly original: Evaluate,
@@ -331,15 +333,15 @@ class Vectorizer {
   ) {}
 
   /** HyperFormula's evaluation of a node (internal names and nested array nodes still go through the engine's hook). */
-  private hf(ast: Ast): unknown {
-    return this.evaluate.call(this.interp, ast, this.state);
+  private hyperFormulaValue(ast: Ast): unknown {
+    return this.evaluate.call(this.interpreter, ast, this.state);
   }
 
-  /** HyperFormula's value for a node, as an Enc when it is a big array. */
+  /** HyperFormula's value for a node, as an EncodedArray when it is a big array. */
   private viaHyperFormula(ast: Ast): Value {
-    const v = this.hf(ast);
-    if (v instanceof SimpleRangeValue && v.width() * v.height() >= BIG) return this.encode(v);
-    return v;
+    const value = this.hyperFormulaValue(ast);
+    if (value instanceof SimpleRangeValue && value.width() * value.height() >= BIG_RANGE_CELLS) return this.encode(value);
+    return value;
   }
 
   node(ast: Ast): Value {
@@ -360,91 +362,93 @@ class Vectorizer {
     return this.elementwise(ast, name);
   }
 
-  /** A big range as an Enc: from the column cache for one column, else value by value. */
-  private encode(v: SimpleRangeValue): Enc {
-    const range = (v as unknown as { range?: RangeLike }).range;
-    const height = v.height();
-    const width = v.width();
+  /** A big range as an EncodedArray: from the column cache for one column, else value by value. */
+  private encode(rangeValue: SimpleRangeValue): EncodedArray {
+    const range = (rangeValue as unknown as { range?: RangeLike }).range;
+    const height = rangeValue.height();
+    const width = rangeValue.width();
     if (range && width === 1) {
-      const store = this.cache.store(this.interp.dependencyGraph, v, range);
-      const e = Enc.ofIds(height, 1, store.idsOf(range.start.row, height), store.dict);
-      e.origin = { store, row: range.start.row };
-      return e;
+      const store = this.cache.store(this.interpreter.dependencyGraph, rangeValue, range);
+      const array = EncodedArray.ofIds(height, 1, store.idsOf(range.start.row, height), store.dict);
+      array.origin = { store, row: range.start.row };
+      return array;
     }
     const dict = new Dictionary(false);
     const ids = new Int32Array(height * width);
-    const data = v.data;
+    const data = rangeValue.data;
     for (let r = 0; r < height; r++) for (let c = 0; c < width; c++) ids[r * width + c] = dict.intern(data[r][c]);
-    return Enc.ofIds(height, width, ids, dict);
+    return EncodedArray.ofIds(height, width, ids, dict);
   }
 
   /**
-   * An array from a result per distinct id of `e` (`results[id]`): a bitset when the results are
+   * An array from a result per distinct id of `array` (`results[id]`): a bitset when the results are
    * TRUE/FALSE or 1/0 only, ids otherwise.
    */
-  private fromResults(e: Enc, results: unknown[]): Enc {
-    const ids = e.ids;
+  private fromResults(array: EncodedArray, results: unknown[]): EncodedArray {
+    const ids = array.ids;
     let bools = true;
     let bits01 = true;
     // (Id 0, the empty cell, is in every dictionary; only when it may occur does its result count.)
-    for (let id = e.dict.emptyUsed ? 0 : 1; id < results.length; id++) {
+    for (let id = array.dict.emptyUsed ? 0 : 1; id < results.length; id++) {
       bools &&= isBool(results[id]);
       bits01 &&= isBit(results[id]);
     }
     if (bools || bits01) {
       const one = bools ? true : 1;
-      const set = new Uint8Array(results.length);
-      results.forEach((r, id) => { set[id] = r === one ? 1 : 0; });
+      const isOne = new Uint8Array(results.length);
+      results.forEach((result, id) => { isOne[id] = result === one ? 1 : 0; });
       const bits = new Uint32Array((ids.length + 31) >>> 5);
-      for (let i = 0; i < ids.length; i++) if (set[ids[i]]) bits[i >>> 5] |= 1 << (i & 31);
-      return Enc.ofBits(e.height, e.width, bits, one, bools ? false : 0);
+      for (let i = 0; i < ids.length; i++) if (isOne[ids[i]]) bits[i >>> 5] |= 1 << (i & 31);
+      return EncodedArray.ofBits(array.height, array.width, bits, one, bools ? false : 0);
     }
     const out = new Dictionary(false);
-    const table = Int32Array.from(results, (r) => out.intern(r));
+    const table = Int32Array.from(results, (result) => out.intern(result));
     const outIds = new Int32Array(ids.length);
     for (let i = 0; i < ids.length; i++) outIds[i] = table[ids[i]];
-    return Enc.ofIds(e.height, e.width, outIds, out);
+    return EncodedArray.ofIds(array.height, array.width, outIds, out);
   }
 
-  /** f applied to each distinct value of e. */
-  private map(e: Enc, f: (v: unknown, id: number) => unknown): Enc {
-    if (e.isBits) {
-      const { bits, one, zero } = e.bits;
-      const [o, z] = [f(one, 1), f(zero, 0)];
-      if (o === one && z === zero) return e;
-      if ((isBool(o) && isBool(z) && o !== z) || (isBit(o) && isBit(z) && o !== z)) return Enc.ofBits(e.height, e.width, bits, o, z);
+  /** `fn` applied to each distinct value of `array`. */
+  private map(array: EncodedArray, fn: (value: unknown, id: number) => unknown): EncodedArray {
+    if (array.isBits) {
+      const { bits, one, zero } = array.bits;
+      const [newOne, newZero] = [fn(one, 1), fn(zero, 0)];
+      if (newOne === one && newZero === zero) return array;
+      if ((isBool(newOne) && isBool(newZero) && newOne !== newZero) || (isBit(newOne) && isBit(newZero) && newOne !== newZero)) {
+        return EncodedArray.ofBits(array.height, array.width, bits, newOne, newZero);
+      }
     }
-    return this.fromResults(e, e.dict.vals.map((v, id) => f(v, id)));
+    return this.fromResults(array, array.dict.vals.map((value, id) => fn(value, id)));
   }
 
   private unary(ast: Ast): Value {
-    const v = this.node(ast.value as Ast);
-    if (v === FALLBACK || v instanceof SimpleRangeValue) return FALLBACK;
-    const op = this.interp[UNARY[ast.type]] as Op;
-    if (!(v instanceof Enc)) return v instanceof CellError ? v : op(v);
-    return this.map(v, (x) => op(x));
+    const operand = this.node(ast.value as Ast);
+    if (operand === FALLBACK || operand instanceof SimpleRangeValue) return FALLBACK;
+    const op = this.interpreter[UNARY[ast.type]] as Operator;
+    if (!(operand instanceof EncodedArray)) return operand instanceof CellError ? operand : op(operand);
+    return this.map(operand, (x) => op(x));
   }
 
   /** Both operands, as HyperFormula's binaryRangeWrapper sees them (an error operand, not an array, is the result). */
   private operands(ast: Ast): [Value, Value] | Value {
-    const l = this.node(ast.left as Ast);
-    if (l === FALLBACK) return FALLBACK;
-    const r = this.node(ast.right as Ast);
-    if (r === FALLBACK || l instanceof SimpleRangeValue || r instanceof SimpleRangeValue) return FALLBACK;
-    if (l instanceof CellError) return l;
-    if (r instanceof CellError) return r;
-    return [l, r];
+    const left = this.node(ast.left as Ast);
+    if (left === FALLBACK) return FALLBACK;
+    const right = this.node(ast.right as Ast);
+    if (right === FALLBACK || left instanceof SimpleRangeValue || right instanceof SimpleRangeValue) return FALLBACK;
+    if (left instanceof CellError) return left;
+    if (right instanceof CellError) return right;
+    return [left, right];
   }
 
   private binary(ast: Ast): Value {
     const both = this.operands(ast);
     if (!Array.isArray(both)) return both;
-    const [l, r] = both;
-    const op = this.interp[BINARY[ast.type]] as Op;
-    if (l instanceof Enc && r instanceof Enc) return l.sameShape(r) ? this.pairwise(l, r, op) : FALLBACK;
-    if (l instanceof Enc) return COMPARISON.has(ast.type) ? this.comparison(l, r, ast.type, false) : this.map(l, (x) => op(x, r));
-    if (r instanceof Enc) return COMPARISON.has(ast.type) ? this.comparison(r, l, ast.type, true) : this.map(r, (x) => op(l, x));
-    return op(l, r);
+    const [left, right] = both;
+    const op = this.interpreter[BINARY[ast.type]] as Operator;
+    if (left instanceof EncodedArray && right instanceof EncodedArray) return left.sameShape(right) ? this.pairwise(left, right, op) : FALLBACK;
+    if (left instanceof EncodedArray) return COMPARISON.has(ast.type) ? this.comparison(left, right, ast.type, false) : this.map(left, (x) => op(x, right));
+    if (right instanceof EncodedArray) return COMPARISON.has(ast.type) ? this.comparison(right, left, ast.type, true) : this.map(right, (x) => op(left, x));
+    return op(left, right);
   }
 
   /**
@@ -454,67 +458,67 @@ class Vectorizer {
    */
   private product(ast: Ast): Value {
     const factors: Ast[] = [];
-    const flatten = (a: Ast) => {
-      if (a.type === 'TIMES_OP') {
-        flatten(a.left as Ast);
-        flatten(a.right as Ast);
-      } else factors.push(a);
+    const flatten = (node: Ast) => {
+      if (node.type === 'TIMES_OP') {
+        flatten(node.left as Ast);
+        flatten(node.right as Ast);
+      } else factors.push(node);
     };
     flatten(ast);
     const values: Value[] = [];
     let all01 = true;
-    for (const f of factors) {
-      const v = this.node(f);
-      if (v === FALLBACK || v instanceof SimpleRangeValue) return this.binary(ast);
-      values.push(v);
-      if (v instanceof Enc) {
-        if (!v.isBits || !((isBool(v.bits.one) && isBool(v.bits.zero)) || (isBit(v.bits.one) && isBit(v.bits.zero)))) all01 = false;
-      } else if (!isBool(v) && !isBit(v)) all01 = false;
+    for (const factor of factors) {
+      const value = this.node(factor);
+      if (value === FALLBACK || value instanceof SimpleRangeValue) return this.binary(ast);
+      values.push(value);
+      if (value instanceof EncodedArray) {
+        if (!value.isBits || !((isBool(value.bits.one) && isBool(value.bits.zero)) || (isBit(value.bits.one) && isBit(value.bits.zero)))) all01 = false;
+      } else if (!isBool(value) && !isBit(value)) all01 = false;
     }
-    const encs = values.filter((v): v is Enc => v instanceof Enc);
-    if (!all01 || encs.length === 0 || encs.some((e) => !e.sameShape(encs[0]))) return this.binary(ast);
-    const shape = encs[0];
+    const arrays = values.filter((value): value is EncodedArray => value instanceof EncodedArray);
+    if (!all01 || arrays.length === 0 || arrays.some((array) => !array.sameShape(arrays[0]))) return this.binary(ast);
+    const shape = arrays[0];
     const words = (shape.length + 31) >>> 5;
     const bits = new Uint32Array(words);
     // A constant false/0 factor makes every element 0.
-    if (values.every((v) => (v instanceof Enc ? true : v === true || v === 1))) {
+    if (values.every((value) => (value instanceof EncodedArray ? true : value === true || value === 1))) {
       bits.fill(~0 >>> 0);
-      for (const e of encs) {
-        const { bits: b, one } = e.bits;
+      for (const array of arrays) {
+        const { bits: factorBits, one } = array.bits;
         const ones = one === true || one === 1;
-        for (let w = 0; w < words; w++) bits[w] &= ones ? b[w] : ~b[w];
+        for (let w = 0; w < words; w++) bits[w] &= ones ? factorBits[w] : ~factorBits[w];
       }
       if (shape.length & 31) bits[words - 1] &= (1 << (shape.length & 31)) - 1;
     }
-    return Enc.ofBits(shape.height, shape.width, bits, 1, 0);
+    return EncodedArray.ofBits(shape.height, shape.width, bits, 1, 0);
   }
 
   /** Two arrays of one shape, element by element: once per distinct pair of values. */
-  private pairwise(a: Enc, b: Enc, op: Op): Enc {
-    const [av, bv] = [a.dict.vals, b.dict.vals];
-    const [aIds, bIds] = [a.ids, b.ids];
-    const nb = bv.length;
+  private pairwise(left: EncodedArray, right: EncodedArray, op: Operator): EncodedArray {
+    const [leftVals, rightVals] = [left.dict.vals, right.dict.vals];
+    const [leftIds, rightIds] = [left.ids, right.ids];
+    const rightCount = rightVals.length;
     const out = new Dictionary(false);
-    const ids = new Int32Array(aIds.length);
-    if (av.length * nb <= 1 << 22) {
-      const table = new Int32Array(av.length * nb).fill(-1);
+    const ids = new Int32Array(leftIds.length);
+    if (leftVals.length * rightCount <= 1 << 22) {
+      const table = new Int32Array(leftVals.length * rightCount).fill(-1);
       for (let i = 0; i < ids.length; i++) {
-        const k = aIds[i] * nb + bIds[i];
-        let t = table[k];
-        if (t < 0) t = table[k] = out.intern(op(av[aIds[i]], bv[bIds[i]]));
-        ids[i] = t;
+        const pair = leftIds[i] * rightCount + rightIds[i];
+        let outId = table[pair];
+        if (outId < 0) outId = table[pair] = out.intern(op(leftVals[leftIds[i]], rightVals[rightIds[i]]));
+        ids[i] = outId;
       }
     } else {
       const table = new Map<number, number>();
       for (let i = 0; i < ids.length; i++) {
-        const k = aIds[i] * nb + bIds[i];
-        let t = table.get(k);
-        if (t === undefined) table.set(k, (t = out.intern(op(av[aIds[i]], bv[bIds[i]]))));
-        ids[i] = t;
+        const pair = leftIds[i] * rightCount + rightIds[i];
+        let outId = table.get(pair);
+        if (outId === undefined) table.set(pair, (outId = out.intern(op(leftVals[leftIds[i]], rightVals[rightIds[i]]))));
+        ids[i] = outId;
       }
     }
-    const result = Enc.ofIds(a.height, a.width, ids, out);
-    return out.vals.length <= 3 ? this.map(result, (v) => v) : result;
+    const result = EncodedArray.ofIds(left.height, left.width, ids, out);
+    return out.vals.length <= 3 ? this.map(result, (value) => value) : result;
   }
 
   /**
@@ -522,15 +526,15 @@ class Vectorizer {
    * (until one of them changes): a row of the checklist compares the arrival dates with its
    * period's start and end at every recalculation.
    */
-  private comparison(e: Enc, s: unknown, type: string, scalarLeft: boolean): Enc {
-    const op = this.interp[BINARY[type]] as Op;
-    const key = e.origin && scalarKey(s);
-    if (!e.origin || key === undefined) return this.compare(e, s, op, scalarLeft);
-    const k = `${type}|${scalarLeft}|${e.origin.row}|${e.length}|${key}`;
-    const derived = e.origin.store.derived;
-    let r = derived.get(k) as Enc | undefined;
-    if (!r) derived.set(k, (r = this.compare(e, s, op, scalarLeft)));
-    return r;
+  private comparison(array: EncodedArray, scalar: unknown, type: string, scalarLeft: boolean): EncodedArray {
+    const op = this.interpreter[BINARY[type]] as Operator;
+    const operandKey = array.origin && scalarKey(scalar);
+    if (!array.origin || operandKey === undefined) return this.compare(array, scalar, op, scalarLeft);
+    const key = `${type}|${scalarLeft}|${array.origin.row}|${array.length}|${operandKey}`;
+    const derived = array.origin.store.derived;
+    let result = derived.get(key) as EncodedArray | undefined;
+    if (!result) derived.set(key, (result = this.compare(array, scalar, op, scalarLeft)));
+    return result;
   }
 
   /**
@@ -538,49 +542,54 @@ class Vectorizer {
    * compares numbers with a relative epsilon, monotonically, so each number's place relative to the
    * value (below, equal, above) is found by bisection with HyperFormula's own > and >=.
    */
-  private compare(e: Enc, s: unknown, op: Op, scalarLeft: boolean): Enc {
-    const apply = (x: unknown) => (scalarLeft ? op(s, x) : op(x, s));
-    if (e.isBits || typeof rawOf(s) !== 'number' || e.dict.vals.length < 64) return this.map(e, apply);
-    const vals = e.dict.vals;
-    const gt = this.interp.greaterThanOp as Op;
-    const geq = this.interp.greaterThanOrEqualOp as Op;
-    // Position of x against s in the operands' order: 1 above, 0 equal, -1 below (as HyperFormula's compare).
-    const cmp = (x: unknown) => (scalarLeft ? (gt(s, x) === true ? 1 : geq(s, x) === true ? 0 : -1) : (gt(x, s) === true ? 1 : geq(x, s) === true ? 0 : -1));
-    const order = e.dict.numbersInOrder();
-    // cmp is monotonic along the numbers in order (non-decreasing with s on the right, non-increasing on the left).
-    const firstWhere = (pred: (c: number) => boolean) => {
+  private compare(array: EncodedArray, scalar: unknown, op: Operator, scalarLeft: boolean): EncodedArray {
+    const apply = (element: unknown) => (scalarLeft ? op(scalar, element) : op(element, scalar));
+    if (array.isBits || typeof rawOf(scalar) !== 'number' || array.dict.vals.length < 64) return this.map(array, apply);
+    const vals = array.dict.vals;
+    const greaterThan = this.interpreter.greaterThanOp as Operator;
+    const greaterOrEqual = this.interpreter.greaterThanOrEqualOp as Operator;
+    // Position of the element against the scalar in the operands' order: 1 above, 0 equal, -1 below (as HyperFormula's compare).
+    const placeOf = (element: unknown) => (scalarLeft
+      ? (greaterThan(scalar, element) === true ? 1 : greaterOrEqual(scalar, element) === true ? 0 : -1)
+      : (greaterThan(element, scalar) === true ? 1 : greaterOrEqual(element, scalar) === true ? 0 : -1));
+    const order = array.dict.numbersInOrder();
+    // placeOf is monotonic along the numbers in order (non-decreasing with the scalar on the right, non-increasing on the left).
+    const firstWhere = (predicate: (place: number) => boolean) => {
       let lo = 0;
       let hi = order.length;
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
-        if (pred(cmp(vals[order[mid]]))) hi = mid;
+        if (predicate(placeOf(vals[order[mid]]))) hi = mid;
         else lo = mid + 1;
       }
       return lo;
     };
-    const [i0, i1] = scalarLeft ? [firstWhere((c) => c <= 0), firstWhere((c) => c < 0)] : [firstWhere((c) => c >= 0), firstWhere((c) => c > 0)];
+    // The numbers equal to the scalar are order[equalFrom .. equalTo).
+    const [equalFrom, equalTo] = scalarLeft
+      ? [firstWhere((place) => place <= 0), firstWhere((place) => place < 0)]
+      : [firstWhere((place) => place >= 0), firstWhere((place) => place > 0)];
     const results: unknown[] = new Array(vals.length);
     const numeric = new Uint8Array(vals.length);
     // One result per class, from the operator itself on one of its numbers.
-    const ranges: [number, number][] = [[0, i0], [i0, i1], [i1, order.length]];
+    const ranges: [number, number][] = [[0, equalFrom], [equalFrom, equalTo], [equalTo, order.length]];
     for (const [from, to] of ranges) {
       if (from >= to) continue;
-      const r = apply(vals[order[from]]);
-      for (let k = from; k < to; k++) {
-        results[order[k]] = r;
-        numeric[order[k]] = 1;
+      const result = apply(vals[order[from]]);
+      for (let rank = from; rank < to; rank++) {
+        results[order[rank]] = result;
+        numeric[order[rank]] = 1;
       }
     }
     for (let id = 0; id < vals.length; id++) if (!numeric[id]) results[id] = apply(vals[id]);
-    return this.fromResults(e, results);
+    return this.fromResults(array, results);
   }
 
   /** The metadata of each argument, as HyperFormula extends it for repeated arguments. */
   private parameters(name: string, count: number): { argumentType: string }[] | undefined {
-    const m = this.interp.functionRegistry.getMetadata(name);
-    if (!m || m.expandRanges || m.vectorizationForbidden || m.isVolatile || m.doesNotNeedArgumentsToBeComputed) return undefined;
-    const params = [...(m.parameters ?? [])];
-    if (m.repeatLastArgs) while (count > params.length) params.push(...params.slice(params.length - m.repeatLastArgs));
+    const metadata = this.interpreter.functionRegistry.getMetadata(name);
+    if (!metadata || metadata.expandRanges || metadata.vectorizationForbidden || metadata.isVolatile || metadata.doesNotNeedArgumentsToBeComputed) return undefined;
+    const params = [...(metadata.parameters ?? [])];
+    if (metadata.repeatLastArgs) while (count > params.length) params.push(...params.slice(params.length - metadata.repeatLastArgs));
     if (count > params.length) return undefined;
     for (let i = count; i < params.length; i++) if (!params[i].optionalArg && params[i].defaultValue === undefined) return undefined;
     return params;
@@ -588,8 +597,8 @@ class Vectorizer {
 
   /** A call of the function with these values as its arguments (EMPTY kept as written). */
   private call(ast: Ast, values: unknown[]): unknown {
-    const args = (ast.args as Ast[]).map((a, i) => (a.type === 'EMPTY' ? a : { type: VALUE_NODE, value: values[i] }));
-    return this.original.call(this.interp, { type: 'FUNCTION_CALL', procedureName: ast.procedureName, args }, this.state);
+    const args = (ast.args as Ast[]).map((arg, i) => (arg.type === 'EMPTY' ? arg : { type: VALUE_NODE, value: values[i] }));
+    return this.original.call(this.interpreter, { type: 'FUNCTION_CALL', procedureName: ast.procedureName, args }, this.state);
   }
 
   /** Arguments evaluated; an array on a range parameter (a VLOOKUP table) is handed over whole. */
@@ -601,45 +610,45 @@ class Vectorizer {
     const vector: number[] = [];
     for (let i = 0; i < asts.length; i++) {
       const rangeParam = params[i].argumentType === 'RANGE' || params[i].argumentType === 'ANY';
-      let v = asts[i].type === 'EMPTY' ? EmptyValue : rangeParam ? this.hf(asts[i]) : this.node(asts[i]);
-      if (v === FALLBACK) return FALLBACK;
-      if (v instanceof Enc) {
-        if (rangeParam) v = v.toRange();
+      let value = asts[i].type === 'EMPTY' ? EmptyValue : rangeParam ? this.hyperFormulaValue(asts[i]) : this.node(asts[i]);
+      if (value === FALLBACK) return FALLBACK;
+      if (value instanceof EncodedArray) {
+        if (rangeParam) value = value.toRange();
         else vector.push(i);
-      } else if (v instanceof SimpleRangeValue && !rangeParam) {
+      } else if (value instanceof SimpleRangeValue && !rangeParam) {
         return FALLBACK;
       }
-      values.push(v);
+      values.push(value);
     }
-    for (const i of vector) if (!(values[i] as Enc).sameShape(values[vector[0]] as Enc)) return FALLBACK;
+    for (const i of vector) if (!(values[i] as EncodedArray).sameShape(values[vector[0]] as EncodedArray)) return FALLBACK;
     return { values, vector };
   }
 
   /** An element-wise function: once per distinct tuple of the vectorized arguments' values. */
   private elementwise(ast: Ast, name: string): Value {
-    const a = this.args(ast, name);
-    if (a === FALLBACK) return FALLBACK;
-    const { values, vector } = a as { values: Value[]; vector: number[] };
+    const evaluated = this.args(ast, name);
+    if (evaluated === FALLBACK) return FALLBACK;
+    const { values, vector } = evaluated as { values: Value[]; vector: number[] };
     if (vector.length === 0) return this.call(ast, values);
-    const encs = vector.map((i) => values[i] as Enc);
+    const arrays = vector.map((i) => values[i] as EncodedArray);
     let failed = false;
-    const at = (tuple: unknown[]) => {
-      const vs = values.slice();
-      vector.forEach((i, k) => { vs[i] = tuple[k]; });
-      const r = this.call(ast, vs);
-      if (r instanceof SimpleRangeValue) failed = true;
-      return r;
+    const callWith = (tuple: unknown[]) => {
+      const callArgs = values.slice();
+      vector.forEach((argIndex, tupleIndex) => { callArgs[argIndex] = tuple[tupleIndex]; });
+      const value = this.call(ast, callArgs);
+      if (value instanceof SimpleRangeValue) failed = true;
+      return value;
     };
-    let result: Enc;
-    if (encs.length === 1) {
-      result = this.map(encs[0], (v) => at([v]));
+    let result: EncodedArray;
+    if (arrays.length === 1) {
+      result = this.map(arrays[0], (value) => callWith([value]));
     } else {
-      const { ids, tuples } = combine(encs);
+      const { ids, tuples } = combine(arrays);
       const out = new Dictionary(false);
-      const table = tuples.map((t) => out.intern(at(t.map((id, k) => encs[k].dict.vals[id]))));
+      const table = tuples.map((tuple) => out.intern(callWith(tuple.map((id, arrayIndex) => arrays[arrayIndex].dict.vals[id]))));
       const outIds = new Int32Array(ids.length);
       for (let i = 0; i < ids.length; i++) outIds[i] = table[ids[i]];
-      result = Enc.ofIds(encs[0].height, encs[0].width, outIds, out);
+      result = EncodedArray.ofIds(arrays[0].height, arrays[0].width, outIds, out);
     }
     return failed ? FALLBACK : result;
   }
@@ -650,115 +659,118 @@ class Vectorizer {
    * error, or the value converted as HyperFormula converts it).
    */
   private selector(ast: Ast, name: string): Value {
-    const a = this.args(ast, name);
-    if (a === FALLBACK) return FALLBACK;
-    const { values, vector } = a as { values: Value[]; vector: number[] };
+    const evaluated = this.args(ast, name);
+    if (evaluated === FALLBACK) return FALLBACK;
+    const { values, vector } = evaluated as { values: Value[]; vector: number[] };
     if (vector.length === 0) return this.call(ast, values);
-    const shape = values[vector[0]] as Enc;
-    const n = shape.length;
+    const shape = values[vector[0]] as EncodedArray;
+    const length = shape.length;
     const isIf = name === 'IF';
-    // Marks standing for the arguments: what the function returns for a first argument x is then
-    // the first argument (IFERROR/IFNA returning x), the second, the third, or a value of its own.
+    // Marks standing for the arguments: what the function returns for a first argument `firstValue`
+    // is then the first argument (IFERROR/IFNA returning `firstValue`), the second, the third, or a
+    // value of its own.
     const FIRST = { mark: 1 };
     const SECOND = { mark: 2 };
     const THIRD = { mark: 3 };
-    const probe = (x: unknown): unknown => {
-      const vs = values.slice();
-      vs[0] = x;
-      vs[1] = SECOND;
+    const probe = (firstValue: unknown): unknown => {
+      const probeArgs = values.slice();
+      probeArgs[0] = firstValue;
+      probeArgs[1] = SECOND;
       if (!isIf) {
-        const r = this.call(ast, vs);
-        return r === x ? FIRST : r;
+        const result = this.call(ast, probeArgs);
+        return result === firstValue ? FIRST : result;
       }
-      if (vs.length > 2) {
-        vs[2] = THIRD;
-        return this.call(ast, vs);
+      if (probeArgs.length > 2) {
+        probeArgs[2] = THIRD;
+        return this.call(ast, probeArgs);
       }
-      // IF(c, a): the omitted third argument is FALSE.
-      const r = this.call({ ...ast, args: [...(ast.args as Ast[]), { type: VALUE_NODE }] }, [...vs, THIRD]);
-      return r === THIRD ? false : r;
+      // IF(condition, a): the omitted third argument is FALSE.
+      const result = this.call({ ...ast, args: [...(ast.args as Ast[]), { type: VALUE_NODE }] }, [...probeArgs, THIRD]);
+      return result === THIRD ? false : result;
     };
     const out = new Dictionary(false);
     // Per distinct first argument, what an element takes: 0, 1, 2 for that argument, or -2 - id for a value of its own.
-    const code = (r: unknown): number => (r === FIRST ? 0 : r === SECOND ? 1 : r === THIRD ? 2 : -2 - out.intern(r));
+    const codeOf = (result: unknown): number => (result === FIRST ? 0 : result === SECOND ? 1 : result === THIRD ? 2 : -2 - out.intern(result));
     // Per argument (made when first needed): its ids, its values, and their ids in the output (-1: not met yet).
     const sources: ({ ids: Int32Array; vals: unknown[]; table: Int32Array } | number)[] = [];
-    const source = (k: number) => {
-      if (sources[k] === undefined) {
-        const v = k < values.length ? values[k] : false;
-        sources[k] = v instanceof Enc ? { ids: v.ids, vals: v.dict.vals, table: new Int32Array(v.dict.vals.length).fill(-1) } : out.intern(v);
+    const sourceOf = (argIndex: number) => {
+      if (sources[argIndex] === undefined) {
+        const value = argIndex < values.length ? values[argIndex] : false;
+        sources[argIndex] = value instanceof EncodedArray
+          ? { ids: value.ids, vals: value.dict.vals, table: new Int32Array(value.dict.vals.length).fill(-1) }
+          : out.intern(value);
       }
-      return sources[k];
+      return sources[argIndex];
     };
-    const ids = new Int32Array(n);
-    /** Fills the elements where `pick(i)` holds with what code c says. */
-    const fill = (c: number, pick: (i: number) => boolean) => {
-      const src = c >= 0 ? source(c) : -2 - c;
-      if (typeof src === 'number') {
-        for (let i = 0; i < n; i++) if (pick(i)) ids[i] = src;
+    const ids = new Int32Array(length);
+    /** Fills the elements where `pick(i)` holds with what `code` says. */
+    const fill = (code: number, pick: (i: number) => boolean) => {
+      const source = code >= 0 ? sourceOf(code) : -2 - code;
+      if (typeof source === 'number') {
+        for (let i = 0; i < length; i++) if (pick(i)) ids[i] = source;
       } else {
-        const { ids: from, vals, table } = src;
-        for (let i = 0; i < n; i++) {
+        const { ids: sourceIds, vals, table } = source;
+        for (let i = 0; i < length; i++) {
           if (!pick(i)) continue;
-          const id = from[i];
-          const t = table[id];
-          ids[i] = t >= 0 ? t : (table[id] = out.intern(vals[id]));
+          const id = sourceIds[i];
+          const outId = table[id];
+          ids[i] = outId >= 0 ? outId : (table[id] = out.intern(vals[id]));
         }
       }
     };
     const first = values[0];
-    if (!(first instanceof Enc)) {
-      fill(code(probe(first)), () => true);
+    if (!(first instanceof EncodedArray)) {
+      fill(codeOf(probe(first)), () => true);
     } else if (first.isBits) {
       const { bits, one, zero } = first.bits;
-      const [c1, c0] = [code(probe(one)), code(probe(zero))];
-      const [s1, s0] = [c1 >= 0 ? source(c1) : -2 - c1, c0 >= 0 ? source(c0) : -2 - c0];
-      if (typeof s1 === 'number' && typeof s0 === 'number') {
-        for (let i = 0; i < n; i++) ids[i] = bits[i >>> 5] & (1 << (i & 31)) ? s1 : s0;
+      const [codeOne, codeZero] = [codeOf(probe(one)), codeOf(probe(zero))];
+      const [sourceOne, sourceZero] = [codeOne >= 0 ? sourceOf(codeOne) : -2 - codeOne, codeZero >= 0 ? sourceOf(codeZero) : -2 - codeZero];
+      if (typeof sourceOne === 'number' && typeof sourceZero === 'number') {
+        for (let i = 0; i < length; i++) ids[i] = bits[i >>> 5] & (1 << (i & 31)) ? sourceOne : sourceZero;
       } else {
-        for (let i = 0; i < n; i++) {
-          const src = bits[i >>> 5] & (1 << (i & 31)) ? s1 : s0;
-          if (typeof src === 'number') ids[i] = src;
+        for (let i = 0; i < length; i++) {
+          const source = bits[i >>> 5] & (1 << (i & 31)) ? sourceOne : sourceZero;
+          if (typeof source === 'number') ids[i] = source;
           else {
-            const sid = src.ids[i];
-            const t = src.table[sid];
-            ids[i] = t >= 0 ? t : (src.table[sid] = out.intern(src.vals[sid]));
+            const sourceId = source.ids[i];
+            const outId = source.table[sourceId];
+            ids[i] = outId >= 0 ? outId : (source.table[sourceId] = out.intern(source.vals[sourceId]));
           }
         }
       }
     } else {
-      const fids = first.ids;
-      const fvals = first.dict.vals;
-      const codes = new Int32Array(fvals.length).fill(-1);
-      for (let i = 0; i < n; i++) {
-        const id = fids[i];
-        let c = codes[id];
-        if (c === -1) c = codes[id] = code(probe(fvals[id]));
-        const src = c >= 0 ? source(c) : -2 - c;
-        if (typeof src === 'number') ids[i] = src;
+      const firstIds = first.ids;
+      const firstVals = first.dict.vals;
+      const codes = new Int32Array(firstVals.length).fill(-1);
+      for (let i = 0; i < length; i++) {
+        const id = firstIds[i];
+        let code = codes[id];
+        if (code === -1) code = codes[id] = codeOf(probe(firstVals[id]));
+        const source = code >= 0 ? sourceOf(code) : -2 - code;
+        if (typeof source === 'number') ids[i] = source;
         else {
-          const sid = src.ids[i];
-          const t = src.table[sid];
-          ids[i] = t >= 0 ? t : (src.table[sid] = out.intern(src.vals[sid]));
+          const sourceId = source.ids[i];
+          const outId = source.table[sourceId];
+          ids[i] = outId >= 0 ? outId : (source.table[sourceId] = out.intern(source.vals[sourceId]));
         }
       }
     }
-    const result = Enc.ofIds(shape.height, shape.width, ids, out);
-    return out.vals.length <= 3 ? this.map(result, (v) => v) : result;
+    const result = EncodedArray.ofIds(shape.height, shape.width, ids, out);
+    return out.vals.length <= 3 ? this.map(result, (value) => value) : result;
   }
 
   /** MEDIAN of one array: its numbers (HyperFormula's manyToExactNumbers: the first error wins, other values are skipped). */
   private median(ast: Ast): Value {
     const asts = ast.args as Ast[];
     if (asts.length !== 1) return FALLBACK;
-    const v = this.node(asts[0]);
-    if (v === FALLBACK) return FALLBACK;
-    if (!(v instanceof Enc)) return this.call(ast, [v]);
-    const vals = v.dict.vals;
+    const argument = this.node(asts[0]);
+    if (argument === FALLBACK) return FALLBACK;
+    if (!(argument instanceof EncodedArray)) return this.call(ast, [argument]);
+    const vals = argument.dict.vals;
     const kind = new Int8Array(vals.length); // 1 number, 2 error, 0 skipped
     for (let id = 0; id < vals.length; id++) kind[id] = vals[id] instanceof CellError ? 2 : typeof rawOf(vals[id]) === 'number' ? 1 : 0;
     const numbers: number[] = [];
-    const ids = v.ids;
+    const ids = argument.ids;
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i];
       if (kind[id] === 1) numbers.push(rawOf(vals[id]) as number);
@@ -771,39 +783,39 @@ class Vectorizer {
 }
 
 /** A key for a scalar operand (its type included: a date and a number are not the same operand); undefined for others. */
-function scalarKey(v: unknown): string | undefined {
-  if (typeof v === 'number') return `n${v}`;
-  if (typeof v === 'string') return `s${v}`;
-  if (typeof v === 'boolean') return `b${v}`;
-  if (v === EmptyValue) return 'e';
-  const rich = v as { val?: unknown; format?: string; getDetailedType?: () => string };
+function scalarKey(value: unknown): string | undefined {
+  if (typeof value === 'number') return `n${value}`;
+  if (typeof value === 'string') return `s${value}`;
+  if (typeof value === 'boolean') return `b${value}`;
+  if (value === EmptyValue) return 'e';
+  const rich = value as { val?: unknown; format?: string; getDetailedType?: () => string };
   if (rich !== null && typeof rich === 'object' && typeof rich.val === 'number' && typeof rich.getDetailedType === 'function') return `r${rich.getDetailedType()}|${rich.format ?? ''}|${rich.val}`;
   return undefined;
 }
 
 /** Distinct tuples of ids of arrays of one shape: per element, its tuple's index. */
-function combine(encs: Enc[]): { ids: Int32Array; tuples: number[][] } {
-  const n = encs[0].length;
-  let ids = Int32Array.from(encs[0].ids);
-  let tuples: number[][] = encs[0].dict.vals.map((_v, id) => [id]);
-  for (let k = 1; k < encs.length; k++) {
-    const e = encs[k].ids;
-    const nb = encs[k].dict.vals.length;
+function combine(arrays: EncodedArray[]): { ids: Int32Array; tuples: number[][] } {
+  const length = arrays[0].length;
+  let ids = Int32Array.from(arrays[0].ids);
+  let tuples: number[][] = arrays[0].dict.vals.map((_value, id) => [id]);
+  for (let arrayIndex = 1; arrayIndex < arrays.length; arrayIndex++) {
+    const nextIds = arrays[arrayIndex].ids;
+    const nextCount = arrays[arrayIndex].dict.vals.length;
     const table = new Map<number, number>();
-    const next: number[][] = [];
-    const out = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      const key = ids[i] * nb + e[i];
-      let t = table.get(key);
-      if (t === undefined) {
-        t = next.length;
-        next.push([...tuples[ids[i]], e[i]]);
-        table.set(key, t);
+    const nextTuples: number[][] = [];
+    const combined = new Int32Array(length);
+    for (let i = 0; i < length; i++) {
+      const key = ids[i] * nextCount + nextIds[i];
+      let tupleIndex = table.get(key);
+      if (tupleIndex === undefined) {
+        tupleIndex = nextTuples.length;
+        nextTuples.push([...tuples[ids[i]], nextIds[i]]);
+        table.set(key, tupleIndex);
       }
-      out[i] = t;
+      combined[i] = tupleIndex;
     }
-    ids = out;
-    tuples = next;
+    ids = combined;
+    tuples = nextTuples;
   }
   return { ids, tuples };
 }
