@@ -138,18 +138,21 @@ export class Layout {
 
   plan(kind: Kind, name: string): Plan {
     if (this.notes.length) this.put(4, 1, [this.notes.join(' ')], 't');
+    // The sheet reaches down to its lowest chart, so that printing it does not cut the chart off.
+    const chartBottom = Math.max(0, ...this.charts.map((chart) => chart.at[0] + Math.ceil(chart.size[1] / 21)));
+    while (this.rows.length < chartBottom) this.rows.push([]);
     const width = Math.max(...this.rows.map((row) => row.length));
     const perCell = <T>(pick: (slot: Slot) => T) => this.rows.map((row) => Array.from({ length: width }, (_, i) => pick(row[i] || ['', 't', 0, ''])));
     // The report's last row: the last with something in its report columns (the count block may run further down).
     const reportWidth = this.reportColumns || width;
     let last = this.rows.length;
     while (last > 1 && !this.rows[last - 1].slice(0, reportWidth).some((slot) => slot && slot[0] !== '')) last--;
-    for (const chart of this.charts) last = Math.max(last, chart.at[0] + Math.ceil(chart.size[1] / 21));
+    last = Math.max(last, chartBottom);
     return {
       kind, name, cells: perCell((slot) => slot[0]), values: perCell((slot) => slot[3]), formats: perCell((slot) => this.formatOverrides[slot[1]] ?? FORMATS[slot[1]]), styles: perCell((slot) => slot[2]),
       charts: this.charts, checkboxes: this.checkboxes, negatives: this.negatives, notes: this.notes,
       // A sheet of values may end left of its charts: the report's columns then say how wide it prints.
-      printArea: [1, 1, Math.min(last, this.rows.length), this.reportColumns || width], frozenRows: this.frozenRows,
+      printArea: [1, 1, last, this.reportColumns || width], frozenRows: this.frozenRows,
     };
   }
 }
