@@ -8,7 +8,8 @@
  *  - `leadflow report` on 100,000 and 1,000,000 leads in memory (bench/report.ts);
  *  - LibreOffice recalculating the report beside a hand-made COUNTIFS funnel (bench/libreoffice.ts);
  *  - `leadflow report --engine duckdb` on ten million leads from Parquet (bench/duckdb.ts).
- * BENCH_ONLY=functions,host,report,libreoffice,duckdb runs some of them.
+ * BENCH_ONLY=functions,host,report,libreoffice,duckdb runs some of them; BENCH_LO_LEADS sizes the
+ * LibreOffice comparison (default 100,000).
  */
 import { readFileSync, statSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -41,7 +42,7 @@ if (only.has('functions')) {
 }
 if (only.has('host')) await benchHost();
 if (only.has('report')) benchReport([100_000, 1_000_000]);
-if (only.has('libreoffice')) await benchLibreOffice();
+if (only.has('libreoffice')) await benchLibreOffice(Number(process.env.BENCH_LO_LEADS ?? 100_000));
 if (only.has('duckdb')) {
   console.log('\nThe DuckDB engine, past what a spreadsheet holds');
   for (const line of await benchDuckDb()) console.log(line);

@@ -121,10 +121,15 @@ describe('the funnel sheet', () => {
     const c = coreLeads(sample.headers, sample.rows);
     const inQ2 = (i: number) => c.arrived[i] >= start && c.arrived[i] < end;
     expectFunnel(values, row('Arrived'), sample, inQ2);
+    const charts = host.inspectSheet('Funnel').charts;
     for (const owner of new Set(c.owner)) {
       const top = row(`Pipeline: ${owner}`) + 2;
       const counts = reachedCounts(c.reached, 5, (i) => inQ2(i) && c.owner[i] === owner);
       expect(values.slice(top, top + 5).map((r) => r[1]), owner).toEqual(counts);
+      // Each pipeline has its bar chart beside its table, over that table's stages and counts.
+      const chart = charts.find((ch) => ch.options.title === `Leads reached: ${owner}`);
+      expect(chart, owner).toBeDefined();
+      expect([chart!.position.anchorRow, chart!.position.anchorColumn], owner).toEqual([top - 1, 7]);
     }
     // Trend months stay inside the quarter.
     const trend = row('Conversion by arrival month');

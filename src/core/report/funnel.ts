@@ -244,7 +244,18 @@ export function planFunnel(leads: Ctx, request: FunnelRequest): Plan {
   const split = request.split === 'source' || request.split === 'owner' ? request.split : undefined;
   if (split && leads.col(split)) {
     const groups = groupColumns(countBlock, leads, split, inCohort, cohortCrit, 12);
-    groups.shown.forEach((group, n) => { sectionRow = steps(sectionRow, groups.columns[n], `Pipeline: ${group.label}`); });
+    groups.shown.forEach((group, n) => {
+      const top = sectionRow;
+      // A small bar chart beside each pipeline, its stages top to bottom as in the main chart; the next
+      // pipeline starts below it, so that every stage's label has room.
+      const chartRows = stageCount + 5;
+      sectionRow = Math.max(steps(sectionRow, groups.columns[n], `Pipeline: ${group.label}`), top + chartRows + 1);
+      layout.charts.push({
+        type: 'funnel', title: `Leads reached: ${group.label}`, categories: [top + 2, 1, stageCount, 1],
+        series: [{ name: 'Leads reached', values: [top + 2, 2, stageCount, 1], as: 'bar', color: '#1a73e8', format: '#,##0' }],
+        ranges: [[top + 1, 1, stageCount + 1, 1], [top + 1, 2, stageCount + 1, 1]], at: [top, 7], size: [460, chartRows * 21 - 4],
+      });
+    });
   } else if (request.split && request.split !== 'none') layout.notes.push(`Map the ${request.split} column in Open setup to get one pipeline per ${request.split}.`);
   countBlock.write();
   return layout.plan('funnel', 'Funnel');
