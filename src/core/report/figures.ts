@@ -6,6 +6,7 @@
  */
 import { LeadFlowError } from '../errors';
 import { PeriodUnit, wallToSerial } from '../time';
+import { conversionByMonthChart, netFlowChart, stageBarChart } from './charts';
 import { Box, Cell, HEAD, Layout, Plan, SECTION, TITLE, asText, isCurrencyFormat } from './grid';
 import { BLANK_GROUP } from './leads';
 import { MAX_GROUP_ROWS } from './funnel';
@@ -134,11 +135,7 @@ export function planFunnelFigures(figures: FunnelFigures): Plan {
     const step = figures.funnel[stageIndex].stepConversion;
     layout.put(8 + stageIndex, labelCol, [asText(stageIndex && step !== null ? `${name} · ${Math.round(step * 100)}%` : name)], 't');
   });
-  layout.charts.push({
-    type: 'funnel', title: `Leads reached per stage: ${figures.cohort.label}`, categories: [8, labelCol, stageCount, 1],
-    series: [{ name: 'Leads reached', values: [8, 2, stageCount, 1], as: 'bar', color: '#1a73e8', format: '#,##0' }],
-    ranges: [[7, labelCol, stageCount + 1, 1], [7, 2, stageCount + 1, 1]], at: [6, chartCol], size: [560, 320],
-  });
+  layout.charts.push(stageBarChart(`Leads reached per stage: ${figures.cohort.label}`, 7, labelCol, 2, stageCount, [6, chartCol], [560, 320]));
   if (figures.hasValue) {
     layout.put(7, 6, ['Leads with a deal value', 'Deal value (known)', 'Pipeline value', 'Value basis'], 't', HEAD);
     figures.funnel.forEach((stage, stageIndex) => layout.put(8 + stageIndex, 6, [stage.withValue ?? 0, stage.knownValue ?? 0, orBlank(stage.value), stage.basis ?? ''], 'icct'));
@@ -171,11 +168,7 @@ export function planFunnelFigures(figures: FunnelFigures): Plan {
     layout.put(sectionRow + 1, 1, ['Arrival month', 'Leads', ...figures.stages.slice(1).map((stage) => `Reached ${stage}`)], 't', HEAD);
     months.forEach((month, i) => layout.put(sectionRow + 2 + i, 1, [serialDay(month.month), month.leads, ...month.shares.map(orBlank)], 'mip'));
     if (stageCount > 1) {
-      layout.charts.push({
-        type: 'line', title: 'Conversion by arrival month', categories: [sectionRow + 2, 1, months.length, 1],
-        series: figures.stages.slice(1).map((stage, laterIndex) => ({ name: `Reached ${stage}`, values: [sectionRow + 2, 3 + laterIndex, months.length, 1] as Box, as: 'line' as const, format: '0%' })),
-        ranges: [[sectionRow + 1, 1, months.length + 1, 1], [sectionRow + 1, 3, months.length + 1, stageCount - 1]], at: [6 + 18, chartCol], size: [560, 320],
-      });
+      layout.charts.push(conversionByMonthChart(figures.stages, sectionRow + 1, months.length, [6 + 18, chartCol]));
     }
     sectionRow += months.length + 3;
   }
@@ -214,14 +207,7 @@ export function planFlowFigures(figures: FlowFigures): Plan {
   const periodCount = periods.length;
   layout.negatives.push([8, reasonCount + 4, periodCount || 1, 1]);
   if (periodCount) {
-    layout.charts.push({
-      type: 'combo', title: `Net lead flow per ${unit}`, categories: [8, 1, periodCount, 1],
-      series: [
-        { name: 'Net', values: [8, reasonCount + 4, periodCount, 1], as: 'column', color: '#1e8e3e', negativeColor: '#d93025', format: '#,##0' },
-        { name: 'Running total', values: [8, reasonCount + 5, periodCount, 1], as: 'line', color: '#1a73e8', format: '#,##0' },
-      ],
-      ranges: [[7, 1, periodCount + 1, 1], [7, reasonCount + 4, periodCount + 1, 2]], at: [6, reasonCount + 7], size: [640, 340],
-    });
+    layout.charts.push(netFlowChart(unit, reasonCount, periodCount));
   }
   if (figures.bySource) {
     const top = 9 + periodCount;

@@ -10,6 +10,7 @@
 import { INACTIVE } from '../flow';
 import { ratio } from '../funnel';
 import { DAY_MS, PeriodUnit, nextPeriodStart, periodStart, serialToWall, wallToSerial } from '../time';
+import { netFlowChart } from './charts';
 import { cellKey, criterionFor } from './criteria';
 import { Computed, HEAD, Layout, Plan, SECTION, asText, dateCell, fx, ref } from './grid';
 import { BLANK_GROUP, CountBlock, Ctx, span, writeMap } from './leads';
@@ -123,14 +124,7 @@ export function planFlow(leads: Ctx, request: FlowRequest): Plan {
   });
   layout.negatives.push([8, reasonCount + 4, periodCount || 1, 1]);
   if (periodCount) {
-    layout.charts.push({
-      type: 'combo', title: `Net lead flow per ${unit}`, categories: [8, 1, periodCount, 1],
-      series: [
-        { name: 'Net', values: [8, reasonCount + 4, periodCount, 1], as: 'column', color: '#1e8e3e', negativeColor: '#d93025', format: '#,##0' },
-        { name: 'Running total', values: [8, reasonCount + 5, periodCount, 1], as: 'line', color: '#1a73e8', format: '#,##0' },
-      ],
-      ranges: [[7, 1, periodCount + 1, 1], [7, reasonCount + 4, periodCount + 1, 2]], at: [6, reasonCount + 7], size: [640, 340],
-    });
+    layout.charts.push(netFlowChart(unit, reasonCount, periodCount));
   }
 
   // The same by lead source, over all periods.

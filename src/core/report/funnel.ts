@@ -8,6 +8,7 @@ import { LeadFlowError } from '../errors';
 import { FEW_LEADS, LARGE_DEAL, VALUE_BASIS, ratio } from '../funnel';
 import { DAY_MS, nextPeriodStart, periodStart, wallToSerial } from '../time';
 import { median } from '../timing';
+import { conversionByMonthChart, stageBarChart } from './charts';
 import { cellKey, criterionFor } from './criteria';
 import { Box, Computed, HEAD, Layout, Plan, SECTION, asText, dateCell, fx, isCurrencyFormat, lit, ref } from './grid';
 import { BLANK_GROUP, CountBlock, Ctx, Group, span, writeMap } from './leads';
@@ -135,11 +136,7 @@ export function planFunnel(leads: Ctx, request: FunnelRequest): Plan {
     const row = 8 + stageIndex;
     layout.put(row, labelCol, [stageIndex ? fx(`${ref(row, 1)}&IF(${ref(row, 3)}="",""," · "&TEXT(${ref(row, 3)},"0%"))`, step === null ? name : `${name} · ${Math.round(step * 100)}%`) : fx(ref(8, 1), name)], 't');
   });
-  layout.charts.push({
-    type: 'funnel', title: `Leads reached per stage: ${cohort.label}`, categories: [8, labelCol, stageCount, 1],
-    series: [{ name: 'Leads reached', values: [8, 2, stageCount, 1], as: 'bar', color: '#1a73e8', format: '#,##0' }],
-    ranges: [[7, labelCol, stageCount + 1, 1], [7, 2, stageCount + 1, 1]], at: [6, chartCol], size: [560, 320],
-  });
+  layout.charts.push(stageBarChart(`Leads reached per stage: ${cohort.label}`, 7, labelCol, 2, stageCount, [6, chartCol], [560, 320]));
 
   // Pipeline value: the actual sum when every lead of the stage has a value, else leads × average (an estimate).
   if (valueRef) {
@@ -231,11 +228,7 @@ export function planFunnel(leads: Ctx, request: FunnelRequest): Plan {
         ...leads.stages.slice(1).map((_, laterIndex) => fx(`IFERROR(${countBlock.reached(monthColumns[i], laterIndex + 2).f.slice(1)}/${ref(row, 2)},"")`, ratio(countBlock.reachedValue(monthColumns[i], laterIndex + 2), arrivedCount)))], 'mip');
     });
     if (stageCount > 1) {
-      layout.charts.push({
-        type: 'line', title: 'Conversion by arrival month', categories: [sectionRow + 2, 1, months.length, 1],
-        series: leads.stages.slice(1).map((stage, laterIndex) => ({ name: `Reached ${stage}`, values: [sectionRow + 2, 3 + laterIndex, months.length, 1] as Box, as: 'line' as const, format: '0%' })),
-        ranges: [[sectionRow + 1, 1, months.length + 1, 1], [sectionRow + 1, 3, months.length + 1, stageCount - 1]], at: [6 + 18, chartCol], size: [560, 320],
-      });
+      layout.charts.push(conversionByMonthChart(leads.stages, sectionRow + 1, months.length, [6 + 18, chartCol]));
     }
     sectionRow += months.length + 3;
   }
@@ -250,11 +243,7 @@ export function planFunnel(leads: Ctx, request: FunnelRequest): Plan {
       // pipeline starts below it, so that every stage's label has room.
       const chartRows = stageCount + 5;
       sectionRow = Math.max(steps(sectionRow, groups.columns[n], `Pipeline: ${group.label}`), top + chartRows + 1);
-      layout.charts.push({
-        type: 'funnel', title: `Leads reached: ${group.label}`, categories: [top + 2, 1, stageCount, 1],
-        series: [{ name: 'Leads reached', values: [top + 2, 2, stageCount, 1], as: 'bar', color: '#1a73e8', format: '#,##0' }],
-        ranges: [[top + 1, 1, stageCount + 1, 1], [top + 1, 2, stageCount + 1, 1]], at: [top, 7], size: [460, chartRows * 21 - 4],
-      });
+      layout.charts.push(stageBarChart(`Leads reached: ${group.label}`, top + 1, 1, 2, stageCount, [top, 7], [460, chartRows * 21 - 4]));
     });
   } else if (request.split && request.split !== 'none') layout.notes.push(`Map the ${request.split} column in Open setup to get one pipeline per ${request.split}.`);
   countBlock.write();
