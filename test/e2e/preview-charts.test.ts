@@ -153,7 +153,7 @@ describe('built sheets in the preview', () => {
       const combo = page.locator('#chart-layer .chart[data-type="COMBO"]');
       await combo.waitFor();
       const { anchor, box, cellBox } = await chartAndAnchor(page, combo);
-      expect(anchor).toBe('K6');
+      expect(anchor).toBe('K8');
       expect(Math.abs(box.x - cellBox.x)).toBeLessThanOrEqual(1.5);
       expect(Math.abs(box.y - cellBox.y)).toBeLessThanOrEqual(1.5);
       await dismissToasts(page);

@@ -34,7 +34,8 @@ export function conversionByMonthChart(stages: readonly string[], headerRow: num
 /**
  * Net lead flow per period: net as columns (red where negative, where the chart can say so) and the
  * running total as a line. The period table's header is on row 7; net and running total follow the
- * removal reasons' columns.
+ * removal reasons' columns. The chart sits on row 8, below the rows the sheet freezes (title and
+ * table header), so that scrolling the periods never hides its top.
  */
 export function netFlowChart(unit: PeriodUnit, reasonCount: number, periodCount: number): ChartSpec {
   return {
@@ -43,6 +44,6 @@ export function netFlowChart(unit: PeriodUnit, reasonCount: number, periodCount:
       { name: 'Net', values: [8, reasonCount + 4, periodCount, 1], as: 'column', color: GREEN, negativeColor: RED, format: '#,##0' },
       { name: 'Running total', values: [8, reasonCount + 5, periodCount, 1], as: 'line', color: BLUE, format: '#,##0' },
     ],
-    ranges: [[7, 1, periodCount + 1, 1], [7, reasonCount + 4, periodCount + 1, 2]], at: [6, reasonCount + 7], size: [640, 340],
+    ranges: [[7, 1, periodCount + 1, 1], [7, reasonCount + 4, periodCount + 1, 2]], at: [8, reasonCount + 7], size: [640, 340],
   };
 }
