@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error build.mjs is plain JavaScript
 import { build as buildDist } from '../../build.mjs';
-import { REVIEW_CHECKLIST, SMALL_GROUP } from '../../src/core/report/index.ts';
+import { REVIEW_CHECKLIST, SMALL_GROUP, planBuild } from '../../src/core/report/index.ts';
 import { SampleSheet } from '../../src/core/sample.ts';
 import { Rule, Setup } from '../../src/core/setup.ts';
 import { compileScorer } from '../../src/core/scoring.ts';
@@ -138,6 +138,16 @@ describe('the checklist sheet', () => {
     expect(groups).toBe(28);
     expect(small).toBeGreaterThan(0);
     expect(small).toBeLessThan(groups);
+    // The note under the groups says which fields a complete record needs: here all three are mapped.
+    const completeNote = values.map((line) => String(line[0])).find((text) => text.startsWith('Complete record:'));
+    expect(completeNote).toMatch(/^Complete record: owner, first response and contact attempts all filled in\. /);
+  });
+
+  it('says which fields "complete record" could not check when they are not mapped', () => {
+    const columns = { ...built.data.setup.columns, firstResponse: '', attempts: '' };
+    const plan = planBuild({ ...built.data, setup: { ...built.data.setup, columns } }, { kind: 'checklist', leads: 'all', period: 'quarter' });
+    const completeNote = plan.cells.map((line) => String(line[0])).find((text) => text.startsWith('Complete record:'));
+    expect(completeNote).toMatch(/all filled in; first response and contact attempts are not mapped, so not checked\. /);
   });
 
   it('ends the review with the review checklist, each item with a checkbox', () => {

@@ -158,7 +158,11 @@ export function planChecklist(leads: Ctx, request: ChecklistRequest): Plan {
     layout.put(row, 1, cells, 'ttddiyypppiyypppit');
   });
   let sectionRow = 10 + pairs.length;
-  layout.put(sectionRow, 1, [`Complete record: owner, first response and contact attempts all filled in. A blank or "Unknown" outcome is counted as unknown, never as a poor lead. A group of fewer than ${SMALL_GROUP} leads is too small to judge.`], 't');
+  // Say which fields "complete" checked: with first response unmapped, 100% complete means only owners are filled.
+  const recordFields = { owner: 'owner', firstResponse: 'first response', attempts: 'contact attempts' } as const;
+  const unchecked = (Object.keys(recordFields) as (keyof typeof recordFields)[]).filter((field) => !columnRef(field)).map((field) => recordFields[field]);
+  const completeMeans = unchecked.length ? `; ${unchecked.join(' and ')} ${unchecked.length > 1 ? 'are' : 'is'} not mapped, so not checked` : '';
+  layout.put(sectionRow, 1, [`Complete record: owner, first response and contact attempts all filled in${completeMeans}. A blank or "Unknown" outcome is counted as unknown, never as a poor lead. A group of fewer than ${SMALL_GROUP} leads is too small to judge.`], 't');
 
   // --- The review checklist ----------------------------------------------------------------
   layout.put(sectionRow + 2, 1, ['Before judging lead quality'], 't', SECTION);
