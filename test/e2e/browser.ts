@@ -177,13 +177,17 @@ export async function buildThroughMenu(page: Page, caption: string | RegExp): Pr
   await idle(page);
 }
 
-/** Scrolls the grid so that a cell (1-based) is near the top left of the view, and waits for it. */
+/**
+ * Scrolls the grid so that a cell (1-based) is near the top left of the view, a few rows below any
+ * frozen rows (which stay put, as in Sheets, and would hide the rows scrolled under them), and waits for it.
+ */
 export async function scrollToCell(page: Page, row: number, col: number): Promise<Locator> {
   await page.locator('#grid').evaluate((grid, [r, c]) => {
     const line = grid.querySelector('#grid-body tr[data-row]') as HTMLElement | null;
     const height = line?.getBoundingClientRect().height || 21;
+    const frozen = grid.querySelectorAll('#grid-head tr.frozen').length;
     const widths = Array.from(grid.querySelectorAll('#cols col')).map((col) => parseFloat((col as HTMLElement).style.width) || 100);
-    grid.scrollTop = Math.max(0, (r - 4) * height);
+    grid.scrollTop = r <= frozen ? 0 : Math.max(0, (r - frozen - 4) * height);
     grid.scrollLeft = Math.max(0, widths.slice(1, c).reduce((a, b) => a + b, 0) - 200);
   }, [row, col]);
   let letters = '';
