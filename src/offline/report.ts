@@ -9,12 +9,12 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { findDayOrderMix, repairDayOrderMix } from '../core/dayorder';
 import { Pick, Proposal, describePick, proposeSetup } from '../core/detect';
-import { BuildData, Kind, Plan, planBuild } from '../core/report';
+import { BuildData, Kind, NO_LAST_ACTIVITY_NOTE, NO_VALUE_NOTE, Plan, UNCONFIRMED_NOTE, planBuild } from '../core/report';
 import { Pipeline } from '../core/pipeline';
 import { COLUMN_FIELDS, ColumnField, SETUP_SHEET, Setup, pipelineOf, setupToGrid, validateSetup } from '../core/setup';
 import { timeZoneClock, wallToSerial } from '../core/time';
 import { clip, showList } from '../core/errors';
-import { columnLetter, isDate } from '../core/values';
+import { columnLetter, isDate, normalizeLabel } from '../core/values';
 import { LeadsFileError, LeadsTable, readLeadsFile } from './files/index.ts';
 import { fileLabel } from './files/read.ts';
 import { writeReportXlsx } from './files/report-writer.ts';
@@ -280,18 +280,25 @@ export function describeUnderstanding(headers: string[], proposal: Proposal, set
   }
   lines.push(guesses.length ? 'Columns:' : 'Columns (from their headers):');
   for (const p of sure) lines.push(`  ${describePick(p)}`);
-  const unused = (Object.keys(COLUMN_FIELDS) as ColumnField[]).filter((f) => ['arrived', 'status', 'source', 'owner', 'value'].includes(f) && !setup.columns[f]);
-  if (unused.length) lines.push(`  Not found: ${unused.map((f) => COLUMN_FIELDS[f].toLowerCase()).join(', ')}.`);
+  const unused = (Object.keys(MISSING_MEANS) as (keyof typeof MISSING_MEANS)[]).filter((field) => !setup.columns[field]);
+  if (unused.length) {
+    lines.push(`  Not found: ${unused.map((field) => `${COLUMN_FIELDS[field].toLowerCase()} (${MISSING_MEANS[field]})`).join('; ')}. Name one with --map ${unused[0]}="Header".`);
+  }
   const p = proposal.pipeline;
   // Every status read against the setup that will be used (a --setup may place what the proposal could not).
   const pipeline = new Pipeline(pipelineOf(setup));
   const statuses = p.statuses.map((s) => ({ ...s, means: pipeline.resolve(s.status) ? s.means ?? 'placed' : null }));
   const guessedStatuses = proposed ? statuses.filter((s) => s.how === 'words') : [];
-  lines.push(`Pipeline (${proposed ? `from ${p.from}${guessedStatuses.length ? ', with statuses placed by their words as guesses' : ''}` : 'from --setup'}): ${setup.stages.map((s) => s.name).join(' → ')}`);
-  if (setup.exits.length) lines.push(`  Exits: ${setup.exits.map((e) => `${e.name} (after ${e.from}${e.removes ? '' : ', kept in net lead flow'})`).join('; ')}`);
-  for (const [stage, header] of Object.entries(setup.columns.stageFlags)) lines.push(`  ${stage} also from the yes/no column "${header}"`);
-  for (const [stage, header] of Object.entries(setup.columns.stageDates)) lines.push(`  ${stage} also from the dates in "${header}"`);
-  if (proposed && guessedStatuses.length) lines.push(`  Guessed: ${showList(guessedStatuses.map((s) => `"${clip(s.status)}" → ${clip(s.means)} (${count(s.count)})`), 12, 100)}`);
+  const source = proposed ? `from ${p.from}${guessedStatuses.length ? `; ${count(guessedStatuses.length)} placed by their words, a guess to check` : ''}` : 'from --setup';
+  lines.push(`Pipeline (${source}): ${setup.stages.map((s) => s.name).join(' → ')}`);
+  lines.push(...exitLines(setup, statuses, pipeline));
+  for (const [stage, header] of Object.entries(setup.columns.stageFlags)) lines.push(`  ${stage} also counts every lead marked yes in "${header}"`);
+  for (const [stage, header] of Object.entries(setup.columns.stageDates)) lines.push(`  ${stage} also counts every lead with a date in "${header}"`);
+  // A status that is its stage's own name needs no arrow; one the words placed elsewhere ("Payment Done" → Won) does.
+  const renamed = guessedStatuses.filter((s) => s.means && normalizeLabel(s.status) !== normalizeLabel(s.means));
+  if (renamed.length) lines.push(`  Guessed: ${showList(renamed.map((s) => `"${clip(s.status)}" → ${clip(s.means)} (${count(s.count)})`), 12, 100)}`);
+  const byCount = statuses.filter((s) => s.means).sort((a, b) => b.count - a.count);
+  if (byCount.length) lines.push(`  Leads by status: ${showList(byCount.map((s) => `${clip(s.status)} ${count(s.count)}`), 12, 100)}`);
   const total = statuses.reduce((n, s) => n + s.count, 0);
   const unplaced = statuses.filter((s) => !s.means);
   if (unplaced.length) {
@@ -301,6 +308,40 @@ export function describeUnderstanding(headers: string[], proposal: Proposal, set
   }
   for (const note of proposal.notes) lines.push(`Note: ${note}`);
   return lines;
+}
+
+/** What a report lacks without each column, said beside "Not found". */
+const MISSING_MEANS = {
+  status: 'every lead counts at the first stage only, unless stage dates or flags show more',
+  arrived: 'no months, and no net lead flow',
+  source: 'no by-source table',
+  owner: 'no pipeline per owner',
+  value: 'no pipeline value',
+  lastActivity: 'net lead flow cannot count leads gone quiet',
+} as const satisfies Partial<Record<ColumnField, string>>;
+
+/**
+ * The exits, grouped by the stage their leads count up to, with how many leads each holds:
+ * "Junk Lead (1,029) and Lost Lead (200) count up to Not Contacted".
+ */
+function exitLines(setup: Setup, statuses: { status: string; count: number }[], pipeline: Pipeline): string[] {
+  if (!setup.exits.length) return [];
+  const held = setup.exits.map(() => 0);
+  for (const s of statuses) {
+    const resolved = pipeline.resolve(s.status);
+    if (resolved && resolved.exit >= 0) held[resolved.exit] += s.count;
+  }
+  const dated = Object.keys(setup.columns.stageDates).length + Object.keys(setup.columns.stageFlags).length > 0;
+  const groups = new Map<string, string[]>();
+  setup.exits.forEach((exit, k) => {
+    const key = `${exit.from}\u0000${exit.removes ? 'removes' : 'stays'}`;
+    groups.set(key, [...(groups.get(key) ?? []), `${exit.name} (${held[k] ? count(held[k]) : 'no leads'})`]);
+  });
+  const parts = [...groups].map(([key, names]) => {
+    const [from, removes] = key.split('\u0000');
+    return `${names.join(' and ')} count${names.length > 1 ? '' : 's'} up to ${from}${removes === 'stays' ? ', still open in net lead flow' : ''}`;
+  });
+  return [`  Leaving the pipeline: ${parts.join('; ')}.${dated ? ' A stage date or flag can take such a lead further.' : ''}`];
 }
 
 function pickInSetup(p: Pick, setup: Setup): boolean {
@@ -321,13 +362,18 @@ export function buildDataOf(u: Understood, now = Date.now()): BuildData {
   };
 }
 
+/** Sheet notes the understanding lines say in the command line's words: the guesses, and the "Not found" columns. */
+const SAID_ABOVE = [UNCONFIRMED_NOTE, NO_VALUE_NOTE, NO_LAST_ACTIVITY_NOTE];
+
 const KINDS: Record<Exclude<Action, 'all'>, Kind> = { funnel: 'funnel', flow: 'flow', checklist: 'checklist' };
 
-/** A line per built sheet with its headline numbers, read from the plan's values. */
-export function headline(plan: Plan, stages: string[]): string {
+/** A line per built sheet with its headline numbers, read from the plan's values; `fromGuesses` when nobody confirmed the setup. */
+export function headline(plan: Plan, stages: string[], fromGuesses = false): string {
+  const guessed = fromGuesses ? ' (from the guesses above)' : '';
   if (plan.kind === 'funnel') {
+    // Every counted lead is at the first stage: "3,900 leads", not "Not Contacted 3,900", which reads as 3,900 not contacted.
     const reached = stages.map((_, k) => Number(plan.values[7 + k]?.[1] ?? 0));
-    return `${plan.name}: ${stages.map((s, k) => `${s} ${count(reached[k])}${k ? ` (${pct(reached[k], reached[k - 1])})` : ''}`).join(' → ')}`;
+    return `${plan.name}${guessed}: ${count(reached[0])} leads${stages.slice(1).map((s, k) => ` → ${s} ${count(reached[k + 1])} (${pct(reached[k + 1], reached[k])})`).join('')}`;
   }
   if (plan.kind === 'flow') {
     const head = plan.values.findIndex((r) => r[0] === 'Month' || r[0] === 'Week from');
@@ -335,10 +381,10 @@ export function headline(plan: Plan, stages: string[]): string {
     const rows = plan.values.slice(head + 1).filter((_, i, all) => all.slice(0, i + 1).every((r) => r[0] !== ''));
     const net = plan.values[head].indexOf('Net');
     const sum = (c: number) => rows.reduce((n, r) => n + (Number(r[c]) || 0), 0);
-    return `${plan.name}: ${count(sum(1))} new, ${count(sum(net - 1))} removed, net ${count(sum(net))} over ${rows.length} ${String(plan.values[head][0]).startsWith('Week') ? 'weeks' : 'months'}.`;
+    return `${plan.name}${guessed}: ${count(sum(1))} new, ${count(sum(net - 1))} removed, net ${count(sum(net))} over ${rows.length} ${String(plan.values[head][0]).startsWith('Week') ? 'weeks' : 'months'}.`;
   }
   const listed = plan.values.findIndex((r) => r[0] === 'Lead' && r[1] === 'Row');
-  return `${plan.name}: ${listed < 0 ? 0 : count(plan.values.slice(listed + 1).filter((r) => r[0] !== '' && typeof r[1] === 'number').length)} leads to review.`;
+  return `${plan.name}${guessed}: ${listed < 0 ? 0 : count(plan.values.slice(listed + 1).filter((r) => r[0] !== '' && typeof r[1] === 'number').length)} leads to review.`;
 }
 
 export async function runReport(opts: ReportOptions): Promise<{ sheets: string[]; plans: Plan[]; understood: Understood }> {
@@ -360,9 +406,9 @@ export async function runReport(opts: ReportOptions): Promise<{ sheets: string[]
   }
   const said = new Set<string>();
   for (const plan of plans) {
-    report(headline(plan, u.setup.stages.map((s) => s.name)));
-    // Each note once, however many sheets carry it.
-    for (const note of plan.notes) if (!said.has(note)) {
+    report(headline(plan, u.setup.stages.map((s) => s.name), !u.saved));
+    // Each note once, however many sheets carry it; not those the lines above already said in the command line's words.
+    for (const note of plan.notes) if (!said.has(note) && !SAID_ABOVE.includes(note)) {
       said.add(note);
       report(`  Note: ${note}`);
     }

@@ -61,11 +61,32 @@ describe('what the report says it understood', () => {
     expect(u.setup.stages.map((s) => s.name)).toEqual(['New Enquiry', 'Contacted', 'Demo Attended', 'Payment Done']);
     const text = u.lines.join('\n');
     expect(text.indexOf('Guesses')).toBeLessThan(text.indexOf('Columns'));
-    expect(text).toMatch(/"Payment Done" → Payment Done/);
+    // Statuses placed by their words are said to be a guess; a status that is its stage's own name needs no arrow.
+    expect(text).toMatch(/^Pipeline \(from the statuses in the sheet; \d+ placed by their words, a guess to check\): New Enquiry → Contacted → Demo Attended → Payment Done$/m);
+    expect(text).not.toMatch(/"Payment Done" →/);
+    expect(text).toMatch(/^ {2}Leads by status: .*Payment Done \d+/m);
     expect(text).toMatch(/NOT COUNTED: 40 leads \(28\.6%\) have statuses LeadFlow could not place: "Docs Pending\?" \(20\), "Visa Check" \(20\)/);
     // The built sheet says it too, on its notes row, with the fix.
     const plan = planBuild(buildDataOf(u), { kind: 'funnel' });
     expect(plan.notes.join(' ')).toMatch(/40 leads \(28\.6%\) are not counted: their status matches no stage or exit: "(Docs Pending\?|Visa Check)" \(20\), "(Docs Pending\?|Visa Check)" \(20\)/);
+  });
+
+  it('says it for a marketer: what each missing column costs, how many leads leave the pipeline where, and the funnel from all leads', async () => {
+    const out = join(dir, 'said.xlsx');
+    const r = await leadflow('report', csv, '--out', out, '--action', 'all');
+    expect(r.code).toBe(0);
+    // No owner or last-activity column: said once, with what the report lacks without it and how to name one.
+    expect(r.stdout).toMatch(/^ {2}Not found: owner \(no pipeline per owner\); last activity \(net lead flow cannot count leads gone quiet\)\. Name one with --map owner="Header"\.$/m);
+    // Every seventh student is Lost: 20 leads, counted up to the stage the exit leaves from.
+    const u = await understand({ input: csv, progress: null });
+    const lost = u.setup.exits.find((e) => e.name === 'Lost');
+    expect(r.stdout).toContain(`  Leaving the pipeline: Lost (20) counts up to ${lost?.from}.`);
+    // The funnel starts from the leads it counts (not "New Enquiry 100", which reads as 100 new enquiries), and says it rests on guesses.
+    expect(r.stdout).toMatch(/^Funnel \(from the guesses above\): 100 leads → Contacted \d+ \(/m);
+    // The sheets' own notes that say the same thing in the add-on's words are not repeated.
+    expect(r.stdout).not.toContain("Built from LeadFlow's guesses");
+    expect(r.stdout).not.toContain('Map a last-activity column');
+    expect(r.stdout).toMatch(/^ {2}Leads by status: /m);
   });
 
   it('--map replaces one guess, and an unknown header is refused with the headers it has', async () => {
@@ -90,7 +111,7 @@ describe('what the report says it understood', () => {
     const r = await leadflow('report', csv, '--out', out, '--setup', partial, '--action', 'funnel');
     expect(r.code).toBe(0);
     expect(r.stdout).not.toMatch(/NOT COUNTED/);
-    expect(r.stdout).toMatch(/Funnel: New Enquiry 140 → Contacted/);
+    expect(r.stdout).toMatch(/Funnel: 140 leads → Contacted \d+ \(/);
   });
 
   it('--help on each command prints its usage and exits 0', async () => {

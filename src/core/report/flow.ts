@@ -35,6 +35,9 @@ function periodIndexer(starts: number[], unit: PeriodUnit): (wall: number) => nu
   return (wall) => (wall === wall ? indexOfStart.get(periodStart(wall, unit)) ?? -1 : -1);
 }
 
+/** Net lead flow's note when no last-activity column is mapped (the report command says it in its "Not found" line). */
+export const NO_LAST_ACTIVITY_NOTE = 'Map a last-activity column to count leads gone quiet.';
+
 export function planFlow(leads: Ctx, request: FlowRequest): Plan {
   const unit = request.period === 'week' ? 'week' : 'month';
   const layout = new Layout();
@@ -58,7 +61,7 @@ export function planFlow(leads: Ctx, request: FlowRequest): Plan {
   const nowSerial = wallToSerial(leads.input.now);
   if (lastActivityCol) {
     layout.put(3, 3, ['Quiet after (days)', quietDays, 'As of', fx('NOW()', nowSerial), 'Quiet if last activity before', fx('F3-D3', nowSerial - quietDays)], 'tits');
-  } else layout.notes.push('Map a last-activity column to count leads gone quiet.');
+  } else layout.notes.push(NO_LAST_ACTIVITY_NOTE);
   layout.put(5, 1, [removedAtCol
     ? 'New leads minus those disqualified, lost or gone quiet (open, no activity for the days above), taken off in the period it happened.'
     : 'New leads minus those disqualified, lost or gone quiet (open, no activity for the days above), taken off in the period they arrived. Map a removal-date column to count them when they left.'], 't');

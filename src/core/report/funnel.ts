@@ -36,6 +36,9 @@ export interface Cohort {
   live?: boolean;
 }
 
+/** The funnel's note when no deal value column is mapped (the report command says it in its "Not found" line). */
+export const NO_VALUE_NOTE = 'Map a deal value column in Open setup to see pipeline value.';
+
 export function resolveCohort(request: FunnelRequest, now: number): Cohort {
   const value = request.value || '';
   const period = /^(\d{4})-(Q?)(\d\d?)$/i.exec(value);
@@ -155,7 +158,7 @@ export function planFunnel(leads: Ctx, request: FunnelRequest): Plan {
         fx(`IF(${withValueCell}=${reachedCell},${knownValueCell},IF(${ref(8, 6, 1)}=0,"",${reachedCell}*${ref(8, 7, 1)}/${ref(8, 6, 1)}))`, value),
         fx(`IF(${pipelineValueCell}="","",IF(${withValueCell}=${reachedCell},${lit(VALUE_BASIS.actual)},IF(AND(${reachedCell}<${FEW_LEADS},${pipelineValueCell}/${reachedCell}>${LARGE_DEAL}),${lit(VALUE_BASIS.fewLargeDeals)},${lit(VALUE_BASIS.estimate)})))`, basis)], 'icct');
     }
-  } else layout.notes.push('Map a deal value column in Open setup to see pipeline value.');
+  } else layout.notes.push(NO_VALUE_NOTE);
 
   // Median days from the previous stage, where the setup names stage date columns.
   const stageDateCol = (stageIndex: number) => {

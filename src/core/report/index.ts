@@ -16,13 +16,13 @@ import { makeCtx } from './leads';
 
 export * from './grid';
 export * from './leads';
-export { planFunnel, resolveCohort } from './funnel';
+export { NO_VALUE_NOTE, planFunnel, resolveCohort } from './funnel';
 export type { CohortKind, FunnelRequest } from './funnel';
-export { planFlow } from './flow';
+export { NO_LAST_ACTIVITY_NOTE, planFlow } from './flow';
 export type { FlowRequest } from './flow';
 export { planChecklist, scoringFor, SMALL_GROUP, MAX_CHECKLIST_ROWS } from './checklist';
 export type { ChecklistRequest } from './checklist';
-export { REVIEW_CHECKLIST } from './text';
+export { REVIEW_CHECKLIST, UNCONFIRMED_NOTE } from './text';
 
 /** What the server reads for a build: the setup (saved or proposed) and the leads' columns a build uses. */
 export interface BuildData {

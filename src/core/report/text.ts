@@ -6,6 +6,9 @@ const share = (part: number, whole: number) => (whole ? `${Math.round((part / wh
 const plural = (count: number, one: string, many = `${one}s`) => `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`;
 
 /** What a person must know about the leads a sheet counts: leads held back and why, said once, loudly, with the fix. */
+/** The note of a sheet built from a setup nobody confirmed (the report command says it its own way). */
+export const UNCONFIRMED_NOTE = "Built from LeadFlow's guesses about the columns and the pipeline, which nobody has confirmed yet: check them in Extensions ▸ LeadFlow ▸ Open setup (or in what the report command printed) and save.";
+
 export function leadNotes(leads: Ctx): string[] {
   const notes: string[] = [];
   const unplaced = [...leads.unplaced].sort((a, b) => b[1] - a[1]);
@@ -30,7 +33,7 @@ export function intro(layout: Layout, leads: Ctx, title: string, kind: Kind): vo
   layout.put(2, 1, [`Built by LeadFlow (${kind}) from plain formulas over the leads: it follows new leads and works without the add-on.`], 't');
   layout.put(3, 1, ['Leads sheet', asText(leads.input.setup.leads.sheet)], 't');
   if (leads.input.saved === false) {
-    layout.notes.push("Built from LeadFlow's guesses about the columns and the pipeline, which nobody has confirmed yet: check them in Extensions ▸ LeadFlow ▸ Open setup (or in what the report command printed) and save.");
+    layout.notes.push(UNCONFIRMED_NOTE);
   }
   layout.notes.push(...leadNotes(leads));
 }

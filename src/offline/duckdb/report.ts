@@ -225,7 +225,7 @@ export async function runDuckDbReport(opts: ReportOptions): Promise<{ sheets: st
         })));
       }
     }
-    for (const plan of plans) report(headline(plan, stages));
+    for (const plan of plans) report(headline(plan, stages, !u.saved));
     progress(`Writing ${basename(opts.out)}…`);
     const sheets = await writeReportXlsx(opts.out, { plans, timeZone, setup: { name: SETUP_SHEET, rows: setupToGrid(u.setup) } }, { force: opts.force });
     progress(`Done in ${seconds(Date.now() - started)}: ${opts.out} (${sheets.join(', ')})`);
