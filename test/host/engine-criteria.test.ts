@@ -5,21 +5,13 @@
  * form LeadFlow and users write, before and after cells are edited.
  */
 import fc from 'fast-check';
-import { HyperFormula } from 'hyperformula';
 import { describe, expect, it } from 'vitest';
 import { FormulaEngine } from '../../src/offline/engine.ts';
 import type { RawContent } from '../../src/offline/engine.ts';
+import { SHEETS_ERRORS, twinEngines } from './twin.ts';
 
 const ROWS = 24;
 
-/** A HyperFormula instance configured as the engine's, with HyperFormula's own functions only. */
-function rawHyperFormula(engine: FormulaEngine): HyperFormula {
-  const config = { ...engine.hf.getConfig(), functionPlugins: HyperFormula.getAllFunctionPlugins() };
-  const hf = HyperFormula.buildEmpty(config as never);
-  hf.addNamedExpression('TRUE', '=TRUE()');
-  hf.addNamedExpression('FALSE', '=FALSE()');
-  return hf;
-}
 
 const texts = ['Won', 'won', 'WON', ' Won', 'Won ', 'Closed Won', 'closed  won', 'W*n', 'W?n', 'W~n', 'Wn', 'Woon', '*', '?', '~', 'é', 'e', 'Open', ''];
 const cell = fc.oneof(
@@ -69,18 +61,9 @@ const arbitraryCase: fc.Arbitrary<Case> = fc.record({
 
 /** The formulas' values in the engine and in plain HyperFormula, on the same data (H1 holds a criterion too). */
 function both(c: Case, criterionCell: RawContent): { engine: unknown[]; raw: unknown[] } {
-  const engine = new FormulaEngine();
-  const data = engine.addSheet('Data');
-  const out = engine.addSheet('Out');
-  const hf = rawHyperFormula(engine);
-  hf.addSheet('Data');
-  hf.addSheet('Out');
-  const rows = c.columns.map((r) => [...r, null, null, null, null, r === c.columns[0] ? criterionCell : null]);
-  engine.setContents(data, 0, 0, rows);
-  hf.setCellContents({ sheet: 0, row: 0, col: 0 }, rows as never);
-  const formulas = c.formulas.map((f) => [f.replace(/\$H\$1/g, 'Data!$H$1')]);
-  engine.setContents(out, 0, 0, formulas);
-  hf.setCellContents({ sheet: 1, row: 0, col: 0 }, formulas.map(([f]) => [closeOpenRanges(f)]));
+  const { engine, hf, sheets: [data, out], write } = twinEngines('Data', 'Out');
+  write(data, 0, 0, c.columns.map((r) => [...r, null, null, null, null, r === c.columns[0] ? criterionCell : null]));
+  write(out, 0, 0, c.formulas.map((f) => [f.replace(/\$H\$1/g, 'Data!$H$1')]), (f) => closeOpenRanges(String(f)));
   const read = () => ({
     engine: c.formulas.map((_f, r) => engine.getValue(out, r, 0)),
     raw: c.formulas.map((_f, r) => {
@@ -89,16 +72,11 @@ function both(c: Case, criterionCell: RawContent): { engine: unknown[]; raw: unk
     }),
   });
   const first = read();
-  for (const e of c.edits) {
-    engine.setContents(data, e.row, e.col, [[e.value]]);
-    hf.setCellContents({ sheet: 0, row: e.row, col: e.col }, [[e.value as never]]);
-  }
+  for (const e of c.edits) write(data, e.row, e.col, [[e.value]]);
   const second = read();
   const norm = (vs: unknown[]) => vs.map((v) => (v !== null && typeof v === 'object' ? (v as { code: string }).code : v));
-  return { engine: [...norm(first.engine), ...norm(second.engine)], raw: [...first.raw, ...second.raw].map((v) => (typeof v === 'string' && v.startsWith('#') ? ERRORS[v] ?? v : v)) };
+  return { engine: [...norm(first.engine), ...norm(second.engine)], raw: [...first.raw, ...second.raw].map((v) => (typeof v === 'string' && v.startsWith('#') ? SHEETS_ERRORS[v] ?? v : v)) };
 }
-
-const ERRORS: Record<string, string> = { '#DIV_BY_ZERO': '#DIV/0!', '#NA': '#N/A', '#VALUE': '#VALUE!', '#NAME': '#NAME?', '#REF': '#REF!', '#NUM': '#NUM!', '#ERROR': '#ERROR!', '#CYCLE': '#REF!', '#SPILL': '#REF!' };
 
 describe('COUNTIF, COUNTIFS, SUMIF, SUMIFS from cached masks', () => {
   it('equal HyperFormula\'s own on random columns and criteria, before and after edits', () => {
@@ -131,16 +109,7 @@ describe('COUNTIF, COUNTIFS, SUMIF, SUMIFS from cached masks', () => {
   });
 
   it('follow cells a spilled array fills or leaves when a value blocks it or is cleared, as HyperFormula does', () => {
-    const engine = new FormulaEngine();
-    const s = engine.addSheet('S');
-    const out = engine.addSheet('Out');
-    const hf = rawHyperFormula(engine);
-    hf.addSheet('S');
-    hf.addSheet('Out');
-    const write = (sheet: number, row: number, col: number, data: RawContent[][]) => {
-      engine.setContents(sheet, row, col, data);
-      hf.setCellContents({ sheet, row, col }, data as never);
-    };
+    const { engine, hf, sheets: [s, out], write } = twinEngines('S', 'Out');
     const compare = () => {
       const raw = hf.getRangeValues({ start: { sheet: out, row: 0, col: 0 }, end: { sheet: out, row: 0, col: 2 } })[0];
       expect(engine.getValues(out, 0, 0, 1, 3)[0]).toEqual(raw);

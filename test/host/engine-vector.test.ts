@@ -4,19 +4,12 @@
  * every element, on random columns.
  */
 import fc from 'fast-check';
-import { HyperFormula } from 'hyperformula';
 import { describe, expect, it } from 'vitest';
-import { FormulaEngine } from '../../src/offline/engine.ts';
 import type { RawContent } from '../../src/offline/engine.ts';
+import { SHEETS_ERRORS, twinEngines } from './twin.ts';
 
 const ROWS = 600;
 
-function rawHyperFormula(engine: FormulaEngine): HyperFormula {
-  const hf = HyperFormula.buildEmpty({ ...engine.hf.getConfig(), functionPlugins: HyperFormula.getAllFunctionPlugins() } as never);
-  hf.addNamedExpression('TRUE', '=TRUE()');
-  hf.addNamedExpression('FALSE', '=FALSE()');
-  return hf;
-}
 
 const status = fc.constantFrom<RawContent>('Won', 'won', 'Won ', 'Lost', 'Open', 'New', '', null, null, 'W*n', 3, true);
 const amount = fc.oneof(
@@ -61,36 +54,22 @@ const SPILLS = ['=Data!B1:B600*2', '=IF(Data!C1:C600>45010,Data!C1:C600,"")', '=
   '=IFERROR(Data!B1:B600/Data!B1:B600,"zero")', '=ISNUMBER(Data!C1:C600)', '=Data!C1:C600+1', '=ROUND(Data!C1:C600,0)'];
 
 function compareAll(rows: RawContent[][], edits: [number, number, RawContent][]): void {
-  const engine = new FormulaEngine();
-  const data = engine.addSheet('Data');
-  const out = engine.addSheet('Out');
-  const hf = rawHyperFormula(engine);
-  hf.addSheet('Data');
-  hf.addSheet('Out');
+  const { engine, hf, sheets: [data, out], write } = twinEngines('Data', 'Out');
   const table: RawContent[][] = [['Won', 3], ['won ', 1], ['Lost', '=1/0'], ['Open', 2]];
   const full = rows.map((r, i) => [...r, null, null, null, null, ...(table[i] ?? [null, null]), i === 0 ? 45015 : null]);
-  engine.setContents(data, 0, 0, full);
-  hf.setCellContents({ sheet: 0, row: 0, col: 0 }, full as never);
+  write(data, 0, 0, full);
   const formulas = FORMULAS.map((f) => [f.replace(/\$H\$1:\$I\$4/g, 'Data!$H$1:$I$4').replace(/\$J\$1/g, 'Data!$J$1')]);
-  engine.setContents(out, 0, 0, formulas);
-  hf.setCellContents({ sheet: 1, row: 0, col: 0 }, formulas);
-  SPILLS.forEach((f, k) => {
-    engine.setContents(out, 0, 2 + k, [[f]]);
-    hf.setCellContents({ sheet: 1, row: 0, col: 2 + k }, [[f]]);
-  });
+  write(out, 0, 0, formulas);
+  SPILLS.forEach((f, k) => write(out, 0, 2 + k, [[f]]));
   const code = (v: unknown) => (v !== null && typeof v === 'object' ? (v as { code?: string; type?: string }).code ?? `#${(v as { type: string }).type}` : v);
-  const ERR: Record<string, string> = { '#DIV_BY_ZERO': '#DIV/0!', '#NA': '#N/A', '#VALUE': '#VALUE!', '#NUM': '#NUM!', '#REF': '#REF!', '#ERROR': '#ERROR!' };
   const raw = (r: number, c: number) => {
     const v = code(hf.getCellValue({ sheet: 1, row: r, col: c }));
-    return typeof v === 'string' ? ERR[v] ?? v : v;
+    return typeof v === 'string' ? SHEETS_ERRORS[v] ?? v : v;
   };
   const check = (when: string) => FORMULAS.forEach((f, r) => expect(code(engine.getValue(out, r, 0)), `${f} ${when}`).toEqual(raw(r, 0)));
   check('');
   // Cells edited: cached columns and comparisons follow.
-  for (const [row, col, value] of edits) {
-    engine.setContents(data, row, col, [[value]]);
-    hf.setCellContents({ sheet: 0, row, col }, [[value as never]]);
-  }
+  for (const [row, col, value] of edits) write(data, row, col, [[value]]);
   check('after edits');
   SPILLS.forEach((f, k) => {
     const got = engine.getValues(out, 0, 2 + k, ROWS, 1).map(([v]) => code(v));
