@@ -16,6 +16,7 @@ import { runDuckDbReport } from '../../src/offline/duckdb/report';
 import { chooseEngine } from '../../src/offline/engines';
 import { ReportError, runReport } from '../../src/offline/report';
 import { corpus, CorpusExport, writeCorpus } from '../corpus/index.ts';
+import { csvText, encode } from '../corpus/lib/text.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'leadflow-duckdb-'));
 const exports = corpus().filter((e) => e.fileName.endsWith('.csv'));
@@ -58,6 +59,32 @@ describe.each(exports.map((e) => [e.id, e] as [string, CorpusExport]))('%s with 
       expectSameCells(table(duckFlow!, width), table(memoryFlow, width), 'Net lead flow');
     }
     expect(duck.sheets).toEqual(['Funnel', ...(duckFlow ? ['Net lead flow'] : []), 'LeadFlow setup']);
+  }, 60_000);
+});
+
+describe('a windows-1252 export (Excel\'s "CSV" on Windows) with €, curly quotes and dashes', () => {
+  it('reads as the in-memory report does: the same stages, sources and values', async () => {
+    // Bytes 0x80-0x9F are where windows-1252 and latin-1 differ; DuckDB refused such a file as "not latin-1".
+    const statuses = ['Neu', 'Kontaktiert', 'Qualifiziert', 'Gewonnen – bezahlt', 'Verloren'];
+    const sources = ['Messe – Köln', 'Partner’s Empfehlung', '„Google“ Ads', 'Website', ''];
+    const rows = Array.from({ length: 240 }, (_, i) => [
+      `${String(1 + (i % 28)).padStart(2, '0')}.${String(1 + (i % 9)).padStart(2, '0')}.2026`,
+      statuses[(i * 7) % 5], `${(i * 37) % 900},50 €`, sources[(i * 3) % 5],
+    ]);
+    const path = join(dir, 'excel-windows-de.csv');
+    writeFileSync(path, encode(csvText(['Erstellt am', 'Status', 'Betrag', 'Quelle'], rows, { delimiter: ';', eol: '\r\n', quoteAll: false }), 'windows-1252'));
+    const memory = await runReport({ input: path, out: join(dir, 'cp1252-memory.xlsx'), action: 'all', timeZone: 'Europe/Berlin', progress: null, report: null });
+    const setupPath = join(dir, 'cp1252-setup.json');
+    writeFileSync(setupPath, JSON.stringify(memory.understood.setup));
+    const duck = await runDuckDbReport({ input: path, out: join(dir, 'cp1252-duckdb.xlsx'), action: 'all', timeZone: 'Europe/Berlin', setupPath, progress: null, report: null });
+    const [memoryFunnel, duckFunnel] = [memory.plans, duck.plans].map((plans) => plans.find((p) => p.kind === 'funnel')!);
+    const width = Math.max(memory.understood.setup.stages.length + 4, 12) - 1;
+    expectSameCells(table(duckFunnel, width), table(memoryFunnel, width), 'Funnel');
+    const labels = duckFunnel.values.flat().filter((v) => typeof v === 'string');
+    for (const name of ['Messe – Köln', 'Partner’s Empfehlung', '„Google“ Ads', 'Gewonnen – bezahlt']) expect(labels).toContain(name);
+    // The won stage counts its leads: a status read with the wrong bytes would match no stage.
+    const won = duckFunnel.values.find((row) => row[0] === 'Gewonnen – bezahlt')!;
+    expect(won[1]).toBe(rows.filter((row) => row[1] === 'Gewonnen – bezahlt').length);
   }, 60_000);
 });
 

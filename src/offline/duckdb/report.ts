@@ -104,8 +104,15 @@ function spillDirectory(): string {
  * spill files whatever happens. DuckDB's own errors while reading come back as SourceErrors.
  */
 async function withDuckDb<T>(input: string, work: (db: Db, source: LeadsSource, columns: TableColumn[]) => Promise<T>): Promise<T> {
-  const source = leadsSource(input);
+  // One directory of our own for DuckDB's spill files and any UTF-8 copy of the leads, removed afterwards.
   const spill = spillDirectory();
+  let source: LeadsSource;
+  try {
+    source = leadsSource(input, spill);
+  } catch (e) {
+    rmSync(spill, { recursive: true, force: true });
+    throw e;
+  }
   const db = await Db.open();
   try {
     await db.run(`SET temp_directory = '${spill.replace(/'/g, "''")}'`);
@@ -115,7 +122,7 @@ async function withDuckDb<T>(input: string, work: (db: Db, source: LeadsSource, 
     } catch (e) {
       throw new SourceError(`${ENGINE_NAME} cannot read ${source.label}: ${duckDbMessage(e)}`);
     }
-    if (source.files.length > 1) await expectOneTable(db, source);
+    if (source.files.length > 1) await expectOneTable(db, source, spill);
     return await work(db, source, columns);
   } catch (e) {
     if (e instanceof ReportError || e instanceof SourceError) throw e;
@@ -133,9 +140,9 @@ async function withDuckDb<T>(input: string, work: (db: Db, source: LeadsSource, 
  * A directory is the parts of one export: files sharing their columns (a later part may add one).
  * A directory of different tables (accounts beside leads) would mix rows that are not leads.
  */
-async function expectOneTable(db: Db, source: LeadsSource): Promise<void> {
+async function expectOneTable(db: Db, source: LeadsSource, scratch: string): Promise<void> {
   const sets = [];
-  for (const file of source.files) sets.push({ file, columns: new Set((await describeColumns(db, leadsSource(file).from)).map((c) => normalizeLabel(c.name))) });
+  for (const file of source.files) sets.push({ file, columns: new Set((await describeColumns(db, leadsSource(file, scratch).from)).map((c) => normalizeLabel(c.name))) });
   const widest = sets.reduce((a, b) => (b.columns.size > a.columns.size ? b : a));
   const shared = (a: Set<string>, b: Set<string>) => [...a].filter((c) => b.has(c)).length / Math.max(a.size, b.size);
   const odd = sets.filter((s) => shared(s.columns, widest.columns) < 0.5);
