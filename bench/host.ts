@@ -53,13 +53,13 @@ function build(host: Host, kind: BuildRequest['kind']): { write: number; evaluat
   return { write, evaluate, sheetName: (run.value as { sheetName: string }).sheetName, plan };
 }
 
-/** The first cell of a built sheet holding a COUNTIFS (a count of the leads sheet). */
+/** The first cell of a built sheet that counts leads: a COUNTIFS of the leads sheet, or a SUM of the funnel's FREQUENCY counts. */
 function countCell(host: Host, sheetName: string): { row: number; col: number } {
   const formulas = host.sheet(sheetName).getDataRange().getFormulas();
   for (let r = 0; r < formulas.length; r++) {
-    for (let c = 0; c < formulas[r].length; c++) if (formulas[r][c].startsWith('=COUNTIFS(')) return { row: r + 1, col: c + 1 };
+    for (let c = 0; c < formulas[r].length; c++) if (/^=(COUNTIFS|SUM)\(/.test(formulas[r][c])) return { row: r + 1, col: c + 1 };
   }
-  throw new Error(`No COUNTIFS on ${sheetName}`);
+  throw new Error(`No count of the leads on ${sheetName}`);
 }
 
 export async function benchHost(): Promise<string[]> {

@@ -210,6 +210,50 @@ class SheetsCompatPlugin extends ConditionalAggregationBase {
     return self.runFunction(ast.args, state, self.metadata('INT'), (value: number) => Math.floor(value));
   }
 
+  /**
+   * FREQUENCY(data, classes): per class (in ascending order), the numbers of `data` above the class
+   * before it and at most this one, then those above the last; text and empty cells are skipped, an
+   * error in `data` is the result. A column of classes + 1 rows, as Sheets and Excel give it.
+   */
+  frequency(ast: ProcedureAstLike, state: unknown): unknown {
+    const self = this as unknown as PluginInternals;
+    return self.runFunction(ast.args, state, self.metadata('FREQUENCY'), (data: SimpleRangeValue, classes: SimpleRangeValue) => {
+      const numbers = (range: SimpleRangeValue): number[] | CellError => {
+        const out: number[] = [];
+        for (const value of range.valuesFromTopLeftCorner()) {
+          if (value instanceof CellError) return value;
+          const raw = isRichNumber(value) ? value.val : value;
+          if (typeof raw === 'number') out.push(raw);
+        }
+        return out;
+      };
+      const bounds = numbers(classes);
+      if (bounds instanceof CellError) return bounds;
+      const values = numbers(data);
+      if (values instanceof CellError) return values;
+      const sorted = bounds.map((bound, at) => ({ bound, at })).sort((a, b) => a.bound - b.bound);
+      const counts = new Array<number>(bounds.length + 1).fill(0);
+      for (const value of values) {
+        let low = 0;
+        let high = sorted.length;
+        while (low < high) {
+          const middle = (low + high) >> 1;
+          if (value <= sorted[middle].bound) high = middle;
+          else low = middle + 1;
+        }
+        counts[low === sorted.length ? bounds.length : sorted[low].at]++;
+      }
+      return SimpleRangeValue.onlyNumbers(counts.map((count) => [count]));
+    });
+  }
+
+  frequencySize(ast: ProcedureAstLike, state: StateLike): ArraySize {
+    const self = this as unknown as PluginInternals & { arraySizeForAst(ast: unknown, state: unknown): ArraySize };
+    if (ast.args.length !== 2) return ArraySize.error();
+    const classes = self.arraySizeForAst(ast.args[1], state);
+    return new ArraySize(1, classes.width * classes.height + 1);
+  }
+
   unsupportedSheetsFunction(ast: ProcedureAstLike): unknown {
     const name = ast.procedureName;
     return new CellError(ErrorType.NAME, `${name} is not supported offline (HyperFormula has no ${name}).`);
@@ -228,6 +272,7 @@ const ANY = 'ANY' as never;
     repeatLastArgs: 2,
   },
   INT: { method: 'int', parameters: [{ argumentType: NUMBER }] },
+  FREQUENCY: { method: 'frequency', sizeOfResultArrayMethod: 'frequencySize', parameters: [{ argumentType: RANGE }, { argumentType: RANGE }], vectorizationForbidden: true },
   ...Object.fromEntries(UNSUPPORTED_SHEETS_FUNCTIONS.map((name) => [name, {
     method: 'unsupportedSheetsFunction', parameters: [{ argumentType: ANY, optionalArg: true }], repeatLastArgs: 1,
   }])),

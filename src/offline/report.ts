@@ -423,7 +423,9 @@ export async function runReport(opts: ReportOptions): Promise<{ sheets: string[]
     setup: { name: setupName, rows: setupToGrid(u.setup) },
   }, { force: opts.force });
   const cut = u.longCells ? `; ${count(u.longCells)} cell${u.longCells === 1 ? ' was' : 's were'} cut to ${count(XLSX_CELL_TEXT)} characters, the most an Excel cell holds (see the note above)` : '';
-  progress(`Done in ${seconds((Date.now() - started) / 1000)}: ${fileLabel(opts.out, 80)} (${sheets.join(', ')})${cut}`);
+  // The per-lead sheets are the file's own working (hidden): the line names the sheets a person opens.
+  const perLead = new Set(plans.map((plan) => plan.xlsx?.perLead.name));
+  progress(`Done in ${seconds((Date.now() - started) / 1000)}: ${fileLabel(opts.out, 80)} (${sheets.filter((name) => !perLead.has(name)).join(', ')})${cut}`);
   return { sheets, plans, understood: u };
 }
 

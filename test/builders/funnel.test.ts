@@ -101,10 +101,9 @@ describe('the funnel sheet', () => {
     expect(listed.get('Not Qualified')).toEqual(['Not Qualified', 'Disqualified', 2, 'yes', 'yes', expect.any(Number)]);
     expect(listed.get('Contact in Future')).toEqual(['Contact in Future', 'Nurturing', 3, 'yes', 'no', expect.any(Number)]);
     expect(listed.get('qualified ')?.slice(1, 3)).toEqual(['Qualified', 3]);
-    // The count block holds every lead: its check cell is 0.
-    const block = values[map].indexOf('Lead counts');
-    const check = values.find((r) => String(r[block]).startsWith('Leads this block does not hold'));
-    expect(check?.[block + 9]).toBe(0);
+    // The table places every status the sample uses: the line under it counts no lead left out.
+    const unplaced = values.find((r) => String(r[col]).startsWith('Leads whose status this table does not place'));
+    expect(unplaced?.[col + 5]).toBe(0);
     expect(row('Funnel')).toBe(5);
   });
 
@@ -149,6 +148,35 @@ describe('the funnel sheet', () => {
     expect(after.values[top][1]).toBe((before.values[top][1] as number) + 150);
     expectFunnel(after.values, top, { headers: sample.headers, rows: [...sample.rows, ...extra.rows] }, () => true);
     leads.deleteRows(sample.rows.length + 2, extra.rows.length);
+  });
+
+  it('a status typed after the build that the table cannot place is counted under the table, then in its stage once the table maps it', () => {
+    build(host, { kind: 'funnel', cohort: 'all' });
+    const before = sheetValues(host, 'Funnel');
+    const top = before.row('Arrived');
+    const leads = host.sheet('Leads');
+    const statusColumn = sample.headers.indexOf('Lead Status') + 1;
+    const kept = leads.getRange(2, statusColumn).getValue();
+    leads.getRange(2, statusColumn).setValue('Gone fishing');
+    const unplacedLine = (values: unknown[][]) => {
+      const at = values.findIndex((r) => r.some((v) => String(v).startsWith('Leads whose status this table does not place')));
+      const column = values[at].findIndex((v) => String(v).startsWith('Leads whose status'));
+      return { row: at, column, count: values[at][column + 5] };
+    };
+    let after = sheetValues(host, 'Funnel');
+    expect(unplacedLine(after.values).count).toBe(1);
+    expect(after.values[top][1]).toBe((before.values[top][1] as number) - 1);
+    // A row inserted inside the table (above its last row) maps the new spelling: the lead counts again.
+    const { row: lineIndex, column } = unplacedLine(after.values);
+    const lastTableRow = lineIndex; // the sheet row just above the line (values are 0-based)
+    const funnelSheet = host.sheet('Funnel');
+    funnelSheet.insertRowBefore(lastTableRow);
+    funnelSheet.getRange(lastTableRow, column + 1, 1, 5).setValues([['Gone fishing', 'Reviewed', 2, 'no', 'no']]);
+    after = sheetValues(host, 'Funnel');
+    expect(unplacedLine(after.values).count).toBe(0);
+    expect(after.values[top][1]).toBe(before.values[top][1]);
+    leads.getRange(2, statusColumn).setValue(kept);
+    expectFunnel(sheetValues(host, 'Funnel').values, top, sample, () => true);
   });
 
   it('year to date follows TODAY(): the cohort bounds are formulas', () => {

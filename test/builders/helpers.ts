@@ -5,7 +5,7 @@
  */
 import { createHost } from '../../src/offline/host/index.ts';
 import type { Host } from '../../src/offline/host/index.ts';
-import { BuildData, BuildRequest, Plan, planBuild, withSetup } from '../../src/core/report/index.ts';
+import { BuildData, BuildRequest, Plan, forSheets, planBuild, withSetup } from '../../src/core/report/index.ts';
 import { Pipeline, defaultPipeline, reachedFromStatuses } from '../../src/core/pipeline.ts';
 import { SampleSheet, sampleLeads } from '../../src/core/sample.ts';
 import { timeZoneClock } from '../../src/core/time.ts';
@@ -39,7 +39,7 @@ export function build(host: Host, request: BuildRequest): Built {
   // As the dialog does: with no setup saved yet, LeadFlow's proposal (made once, here) is what gets built.
   const data = withSetup(read.value as BuildData);
   const plan = planBuild(data, request);
-  const run = host.run('leadflowBuild', [{ plan }]);
+  const run = host.run('leadflowBuild', [{ plan: forSheets(plan) }]);
   if (!run.ok) throw new Error(`leadflowBuild failed: ${run.error.message}`);
   return { data, plan, result: run.value as Built['result'] };
 }

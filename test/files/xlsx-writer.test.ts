@@ -108,8 +108,9 @@ afterAll(() => cleanupTempDirs());
 
 describe('the report xlsx, read back', () => {
   it('has the sheets in order, the setup hidden under the LeadFlowSetup name, each print area', () => {
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['Funnel', 'Net lead flow', 'Lead review', 'Leads', 'LeadFlow setup']);
-    expect(wb.worksheets.map((w) => w.state)).toEqual(['visible', 'visible', 'visible', 'visible', 'hidden']);
+    // The funnel's per-lead cells, for Excel and LibreOffice, on a hidden sheet of their own.
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Funnel', 'Net lead flow', 'Lead review', 'Funnel · per lead', 'Leads', 'LeadFlow setup']);
+    expect(wb.worksheets.map((w) => w.state)).toEqual(['visible', 'visible', 'visible', 'hidden', 'visible', 'hidden']);
     const setup = wb.getWorksheet('LeadFlow setup')!;
     const rows = setup.rowCount;
     expect(setup.getCell('A1').value).toBe('LeadFlow setup');
@@ -127,7 +128,10 @@ describe('the report xlsx, read back', () => {
     let formulas = 0;
     plans.forEach((plan, i) => {
       const ws = wb.worksheets[i];
-      plan.cells.forEach((row, r) => row.forEach((raw, c) => {
+      // A cell that reads an array expression in Sheets reads the per-lead sheet in the file.
+      const inFile = new Map((plan.xlsx?.formulas ?? []).map((cell) => [`${cell.row}:${cell.column}`, cell.formula]));
+      plan.cells.forEach((row, r) => row.forEach((planned, c) => {
+        const raw = inFile.get(`${r + 1}:${c + 1}`) ?? planned;
         const cell = ws.getCell(r + 1, c + 1);
         const v = plan.values[r][c];
         const where = `${plan.name}!R${r + 1}C${c + 1}`;
@@ -224,7 +228,7 @@ describe('the report xlsx, read back', () => {
     for (const c of next) expect(c.type, c.address).toBe(ExcelJS.ValueType.String);
     // Nothing from the leads is a formula anywhere.
     leads.eachRow((row) => row.eachCell((cell) => expect(cell.type, cell.address).not.toBe(ExcelJS.ValueType.Formula)));
-    const sheet = text(zip, 'xl/worksheets/sheet4.xml');
+    const sheet = text(zip, 'xl/worksheets/sheet5.xml');
     expect(sheet).toContain('<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>');
     expect(sheet).toContain(`<t xml:space="preserve">${SPACED}</t>`);
     expect(sheet).toContain('<t>=HYPERLINK("http://x","y")</t>');
@@ -236,14 +240,15 @@ describe('the package', () => {
     const names = [...zip.keys()];
     expect(names[0]).toBe('[Content_Types].xml');
     for (const n of ['_rels/.rels', 'docProps/app.xml', 'docProps/core.xml', 'xl/workbook.xml', 'xl/_rels/workbook.xml.rels', 'xl/styles.xml']) expect(names).toContain(n);
-    for (let i = 1; i <= 5; i++) expect(zip.get(`xl/worksheets/sheet${i}.xml`)!.flags & 8, `sheet${i}`).toBe(8);
+    for (let i = 1; i <= 6; i++) expect(zip.get(`xl/worksheets/sheet${i}.xml`)!.flags & 8, `sheet${i}`).toBe(8);
     const types = text(zip, '[Content_Types].xml');
     const charts = names.filter((n) => n.startsWith('xl/charts/'));
     expect(charts).toHaveLength(plans.reduce((n, p) => n + p.charts.length, 0));
     for (const n of names.filter((x) => /^xl\/(worksheets|charts|drawings)\/[^/]+\.xml$/.test(x))) expect(types, n).toContain(`PartName="/${n}"`);
     expect(text(zip, 'docProps/core.xml')).toContain('<dc:creator>LeadFlow</dc:creator>');
     const workbook = text(zip, 'xl/workbook.xml');
-    expect(workbook).toContain('<sheet name="LeadFlow setup" sheetId="5" state="hidden" r:id="rId5"/>');
+    expect(workbook).toContain('<sheet name="Funnel · per lead" sheetId="4" state="hidden" r:id="rId4"/>');
+    expect(workbook).toContain('<sheet name="LeadFlow setup" sheetId="6" state="hidden" r:id="rId6"/>');
     expect(workbook).toContain(`<definedName name="_xlnm.Print_Area" localSheetId="0">'Funnel'!$A$1:`);
     const styles = text(zip, 'xl/styles.xml');
     expect(styles).toContain('<font><sz val="10"/><name val="Arial"/><family val="2"/></font>');
@@ -346,7 +351,7 @@ describe('writing cells', () => {
       leads: { name: 'My leads', rows, columnFormats: [null, null, '#,##0.00', 'yyyy-mm-dd hh:mm', null] },
       setup: { name: 'LeadFlow setup', rows: [['LeadFlow setup', 'version 1'], ['=not a formula', '@x']] },
     });
-    expect(sheets).toEqual(['Funnel_ 2025_Q1', 'My leads', 'LeadFlow setup']);
+    expect(sheets).toEqual(['Funnel_ 2025_Q1', 'Funnel · per lead', 'My leads', 'LeadFlow setup']);
     const book = new ExcelJS.Workbook();
     await book.xlsx.readFile(path);
     const ws = book.getWorksheet('My leads')!;
@@ -371,6 +376,10 @@ describe('writing cells', () => {
     expect(chart).toContain("<c:f>'Funnel_ 2025_Q1'!$B$8:");
     expect(chart).not.toContain("'Funnel'!");
     expect(text(files, 'xl/workbook.xml')).toContain(`localSheetId="0">'Funnel_ 2025_Q1'!$A$1:`);
-    expect(text(files, 'xl/worksheets/sheet2.xml')).toContain('<t xml:space="preserve"> Google </t>');
+    expect(text(files, 'xl/worksheets/sheet3.xml')).toContain('<t xml:space="preserve"> Google </t>');
+    // The per-lead cells read the renamed funnel's Status → stage table, one shared formula per column.
+    const stageNo = /<f t="shared" ref="A2:A\d+" si="0">([^<]*)<\/f>/.exec(text(files, 'xl/worksheets/sheet2.xml'))?.[1] ?? '';
+    expect(stageNo).toMatch(/^IF\('Leads'!\$G2="",/);
+    expect(stageNo).toContain("VLOOKUP('Leads'!$G2,'Funnel_ 2025_Q1'!$");
   });
 });

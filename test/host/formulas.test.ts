@@ -53,6 +53,24 @@ describe('conditional aggregation over another sheet', () => {
   });
 });
 
+describe('FREQUENCY, which the funnel counts with', () => {
+  it('spills one count per class (up to and including it) and one past the last; text and empty cells are skipped', () => {
+    const report = host.spreadsheet.insertSheet('Report');
+    // Values 1000, 250, 400, "", 50 (the empty value and the header are skipped).
+    report.getRange(1, 1, 3, 1).setValues([[100], [400], [2000]]);
+    report.getRange(1, 2).setFormula('=FREQUENCY(Leads!D:D,A1:A3)');
+    expect(report.getRange(1, 2, 4, 1).getValues().map((r) => r[0])).toEqual([1, 2, 1, 0]);
+  });
+
+  it('counts an array expression inside ARRAYFORMULA, and a cell holding text in it is skipped', () => {
+    const report = host.spreadsheet.insertSheet('Report');
+    report.getRange(1, 1, 3, 1).setValues([[-1], [0], [1]]);
+    // Per lead: 1 for "Won" in any case, 0 for the other statuses, "" for the lead without a source.
+    report.getRange(1, 2).setFormula('=ARRAYFORMULA(FREQUENCY(IF(Leads!E2:E6="","",IF(Leads!B2:B6="won",1,0)),A1:A3))');
+    expect(report.getRange(1, 2, 4, 1).getValues().map((r) => r[0])).toEqual([0, 2, 2, 0]);
+  });
+});
+
 describe('lookups, logic and statistics', () => {
   it('INDEX/MATCH, IFERROR, MEDIAN, SUMPRODUCT', () => {
     expect(compute(

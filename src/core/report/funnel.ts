@@ -9,9 +9,9 @@ import { FEW_LEADS, LARGE_DEAL, VALUE_BASIS, ratio } from '../funnel';
 import { DAY_MS, nextPeriodStart, periodStart, wallToSerial } from '../time';
 import { median } from '../timing';
 import { conversionByMonthChart, stageBarChart } from './charts';
-import { cellKey, criterionFor } from './criteria';
-import { Box, Computed, HEAD, Layout, Plan, SECTION, asText, dateCell, fx, isCurrencyFormat, lit, ref } from './grid';
-import { BLANK_GROUP, CountBlock, Ctx, Group, span, writeMap } from './leads';
+import { Computed, HEAD, Layout, Plan, SECTION, asText, colName, dateCell, fx, isCurrencyFormat, lit, ref, sheetRef } from './grid';
+import { BLANK_GROUP, Ctx, Group, span, writeMap } from './leads';
+import { PerLead, PerLeadValue, Split, StageCounts } from './stages';
 import { intro } from './text';
 
 export type CohortKind = 'all' | 'ytd' | 'quarter' | 'month' | 'range';
@@ -35,6 +35,9 @@ export interface Cohort {
   /** Year to date: the bounds are TODAY() formulas, so the cohort moves with the calendar. */
   live?: boolean;
 }
+
+/** The funnel sheet's name (Sheets adds " (2)" when a sheet of the user's has it). */
+const FUNNEL_SHEET = 'Funnel';
 
 /** The funnel's note when no deal value column is mapped (the report command says it in its "Not found" line). */
 export const NO_VALUE_NOTE = 'Map a deal value column in Open setup to see pipeline value.';
@@ -61,30 +64,22 @@ export function resolveCohort(request: FunnelRequest, now: number): Cohort {
 /** Groups shown one per row: the largest, the blank group whatever its size, the rest together as "Other". */
 export const MAX_GROUP_ROWS = 15;
 
-/** Which groups get a row, and the block columns (one per spelling) each sums. */
-function groupColumns(countBlock: CountBlock, leads: Ctx, field: 'source' | 'owner', include: (i: number) => boolean, cohortCrit: string, limit: number) {
-  const { list, of: groupOf } = leads.groups(field, include);
+/**
+ * Which groups get a row (the largest, and the blank group whatever its size), and the split that
+ * counts them: one slice per group shown, then one for every other group.
+ */
+function groupSplit(counts: StageCounts, leads: Ctx, field: 'source' | 'owner', include: (i: number) => boolean, inCohort: PerLeadValue, limit: number) {
+  const { list } = leads.groups(field, include);
   let shown = list.slice(0, limit);
   const blank = list.find((group) => group.label === BLANK_GROUP);
   if (blank && !shown.includes(blank)) shown = [...shown.slice(0, limit - 1), blank];
-  const titles: string[] = [];
-  const crits: string[] = [];
-  const slotOf = new Map<string, number>();
-  const slots: number[][] = shown.map((group) => group.spellings.map((spelling) => {
-    slotOf.set(`${list.indexOf(group)}\u0000${cellKey(spelling)}`, titles.length);
-    titles.push(`${field === 'source' ? 'Source' : 'Owner'}: ${group.label}${group.spellings.length > 1 ? ` (${JSON.stringify(spelling)})` : ''}`);
-    crits.push(`${cohortCrit},${leads.col(field)},${criterionFor(spelling)}`);
-    return titles.length - 1;
-  }));
-  const fieldAt = leads.index(field);
-  const blockColumns = countBlock.addMany(titles, crits, (i) => (groupOf[i] < 0 ? -1 : slotOf.get(`${groupOf[i]}\u0000${cellKey(leads.input.rows[i][fieldAt])}`) ?? -1));
-  return { shown, columns: slots.map((groupSlots) => groupSlots.map((slot) => blockColumns[slot])), others: list.length - shown.length, list };
-}
-
-/** Reached at `stage` over several block columns (a group written several ways). */
-function reachedOver(countBlock: CountBlock, columns: number[], stage: number): Computed {
-  const parts = columns.map((column) => countBlock.reached(column, stage));
-  return fx(parts.map((part) => part.f.slice(1)).join('+') || '0', parts.reduce((total, part) => total + (part.v as number), 0));
+  const slice = counts.groupSlice(field, shown, blank ? shown.indexOf(blank) : -1);
+  const inSlice: PerLeadValue = {
+    expr: inCohort.expr === '1' ? slice.expr : `IF(${inCohort.expr},${slice.expr},-1)`,
+    values: Int32Array.from(slice.values, (value, i) => (inCohort.values[i] ? value : -1)),
+  };
+  const split = counts.addSplit(field === 'source' ? 'Lead source' : 'Owner', [...shown.map((group) => group.label), 'Other'], counts.keysOf(inSlice));
+  return { shown, split, others: list.length - shown.length, list };
 }
 
 export function planFunnel(leads: Ctx, request: FunnelRequest): Plan {
@@ -99,11 +94,19 @@ export function planFunnel(leads: Ctx, request: FunnelRequest): Plan {
   const mapCol = chartCol + 9;
   layout.reportColumns = mapCol - 3;
   const mapRefs = writeMap(layout, 6, mapCol, leads);
-  const countBlock = new CountBlock(layout, leads, 6, mapCol + 7, mapRefs);
+  const perLead = new PerLead(leads, FUNNEL_SHEET);
+  const mapEnd = 8 + leads.map.length;
+  // The count block goes below the table and the tables of spellings beside it: a row inserted in the
+  // table moves the block's array formulas down whole, where inserting it through them would break them.
+  const counts = new StageCounts(layout, leads, perLead, mapEnd + 4, mapCol, mapRefs, [6, mapCol + 7]);
   intro(layout, leads, `Lead funnel: ${cohort.label}`, 'funnel');
   layout.frozenRows = 3;
   const valueFormat = leads.input.formats?.[leads.index('value')];
   if (isCurrencyFormat(valueFormat)) layout.formatOverrides.c = valueFormat;
+  // Leads the table cannot place are in no stage: say how many, under the table.
+  const unplacedRow = counts.all.top + 1;
+  layout.put(mapEnd + 1, mapCol, ['Leads whose status this table does not place (add the spelling above to count them)', '', '', '', '',
+    fx(ref(unplacedRow, counts.all.column + 3), counts.all.counts[1])], 'ttttti', HEAD);
 
   // The cohort: its bounds are cells, so a person can move them; year to date follows TODAY().
   const arrivals = leads.serials('arrived');
@@ -111,31 +114,38 @@ export function planFunnel(leads: Ctx, request: FunnelRequest): Plan {
   const endSerial = cohort.end === undefined ? NaN : wallToSerial(cohort.end);
   const bound = (live: string, wall?: number): string | Computed => (wall === undefined ? '' : cohort.live ? fx(live, wallToSerial(wall)) : dateCell(wall));
   layout.put(3, 3, ['Cohort', cohort.label, 'From', bound('DATE(YEAR(TODAY()),1,1)', cohort.start), 'To', bound('TODAY()', cohort.end)], 'tttdtd');
-  const cohortCrit = dated ? `,${arrivedCol},">="&$F$3,${arrivedCol},"<"&($H$3+1)` : '';
   const inCohort = (i: number) => !dated || (arrivals[i] >= startSerial && arrivals[i] < endSerial + 1);
-  const cohortColumn = dated ? countBlock.add({ title: 'Cohort', crit: cohortCrit, member: inCohort }) : CountBlock.ALL;
+  const arrival = arrivedCol ? perLead.cell(leads.index('arrived')) : '';
+  // Whether each lead is in the cohort, as 1/0 (every lead when the cohort is all leads).
+  const cohortMember: PerLeadValue = {
+    expr: dated ? `ISNUMBER(${arrival})*(${arrival}>=${perLead.sheet('$F$3')})*(${arrival}<${perLead.sheet('$H$3')}+1)` : '1',
+    values: Int32Array.from(leads.input.rows, (_, i) => (inCohort(i) ? 1 : 0)),
+  };
+  const cohortSplit = dated
+    ? counts.addSplit('Cohort', ['Cohort'], counts.keysOf({ expr: `IF(${cohortMember.expr},0,-1)`, values: Int32Array.from(cohortMember.values, (member) => (member ? 0 : -1)) }))
+    : counts.all;
 
   // Leads reached, step and overall conversion, drop-off: the main funnel and each split pipeline.
-  const steps = (top: number, columns: number[], title: string): number => {
+  const steps = (top: number, split: Split, slices: number[], title: string): number => {
     layout.put(top, 1, [title], 't', SECTION);
     layout.put(top + 1, 1, ['Stage', 'Reached', 'Step conversion', 'Overall conversion', 'Drop-off'], 't', HEAD);
-    const counts = leads.stages.map((_, stageIndex) => columns.reduce((total, column) => total + countBlock.reachedValue(column, stageIndex + 1), 0));
+    const reached = leads.stages.map((_, stageIndex) => slices.reduce((total, slice) => total + counts.reachedValue(split, slice, stageIndex + 1), 0));
     leads.stages.forEach((name, stageIndex) => {
       const row = top + 2 + stageIndex;
       const [reachedCell, previousCell] = [ref(row, 2), ref(row - 1, 2)];
-      layout.put(row, 1, [asText(name), reachedOver(countBlock, columns, stageIndex + 1),
-        stageIndex ? fx(`IFERROR(${reachedCell}/${previousCell},"")`, ratio(counts[stageIndex], counts[stageIndex - 1])) : fx(`IF(${reachedCell}>0,1,"")`, counts[0] > 0 ? 1 : null),
-        fx(`IFERROR(${reachedCell}/${ref(top + 2, 2, 1)},"")`, ratio(counts[stageIndex], counts[0])),
-        stageIndex ? fx(`${previousCell}-${reachedCell}`, counts[stageIndex - 1] - counts[stageIndex]) : 0], 'tippi');
+      layout.put(row, 1, [asText(name), counts.reachedOver(split, slices, stageIndex + 1),
+        stageIndex ? fx(`IFERROR(${reachedCell}/${previousCell},"")`, ratio(reached[stageIndex], reached[stageIndex - 1])) : fx(`IF(${reachedCell}>0,1,"")`, reached[0] > 0 ? 1 : null),
+        fx(`IFERROR(${reachedCell}/${ref(top + 2, 2, 1)},"")`, ratio(reached[stageIndex], reached[0])),
+        stageIndex ? fx(`${previousCell}-${reachedCell}`, reached[stageIndex - 1] - reached[stageIndex]) : 0], 'tippi');
     });
     return top + stageCount + 3;
   };
-  let sectionRow = steps(6, [cohortColumn], 'Funnel');
+  let sectionRow = steps(6, cohortSplit, [0], 'Funnel');
   // The funnel chart's labels: each stage with its step conversion ("Engaging · 94%"), beside the map.
   const labelCol = mapCol - 2;
   layout.put(7, labelCol, ['Chart label'], 't', HEAD);
   leads.stages.forEach((name, stageIndex) => {
-    const step = stageIndex ? ratio(countBlock.reachedValue(cohortColumn, stageIndex + 1), countBlock.reachedValue(cohortColumn, stageIndex)) : null;
+    const step = stageIndex ? ratio(counts.reachedValue(cohortSplit, 0, stageIndex + 1), counts.reachedValue(cohortSplit, 0, stageIndex)) : null;
     const row = 8 + stageIndex;
     layout.put(row, labelCol, [stageIndex ? fx(`${ref(row, 1)}&IF(${ref(row, 3)}="",""," · "&TEXT(${ref(row, 3)},"0%"))`, step === null ? name : `${name} · ${Math.round(step * 100)}%`) : fx(ref(8, 1), name)], 't');
   });
@@ -144,19 +154,38 @@ export function planFunnel(leads: Ctx, request: FunnelRequest): Plan {
   // Pipeline value: the actual sum when every lead of the stage has a value, else leads × average (an estimate).
   if (valueRef) {
     const valueAt = leads.index('value');
-    const hasValue = (i: number) => typeof leads.input.rows[i][valueAt] === 'number';
-    const valueSumColumn = countBlock.add({ title: 'Cohort deal value', crit: cohortCrit, member: inCohort, sum: 'value' });
-    const withValueColumn = countBlock.add({ title: 'Cohort leads with a deal value', crit: `${cohortCrit},${valueRef},">-1E+300"`, member: (i) => inCohort(i) && hasValue(i) });
+    const value = perLead.cell(valueAt);
+    // The cohort's leads at or past a stage, with a deal value and their values: Sheets sums an array
+    // expression of the keys; the file counts and sums over the per-lead sheet's keys.
+    const cohortKeys = cohortSplit.key;
+    const [keyArray, valueArray] = [perLead.arrayExpr(cohortKeys.expr), perLead.arrayExpr(value)];
+    const withValueAt = new Float64Array(stageCount + 1);
+    const valueAtStage = new Float64Array(stageCount + 1);
+    leads.input.rows.forEach((row, i) => {
+      const key = cohortKeys.values[i];
+      if (key >= 1 && typeof row[valueAt] === 'number') {
+        withValueAt[key]++;
+        valueAtStage[key] += row[valueAt] as number;
+      }
+    });
+    const fromStage = (perStage: Float64Array, stage: number) => perStage.slice(stage).reduce((total, count) => total + count, 0);
+    const [withValueCount, valueSum] = [(stage: number) => fromStage(withValueAt, stage), (stage: number) => fromStage(valueAtStage, stage)];
+    const valueColumn = `${sheetRef(leads.input.setup.leads.sheet)}$${colName(valueAt + 1)}$${leads.input.setup.leads.headerRow + 1}:$${colName(valueAt + 1)}`;
     layout.put(7, 6, ['Leads with a deal value', 'Deal value (known)', 'Pipeline value', 'Value basis'], 't', HEAD);
-    const average = countBlock.reachedValue(withValueColumn, 1) ? countBlock.reachedValue(valueSumColumn, 1) / countBlock.reachedValue(withValueColumn, 1) : null;
+    const average = withValueCount(1) ? valueSum(1) / withValueCount(1) : null;
     for (let stage = 1; stage <= stageCount; stage++) {
       const [reachedCell, withValueCell, knownValueCell, pipelineValueCell] = [2, 6, 7, 8].map((column) => ref(7 + stage, column));
-      const [reached, withValue, knownValue] = [countBlock.reachedValue(cohortColumn, stage), countBlock.reachedValue(withValueColumn, stage), countBlock.reachedValue(valueSumColumn, stage)];
-      const value = withValue === reached ? knownValue : average === null ? null : reached * average;
-      const basis = value === null ? '' : withValue === reached ? VALUE_BASIS.actual : reached < FEW_LEADS && value / reached > LARGE_DEAL ? VALUE_BASIS.fewLargeDeals : VALUE_BASIS.estimate;
-      layout.put(7 + stage, 6, [countBlock.reached(withValueColumn, stage), countBlock.reached(valueSumColumn, stage),
-        fx(`IF(${withValueCell}=${reachedCell},${knownValueCell},IF(${ref(8, 6, 1)}=0,"",${reachedCell}*${ref(8, 7, 1)}/${ref(8, 6, 1)}))`, value),
+      const [reached, withValue, knownValue] = [counts.reachedValue(cohortSplit, 0, stage), withValueCount(stage), valueSum(stage)];
+      const pipelineValue = withValue === reached ? knownValue : average === null ? null : reached * average;
+      const basis = pipelineValue === null ? '' : withValue === reached ? VALUE_BASIS.actual : reached < FEW_LEADS && pipelineValue / reached > LARGE_DEAL ? VALUE_BASIS.fewLargeDeals : VALUE_BASIS.estimate;
+      const atStage = `ISNUMBER(${keyArray})*(${keyArray}>=${stage})*ISNUMBER(${valueArray})`;
+      layout.put(7 + stage, 6, [fx(`ARRAYFORMULA(SUM(${atStage}))`, withValue),
+        fx(`ARRAYFORMULA(SUM(IF(${atStage},${valueArray},0)))`, knownValue),
+        fx(`IF(${withValueCell}=${reachedCell},${knownValueCell},IF(${ref(8, 6, 1)}=0,"",${reachedCell}*${ref(8, 7, 1)}/${ref(8, 6, 1)}))`, pipelineValue),
         fx(`IF(${pipelineValueCell}="","",IF(${withValueCell}=${reachedCell},${lit(VALUE_BASIS.actual)},IF(AND(${reachedCell}<${FEW_LEADS},${pipelineValueCell}/${reachedCell}>${LARGE_DEAL}),${lit(VALUE_BASIS.fewLargeDeals)},${lit(VALUE_BASIS.estimate)})))`, basis)], 'icct');
+      const keysInFile = perLead.range(cohortSplit.keyColumn);
+      counts.fileFormula(7 + stage, 6, `=COUNTIFS(${keysInFile},">=${stage}",${valueColumn},">-1E+300")`);
+      counts.fileFormula(7 + stage, 7, `=SUMIFS(${valueColumn},${keysInFile},">=${stage}")`);
     }
   } else layout.notes.push(NO_VALUE_NOTE);
 
@@ -185,20 +214,20 @@ export function planFunnel(leads: Ctx, request: FunnelRequest): Plan {
   if (source) {
     layout.put(sectionRow, 1, ['By lead source'], 't', SECTION);
     layout.put(sectionRow + 1, 1, ['Lead source', ...leads.stages.map(asText), 'Overall conversion'], 't', HEAD);
-    const groups = groupColumns(countBlock, leads, 'source', inCohort, cohortCrit, MAX_GROUP_ROWS);
-    const groupRow = (label: string, columns: number[], row: number, style: number) => {
-      const counts = leads.stages.map((_, stageIndex) => columns.reduce((total, column) => total + countBlock.reachedValue(column, stageIndex + 1), 0));
-      layout.put(row, 1, [asText(label), ...leads.stages.map((_, stageIndex) => reachedOver(countBlock, columns, stageIndex + 1)),
-        fx(`IFERROR(${ref(row, stageCount + 1)}/${ref(row, 2)},"")`, ratio(counts[stageCount - 1], counts[0]))], `t${'i'.repeat(stageCount)}p`, style);
-      return counts;
+    const groups = groupSplit(counts, leads, 'source', inCohort, cohortMember, MAX_GROUP_ROWS);
+    const groupRow = (label: string, split: Split, slice: number, row: number, style: number) => {
+      const reached = leads.stages.map((_, stageIndex) => counts.reachedValue(split, slice, stageIndex + 1));
+      layout.put(row, 1, [asText(label), ...leads.stages.map((_, stageIndex) => counts.reached(split, slice, stageIndex + 1)),
+        fx(`IFERROR(${ref(row, stageCount + 1)}/${ref(row, 2)},"")`, ratio(reached[stageCount - 1], reached[0]))], `t${'i'.repeat(stageCount)}p`, style);
+      return reached;
     };
-    const allCounts = groupRow('All leads', [cohortColumn], sectionRow + 2, HEAD);
-    const listed = groups.shown.map((group: Group, n) => groupRow(group.label, groups.columns[n], sectionRow + 3 + n, 0));
+    const allCounts = groupRow('All leads', cohortSplit, 0, sectionRow + 2, HEAD);
+    const listed = groups.shown.map((group: Group, n: number) => groupRow(group.label, groups.split, n, sectionRow + 3 + n, 0));
     let end = sectionRow + 3 + groups.shown.length;
     if (groups.others > 0) {
       const first = sectionRow + 3;
       const last = end - 1;
-      const other = leads.stages.map((_, stageIndex) => allCounts[stageIndex] - listed.reduce((total, counts) => total + counts[stageIndex], 0));
+      const other = leads.stages.map((_, stageIndex) => allCounts[stageIndex] - listed.reduce((total, reached) => total + reached[stageIndex], 0));
       layout.put(end, 1, [`Other sources (${groups.others})`, ...leads.stages.map((_, stageIndex) => fx(`${ref(sectionRow + 2, stageIndex + 2)}-SUM(${ref(first, stageIndex + 2)}:${ref(last, stageIndex + 2)})`, other[stageIndex])),
         fx(`IFERROR(${ref(end, stageCount + 1)}/${ref(end, 2)},"")`, ratio(other[stageCount - 1], other[0]))], `t${'i'.repeat(stageCount)}p`);
       end++;
@@ -211,24 +240,26 @@ export function planFunnel(leads: Ctx, request: FunnelRequest): Plan {
   const months: number[] = [];
   for (let month = periodStart(firstArrival, 'month'); month <= lastArrival && months.length < 120; month = nextPeriodStart(month, 'month')) months.push(month);
   if (months.length && arrivedCol) {
-    const dateOf = (wall: number) => { const date = new Date(wall); return `DATE(${date.getUTCFullYear()},${date.getUTCMonth() + 1},${date.getUTCDate()})`; };
+    // Each lead's arrival month, counted from the first (−1 without an arrival date or outside the cohort).
     const firstMonth = new Date(months[0]);
-    const monthColumns = countBlock.addMany(months.map((month) => `Arrived ${new Date(month).toISOString().slice(0, 7)}`),
-      months.map((month) => `${cohortCrit},${arrivedCol},">="&${dateOf(month)},${arrivedCol},"<"&${dateOf(nextPeriodStart(month, 'month'))}`),
-      (i) => {
+    const [firstYear, firstMonthNo] = [firstMonth.getUTCFullYear(), firstMonth.getUTCMonth() + 1];
+    const monthOf: PerLeadValue = {
+      expr: `IF(${dated ? `${cohortMember.expr}*` : ''}ISNUMBER(${arrival})*(${arrival}>0),(YEAR(${arrival})-${firstYear})*12+MONTH(${arrival})-${firstMonthNo},-1)`,
+      values: Int32Array.from(leads.input.rows, (_, i) => {
         const wall = leads.arrived[i];
-        if (!(wall === wall) || !inCohort(i)) return -1;
-        const arrival = new Date(wall);
-        const monthIndex = (arrival.getUTCFullYear() - firstMonth.getUTCFullYear()) * 12 + arrival.getUTCMonth() - firstMonth.getUTCMonth();
-        return monthIndex >= 0 && monthIndex < months.length ? monthIndex : -1;
-      });
+        if (!(arrivals[i] > 0) || !inCohort(i)) return -1;
+        const arrived = new Date(wall);
+        return (arrived.getUTCFullYear() - firstYear) * 12 + arrived.getUTCMonth() + 1 - firstMonthNo;
+      }),
+    };
+    const monthSplit = counts.addSplit('Arrival month', months.map((month) => new Date(month).toISOString().slice(0, 7)), counts.keysOf(monthOf));
     layout.put(sectionRow, 1, ['Conversion by arrival month'], 't', SECTION);
     layout.put(sectionRow + 1, 1, ['Arrival month', 'Leads', ...leads.stages.slice(1).map((stage) => `Reached ${stage}`)], 't', HEAD);
     months.forEach((month, i) => {
       const row = sectionRow + 2 + i;
-      const arrivedCount = countBlock.reachedValue(monthColumns[i], 1);
-      layout.put(row, 1, [dateCell(month), countBlock.reached(monthColumns[i], 1),
-        ...leads.stages.slice(1).map((_, laterIndex) => fx(`IFERROR(${countBlock.reached(monthColumns[i], laterIndex + 2).f.slice(1)}/${ref(row, 2)},"")`, ratio(countBlock.reachedValue(monthColumns[i], laterIndex + 2), arrivedCount)))], 'mip');
+      const arrivedCount = counts.reachedValue(monthSplit, i, 1);
+      layout.put(row, 1, [dateCell(month), counts.reached(monthSplit, i, 1),
+        ...leads.stages.slice(1).map((_, laterIndex) => fx(`IFERROR(${counts.reached(monthSplit, i, laterIndex + 2).f.slice(1)}/${ref(row, 2)},"")`, ratio(counts.reachedValue(monthSplit, i, laterIndex + 2), arrivedCount)))], 'mip');
     });
     if (stageCount > 1) {
       layout.charts.push(conversionByMonthChart(leads.stages, sectionRow + 1, months.length, [6 + 18, chartCol]));
@@ -239,16 +270,16 @@ export function planFunnel(leads: Ctx, request: FunnelRequest): Plan {
   // One pipeline per source or owner.
   const split = request.split === 'source' || request.split === 'owner' ? request.split : undefined;
   if (split && leads.col(split)) {
-    const groups = groupColumns(countBlock, leads, split, inCohort, cohortCrit, 12);
+    const groups = groupSplit(counts, leads, split, inCohort, cohortMember, 12);
     groups.shown.forEach((group, n) => {
       const top = sectionRow;
       // A small bar chart beside each pipeline, its stages top to bottom as in the main chart; the next
       // pipeline starts below it, so that every stage's label has room.
       const chartRows = stageCount + 5;
-      sectionRow = Math.max(steps(sectionRow, groups.columns[n], `Pipeline: ${group.label}`), top + chartRows + 1);
+      sectionRow = Math.max(steps(sectionRow, groups.split, [n], `Pipeline: ${group.label}`), top + chartRows + 1);
       layout.charts.push(stageBarChart(`Leads reached: ${group.label}`, top + 1, 1, 2, stageCount, [top, 7], [460, chartRows * 21 - 4]));
     });
   } else if (request.split && request.split !== 'none') layout.notes.push(`Map the ${request.split} column in Open setup to get one pipeline per ${request.split}.`);
-  countBlock.write();
-  return layout.plan('funnel', 'Funnel');
+  layout.xlsx = counts.write();
+  return layout.plan('funnel', FUNNEL_SHEET);
 }

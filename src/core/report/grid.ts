@@ -71,6 +71,38 @@ export interface Plan {
   printArea: Box;
   /** Rows to keep in view when scrolling (the title rows). */
   frozenRows: number;
+  /** Array formulas (FREQUENCY): anchor row, column and the rows the result fills; the other cells of each stay empty for Sheets. */
+  spills?: Box[];
+  /** Left out when the plan travels to Sheets (see XlsxPlan). */
+  xlsx?: XlsxPlan;
+}
+
+/** How per-lead formulas name the built sheet they read (its Status → stage table, its cohort bounds). */
+export const BUILT_SHEET = "'⟨built sheet⟩'!";
+
+/**
+ * How Excel and LibreOffice get the numbers Sheets computes with array expressions over the leads'
+ * columns: LibreOffice evaluates such an expression a hundred times slower than the same
+ * expression written once per lead (docs/recalculation.md). So the file holds a hidden sheet of
+ * per-lead cells, and the cells that read an array expression read that sheet instead.
+ */
+export interface XlsxPlan {
+  /** The per-lead formulas name the built sheet so (its name is the plan's, which may change before the file is written). */
+  perLead: {
+    name: string;
+    /** The row of the leads' header: the titles go there, the first lead is the row below. */
+    headerRow: number;
+    /** Each column: the first lead's formula (relative rows, as a shared formula), each lead's value, and the value of an empty row. */
+    columns: { title: string; formula: string; values: ArrayLike<number | string>; empty: number | string }[];
+  };
+  /** Cells whose formula differs in the file (an array formula spills as the plan's spills say). */
+  formulas: { row: number; column: number; formula: string }[];
+}
+
+/** The plan as the build dialog sends it to the server: no cached values (Sheets computes them), nothing only the file needs. */
+export function forSheets(plan: Plan): Plan {
+  const { xlsx: _fileOnly, ...sent } = plan;
+  return { ...sent, values: [] };
 }
 
 /** A number format that shows a currency ("$#,##0.00", "#,##0.00 [$€-x-euro]", "[$£]#,##0", "#,##0 \"EUR\""): amounts built from it should show it too. */
@@ -121,6 +153,8 @@ export class Layout {
   frozenRows = 0;
   /** Number formats that replace a code's default for this sheet: the leads' own currency for 'c'. */
   readonly formatOverrides: Record<string, string> = {};
+  readonly spills: Box[] = [];
+  xlsx?: XlsxPlan;
 
   /** Writes one row of cells from (row, column); formatCodes holds one format code per cell, the last one repeating. */
   put(row: number, column: number, values: (Cell | Computed)[], formatCodes = 'i', style = 0): void {
@@ -129,6 +163,16 @@ export class Layout {
       const code = formatCodes[Math.min(i, formatCodes.length - 1)];
       this.rows[row - 1][column - 1 + i] = isComputed(value) ? [value.f, code, style, value.v] : [value, code, style, shown(value)];
     });
+  }
+
+  /** An array formula at (row, column) and the values it fills down, the first in its own cell; the cells below hold no formula. */
+  spill(row: number, column: number, formula: string, values: Cell[], formatCode = 'i', style = 0): void {
+    this.put(row, column, [fx(formula, values[0])], formatCode, style);
+    values.slice(1).forEach((value, i) => {
+      while (this.rows.length < row + 1 + i) this.rows.push([]);
+      this.rows[row + i][column - 1] = ['', formatCode, style, value];
+    });
+    this.spills.push([row, column, values.length, 1]);
   }
 
   /** The value a cell already planned shows (for checks in tests and notes). */
@@ -152,7 +196,8 @@ export class Layout {
       kind, name, cells: perCell((slot) => slot[0]), values: perCell((slot) => slot[3]), formats: perCell((slot) => this.formatOverrides[slot[1]] ?? FORMATS[slot[1]]), styles: perCell((slot) => slot[2]),
       charts: this.charts, checkboxes: this.checkboxes, negatives: this.negatives, notes: this.notes,
       // A sheet of values may end left of its charts: the report's columns then say how wide it prints.
-      printArea: [1, 1, last, this.reportColumns || width], frozenRows: this.frozenRows,
+      printArea: [1, 1, last, this.reportColumns || width], frozenRows: this.frozenRows, spills: this.spills,
+      ...(this.xlsx ? { xlsx: this.xlsx } : {}),
     };
   }
 }

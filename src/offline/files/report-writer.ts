@@ -7,7 +7,7 @@
  * formula is written as text: only the plans' own formulas are formulas.
  */
 import { open } from 'node:fs/promises';
-import type { Plan } from '../../core/report/grid.ts';
+import { BUILT_SHEET, type Plan } from '../../core/report/grid.ts';
 import { toExcelFormula } from './formulas.ts';
 import { DATE_FORMAT, DATETIME_FORMAT } from './infer.ts';
 import { dateToSerial } from './timezone.ts';
@@ -102,9 +102,12 @@ function planLayout(plan: Plan, styles: StyleSheet, selected: boolean, drawing: 
   };
 }
 
-async function writePlanSheet(out: EntryStream, plan: Plan, layout: SheetLayout, fit: FittedPlan, styles: StyleSheet, renamed: Map<string, string>, lastRow: number): Promise<void> {
+async function writePlanSheet(out: EntryStream, plan: Plan, layout: SheetLayout, fit: FittedPlan, styles: StyleSheet, renamed: Map<string, string>, lastRow: number, perLead: boolean): Promise<void> {
   const width = plan.cells[0]?.length ?? 0;
   const L = letters(width);
+  // With the per-lead sheet in the file, cells that read array expressions read it instead (XlsxPlan).
+  const fileFormula = new Map((perLead ? plan.xlsx?.formulas ?? [] : []).map((cell) => [`${cell.row}:${cell.column}`, cell.formula]));
+  const spillOf = new Map((plan.spills ?? []).map(([row, column, rows]) => [`${row}:${column}`, `${L[column]}${row}:${L[column]}${row + rows - 1}`]));
   // One style per (format, plan style, wrap) met.
   const xfOf = new Map<string, number>();
   const xf = (fmt: string, style: number, wrap: boolean) => {
@@ -129,8 +132,10 @@ async function writePlanSheet(out: EntryStream, plan: Plan, layout: SheetLayout,
         const s = xf(typeof value === 'boolean' ? BOOLEAN_FORMAT : plan.formats[r][c] ?? '', style, fit.wraps(r, c));
         const ref = L[c + 1] + (r + 1);
         if (isFormula) {
-          const t = toExcelFormula(raw as string, value, { renamedSheets: renamed, lastRow });
-          row += t ? formulaCell(ref, t.formula, value, s) : valueCell(ref, value, s);
+          const key = `${r + 1}:${c + 1}`;
+          const t = toExcelFormula(fileFormula.get(key) ?? (raw as string), value, { renamedSheets: renamed, lastRow });
+          const array = fileFormula.has(key) ? spillOf.get(key) : undefined;
+          row += t ? formulaCell(ref, t.formula, value, s, array ? { array } : undefined) : valueCell(ref, value, s);
         } else {
           // Text written with a leading apostrophe (kept as text in Sheets) is its value, without it.
           row += valueCell(ref, value, s);
@@ -218,6 +223,37 @@ async function writeLeadsSheet(out: EntryStream, leads: LeadsSheet, styles: Styl
   });
 }
 
+/**
+ * The hidden sheet of per-lead cells beside a built sheet (XlsxPlan): the titles on the leads'
+ * header row, then one shared formula per column from the first lead's row down to `lastRow`,
+ * each cell with its lead's value (the value of an empty row past the last lead).
+ */
+async function writePerLeadSheet(out: EntryStream, plan: Plan, styles: StyleSheet, renamed: Map<string, string>, lastRow: number): Promise<void> {
+  const perLead = plan.xlsx!.perLead;
+  const columns = perLead.columns;
+  const builtSheet = `'${plan.name.replace(/'/g, "''")}'!`;
+  const L = letters(Math.max(1, columns.length));
+  const bold = styles.xf({ font: FONT_BOLD });
+  const first = perLead.headerRow + 1;
+  const formulas = columns.map((column) => toExcelFormula(column.formula.split(BUILT_SHEET).join(builtSheet), '', { renamedSheets: renamed, lastRow })?.formula ?? '');
+  const layout: SheetLayout = { widths: columns.map(() => 14), dimension: plainRange(1, 1, Math.max(1, lastRow), Math.max(1, columns.length)) };
+  await streamSheet(out, layout, async (put) => {
+    await put(`<row r="${perLead.headerRow}">${columns.map((column, c) => valueCell(`${L[c + 1]}${perLead.headerRow}`, column.title, bold)).join('')}</row>`);
+    for (let r = first; r <= lastRow; r++) {
+      const lead = r - first;
+      let xml = `<row r="${r}">`;
+      for (let c = 0; c < columns.length; c++) {
+        const column = columns[c];
+        const value = lead < column.values.length ? column.values[lead] : column.empty;
+        const cellRef = `${L[c + 1]}${r}`;
+        xml += formulaCell(cellRef, r === first ? formulas[c] : '', value, 0, r === first ? { shared: c, ref: `${cellRef}:${L[c + 1]}${lastRow}` } : { shared: c });
+      }
+      const pending = put(`${xml}</row>`);
+      if (pending) await pending;
+    }
+  });
+}
+
 async function writeSetupSheet(out: EntryStream, rows: string[][], styles: StyleSheet): Promise<void> {
   const width = Math.max(1, ...rows.map((r) => r.length));
   const L = letters(width);
@@ -241,14 +277,17 @@ export async function writeReportXlsx(path: string, report: ReportWorkbook, opts
   const leads = report.leads;
   if (leads && leads.rows.length > EXCEL_ROWS) throw new RangeError(`${leads.rows.length - 1} leads do not fit an xlsx sheet (at most ${EXCEL_ROWS - 1} under the header).`);
   if (leads && leads.rows.some((r) => r.length > EXCEL_COLUMNS)) throw new RangeError(`The leads have more than ${EXCEL_COLUMNS} columns, more than an xlsx sheet holds.`);
-  const names = [...report.plans.map((p) => p.name), ...(leads ? [leads.name] : []), report.setup.name];
+  // A built sheet whose numbers come from array expressions over the leads gets its hidden per-lead sheet (XlsxPlan).
+  const perLeadPlans = leads ? report.plans.filter((plan) => plan.xlsx) : [];
+  const names = [...report.plans.map((p) => p.name), ...perLeadPlans.map((plan) => plan.xlsx!.perLead.name), ...(leads ? [leads.name] : []), report.setup.name];
   const xlsxNames = excelSheetNames(names);
   const renamed = new Map<string, string>();
   names.forEach((n, i) => { if (n !== xlsxNames[i]) renamed.set(n, xlsxNames[i]); });
   const plans = report.plans;
-  const leadsIndex = plans.length;
-  const setupIndex = plans.length + (leads ? 1 : 0);
-  const parts = planParts(xlsxNames.map((name, i) => ({ name, hidden: i === setupIndex, charts: i < leadsIndex ? plans[i].charts.length : 0 })));
+  const leadsIndex = plans.length + perLeadPlans.length;
+  const setupIndex = leadsIndex + (leads ? 1 : 0);
+  const isPerLead = (i: number) => i >= plans.length && i < leadsIndex;
+  const parts = planParts(xlsxNames.map((name, i) => ({ name, hidden: i === setupIndex || isPerLead(i), charts: i < plans.length ? plans[i].charts.length : 0 })));
   const defined: DefinedName[] = [];
   plans.forEach((plan, i) => {
     const [r, c, h, w] = plan.printArea;
@@ -276,7 +315,7 @@ export async function writeReportXlsx(path: string, report: ReportWorkbook, opts
         const plan = plans[i];
         const part = parts.sheets[i];
         const { layout, fit } = planLayout(plan, styles, i === 0, part.drawing !== null);
-        await zip.stream(`xl/worksheets/sheet${i + 1}.xml`, (out) => writePlanSheet(out, plan, layout, fit, styles, renamed, lastRow));
+        await zip.stream(`xl/worksheets/sheet${i + 1}.xml`, (out) => writePlanSheet(out, plan, layout, fit, styles, renamed, lastRow, perLeadPlans.includes(plan)));
         if (part.drawing !== null) {
           await zip.add(`xl/worksheets/_rels/sheet${i + 1}.xml.rels`, sheetRels(part.drawing));
           await zip.add(`xl/drawings/drawing${part.drawing}.xml`, drawingXml(plan.charts));
@@ -284,6 +323,9 @@ export async function writeReportXlsx(path: string, report: ReportWorkbook, opts
           const data = { sheet: xlsxNames[i], values: plan.values, formats: plan.formats };
           for (let k = 0; k < plan.charts.length; k++) await zip.add(`xl/charts/chart${part.charts[k]}.xml`, chartXml(plan.charts[k], data));
         }
+      }
+      for (let k = 0; k < perLeadPlans.length; k++) {
+        await zip.stream(`xl/worksheets/sheet${plans.length + k + 1}.xml`, (out) => writePerLeadSheet(out, perLeadPlans[k], styles, renamed, lastRow));
       }
       if (leads) await zip.stream(`xl/worksheets/sheet${leadsIndex + 1}.xml`, (out) => writeLeadsSheet(out, leads, styles, report.timeZone));
       await zip.stream(`xl/worksheets/sheet${setupIndex + 1}.xml`, (out) => writeSetupSheet(out, setupRows, styles));

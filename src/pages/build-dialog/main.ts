@@ -6,7 +6,7 @@
  * closes once built. The funnel and flow dialogs also show their report as BigQuery SQL ("Use in
  * BigQuery"), written here from the data read as the dialog opened: no server call, no scope.
  */
-import { BuildData, BuildRequest, ChecklistRequest, CohortKind, FlowRequest, FunnelRequest, Kind, planBuild, withSetup } from '../../core/report';
+import { BuildData, BuildRequest, ChecklistRequest, CohortKind, FlowRequest, FunnelRequest, Kind, forSheets, planBuild, withSetup } from '../../core/report';
 import { BigQueryChoices, DateStorage, DialogChoices, NameStyle, panelSql, snakeCase } from './bigquery';
 
 interface BuildResult {
@@ -122,7 +122,7 @@ async function build(e: Event): Promise<void> {
     say('source', `Building from ${data.rows.length} rows of "${data.setup.leads.sheet}"…`);
     // The server does not need the values the plan computed (Sheets computes its own): leave them out of the call.
     const plan = planBuild(data, r);
-    const result = await call<BuildResult>('leadflowBuild', { plan: { ...plan, values: [] }, replace });
+    const result = await call<BuildResult>('leadflowBuild', { plan: forSheets(plan), replace });
     if (result.ok) {
       google.script.host.close();
       return;

@@ -1,0 +1,312 @@
+/**
+ * Counting leads by the stage they reached, the light way (docs/recalculation.md).
+ *
+ * Each lead gets a stage no.: its status's stage from the sheet's Status → stage table, raised by
+ * its won/lost value and by the furthest stage date or flag it has. Each way the sheet splits the
+ * leads (all of them, the cohort, each source, each arrival month...) gives each lead a key: its
+ * slice × (stages + 1) + its stage no., or −1 when the lead is not counted there. One FREQUENCY per
+ * split counts every key in one pass over the leads, and each table cell adds a few of those counts.
+ *
+ * Sheets computes a key with an array expression over the leads' columns. Excel and LibreOffice
+ * get the same expression once per lead, on a hidden sheet (see XlsxPlan), because LibreOffice
+ * evaluates array expressions a hundred times slower. Each lead's stage no. and keys are computed
+ * here too, under the formulas' own rules, as the values the sheet shows before it recalculates.
+ */
+import { cellKey } from './criteria';
+import { BUILT_SHEET, Cell, Computed, HEAD, Layout, SECTION, XlsxPlan, asText, block, colName, fx, lit, ref, sheetRef } from './grid';
+import { Ctx, MapRefs } from './leads';
+
+/** A cell of the lead in a per-lead expression, by the leads' column letter. */
+const leadToken = (letter: string) => `\u0001${letter}\u0001`;
+/** A cell of the built sheet (absolute, e.g. $F$3) in a per-lead expression. */
+const sheetToken = (reference: string) => `\u0002${reference}\u0002`;
+/** Another per-lead column, by its index. */
+const columnToken = (index: number) => `\u0003${index}\u0003`;
+const TOKENS = /\u0001([A-Z]+)\u0001|\u0002([^\u0002]+)\u0002|\u0003(\d+)\u0003/g;
+
+/**
+ * A row that holds no lead gets "" (not −1) as stage no. and key: FREQUENCY skips text, so the
+ * counts do not depend on how many empty rows the leads sheet has below its last lead.
+ */
+export const NOT_A_LEAD = -2;
+
+/** An expression over one lead, as text with tokens, and its value for each lead (NOT_A_LEAD for ""). */
+export interface PerLeadValue {
+  expr: string;
+  values: Int32Array;
+}
+
+/**
+ * The per-lead expressions of one built sheet: rendered for Sheets as array expressions over the
+ * leads' columns (other per-lead columns inlined), and for the file as one formula per lead.
+ */
+export class PerLead {
+  private readonly columns: { title: string; expr: string; values: ArrayLike<number | string>; empty: number | string }[] = [];
+  private readonly leadsSheet: string;
+  private readonly firstRow: number;
+
+  constructor(private readonly leads: Ctx, private readonly planName: string) {
+    this.leadsSheet = sheetRef(leads.input.setup.leads.sheet);
+    this.firstRow = leads.input.setup.leads.headerRow + 1;
+  }
+
+  /** The name of the file's hidden sheet of per-lead cells. */
+  get sheetName(): string {
+    return `${this.planName} · per lead`;
+  }
+
+  /** A lead's cell of a leads column (0-based index). */
+  cell(column: number): string {
+    return leadToken(colName(column + 1));
+  }
+
+  /** A cell of the built sheet, such as the cohort's bounds or the Status → stage table. */
+  sheet(reference: string): string {
+    return sheetToken(reference);
+  }
+
+  /** Adds a column the file holds per lead; returns a token for expressions that read it. */
+  add(title: string, expr: string, values: ArrayLike<number | string>, empty: number | string): string {
+    this.columns.push({ title, expr, values, empty });
+    return columnToken(this.columns.length - 1);
+  }
+
+  /** For Sheets: the expression over the leads' columns from the first lead down (open-ended), per-lead columns inlined. */
+  arrayExpr(expr: string): string {
+    return expr.replace(TOKENS, (_, letter: string, reference: string, index: string) =>
+      letter ? `${this.leadsSheet}$${letter}$${this.firstRow}:$${letter}` : reference ?? `(${this.arrayExpr(this.columns[+index].expr)})`);
+  }
+
+  /** For the file: the expression for the first lead's row of the per-lead sheet (relative rows: a shared formula). */
+  private rowFormula(expr: string): string {
+    return expr.replace(TOKENS, (_, letter: string, reference: string, index: string) =>
+      letter ? `${this.leadsSheet}$${letter}${this.firstRow}` : reference ? `${BUILT_SHEET}${reference}` : `$${colName(+index + 1)}${this.firstRow}`);
+  }
+
+  /** For the file: a per-lead column (a token `add` returned) as an open-ended range of the per-lead sheet. */
+  range(token: string): string {
+    const index = +token.slice(1, -1);
+    const letter = colName(index + 1);
+    return `${sheetRef(this.sheetName)}$${letter}$${this.firstRow}:$${letter}`;
+  }
+
+  xlsx(formulas: XlsxPlan['formulas']): XlsxPlan {
+    return {
+      perLead: {
+        name: this.sheetName,
+        headerRow: this.firstRow - 1,
+        columns: this.columns.map((column) => ({
+          title: column.title, formula: `=${this.rowFormula(column.expr)}`, empty: column.empty,
+          values: Array.from(column.values, (value) => (value === NOT_A_LEAD ? '' : value)),
+        })),
+      },
+      formulas,
+    };
+  }
+}
+
+/** Element-wise larger of two expressions (MAX would take the largest of the whole array); each is written twice, so keep them short. */
+const larger = (a: string, b: string) => `IF(${a}>${b},${a},${b})`;
+
+/** A status or won/lost cell looked up in the Status → stage table as VLOOKUP does: exact text, any case, numbers only as numbers. */
+function stageLookup(leads: Ctx): (cell: unknown) => number {
+  const byKey = new Map(leads.map.map((mapRow) => [cellKey(mapRow.spelling), mapRow.stage]));
+  return (cell) => (typeof cell === 'string' && cell !== '' ? byKey.get(cellKey(cell)) ?? 0 : 0);
+}
+
+/** A text cell as a VLOOKUP key: wildcards escaped when some spelling holds one, as the table's own spellings are plain text. */
+function lookupKey(cell: string, spellings: Iterable<unknown>): string {
+  for (const spelling of spellings) if (typeof spelling === 'string' && /[~*?]/.test(spelling)) return `SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(${cell},"~","~~"),"*","~*"),"?","~?")`;
+  return cell;
+}
+
+const isEmpty = (cell: unknown) => cell === '' || cell === null || cell === undefined;
+const isPositiveNumber = (cell: unknown) => typeof cell === 'number' && cell > 0;
+
+/**
+ * Each lead's stage no., as the formula computes it: "" for a row that is not a lead (no status,
+ * won/lost, stage evidence or arrival), 0 for a lead whose status the table does not place.
+ */
+export function stageNumbers(leads: Ctx, perLead: PerLead, map: MapRefs): PerLeadValue {
+  const { rows } = leads.input;
+  const [statusAt, resultAt, arrivedAt] = [leads.index('status'), leads.index('result'), leads.index('arrived')];
+  const lookup = stageLookup(leads);
+  const table = perLead.sheet(map.table);
+  const spellings = leads.map.map((mapRow) => mapRow.spelling);
+  const [status, result, arrived] = [statusAt, resultAt, arrivedAt].map((at) => (at < 0 ? '' : perLead.cell(at)));
+
+  // The status's stage: −1 without a status, 0 when the table cannot place it.
+  const statusStages = Int32Array.from(rows, (row) => (statusAt < 0 || isEmpty(row[statusAt]) ? -1 : lookup(row[statusAt])));
+  // (Not a per-lead column of its own: LibreOffice pays per cell more than per lookup.)
+  const statusStage = status ? `IFERROR(VLOOKUP(${lookupKey(status, spellings)},${table},3,FALSE),0)` : '-1';
+  const resultStage = result ? `IFERROR(VLOOKUP(${lookupKey(result, spellings)},${table},3,FALSE),0)` : '0';
+
+  // The furthest stage evidence filled in: a stage date (a date), or a stage flag (one of the column's spellings of yes).
+  let evidence = '0';
+  for (const column of leads.evidence) {
+    const cell = perLead.cell(column.column);
+    const filled = column.kind === 'date' ? `ISNUMBER(${cell})*(${cell}>0)` : `(${column.yes.map((yes) => `(${cell}=${typeof yes === 'string' ? lit(yes) : String(yes).toUpperCase()})`).join('+') || '0'})>0`;
+    evidence = `IF(${filled},${column.stage + 1},${evidence})`;
+  }
+  // The furthest of the three. IF evaluates one branch per lead, so each part is computed at most twice.
+  const others = result ? (evidence === '0' ? resultStage : larger(resultStage, evidence)) : evidence;
+  const noStatus = [status ? `(${status}="")` : '', result ? `(${result}="")` : ''].filter(Boolean).join('*') || '1';
+  const arrivalOnly = arrived ? `${noStatus}*ISNUMBER(${arrived})*(${arrived}>0)` : '0';
+  const withoutStatus = `IF(${others}>0,${others},IF(${arrivalOnly},1,IF(${noStatus},"",0)))`;
+  const expr = status
+    ? `IF(${status}="",${withoutStatus},IF(${statusStage}=0,0,${others === '0' ? statusStage : larger(statusStage, others)}))`
+    : withoutStatus;
+
+  const yesKeys = leads.evidence.map((column) => new Set(column.yes.map(cellKey)));
+  const values = new Int32Array(rows.length);
+  rows.forEach((row, i) => {
+    const ownStage = statusStages[i];
+    if (ownStage === 0) return;
+    let furthest = 0;
+    leads.evidence.forEach((column, j) => {
+      const cell = row[column.column];
+      if (column.kind === 'date' ? isPositiveNumber(cell) : yesKeys[j].has(cellKey(cell))) furthest = column.stage + 1;
+    });
+    const best = Math.max(ownStage, resultAt < 0 ? 0 : lookup(row[resultAt]), furthest);
+    const blank = ownStage === -1 && (resultAt < 0 || isEmpty(row[resultAt]));
+    values[i] = best > 0 ? best : blank && arrivedAt >= 0 && isPositiveNumber(row[arrivedAt]) ? 1 : blank ? NOT_A_LEAD : 0;
+  });
+  return { expr: perLead.add('Stage no.', expr, values, ''), values };
+}
+
+/** One way of splitting the leads: its slices, each lead's key, and where its counts are written. */
+export interface Split {
+  title: string;
+  slices: string[];
+  key: PerLeadValue;
+  /** The file's per-lead column of the keys (a PerLead token). */
+  keyColumn: string;
+  /** Row of key −1's count (FREQUENCY's first bin); key k is k + 1 rows below. */
+  top: number;
+  column: number;
+  counts: Float64Array;
+}
+
+/**
+ * The count block: one FREQUENCY per split of the leads, side by side, each beside its keys, with
+ * the slice and stage no. each key stands for. Splits are added while a sheet is planned; the
+ * block is written when the plan is made.
+ */
+export class StageCounts {
+  readonly stages: number;
+  private readonly splits: Split[] = [];
+  private nextColumn: number;
+  /** Cells whose formula the file writes its own way (they read the per-lead sheet). */
+  readonly fileFormulas: XlsxPlan['formulas'] = [];
+  readonly level: PerLeadValue;
+  /** All leads, by stage no. (one slice); its key 0 counts the leads the table does not place. */
+  readonly all: Split;
+
+  /** Where the next table of spellings goes (beside the Status → stage table). */
+  private tableRow: number;
+
+  constructor(private readonly layout: Layout, private readonly leads: Ctx, readonly perLead: PerLead, readonly top: number, left: number, map: MapRefs, private readonly tablesAt: [number, number]) {
+    this.tableRow = tablesAt[0];
+    this.stages = leads.stages.length;
+    this.nextColumn = left;
+    this.level = stageNumbers(leads, perLead, map);
+    this.all = this.addSplit('All leads', ['All leads'], this.level);
+  }
+
+  /**
+   * Keys of a split from each lead's slice (−1: in none), as an expression and per lead. A lead in
+   * no slice gets a key below 0 (−1 slice × width + a stage no. under the width), counted with the
+   * keys FREQUENCY puts in its first bin; a lead the table does not place is at stage 0 of its
+   * slice, which no "reached" adds up.
+   */
+  keysOf(slice: PerLeadValue): PerLeadValue {
+    const width = this.stages + 1;
+    const level = this.level;
+    const expr = `IF(ISNUMBER(${level.expr}),(${slice.expr})*${width}+${level.expr},"")`;
+    const values = Int32Array.from(level.values, (stage, i) => (stage === NOT_A_LEAD ? NOT_A_LEAD : slice.values[i] * width + stage));
+    return { expr, values };
+  }
+
+  /** Adds a split: `key` gives each lead slice × (stages + 1) + stage no., or −1. */
+  addSplit(title: string, slices: string[], key: PerLeadValue): Split {
+    const keyCount = slices.length * (this.stages + 1);
+    const counts = new Float64Array(keyCount + 2);
+    for (const value of key.values) if (value !== NOT_A_LEAD) counts[value < 0 ? 0 : value < keyCount ? value + 1 : keyCount + 1]++;
+    const keyColumn = this.level && key !== this.level ? this.perLead.add(`${title}: key`, key.expr, key.values, '') : key.expr;
+    const split: Split = { title, slices, key, keyColumn, top: this.top + 3, column: this.nextColumn, counts };
+    this.nextColumn += 5;
+    this.splits.push(split);
+    return split;
+  }
+
+  /** A slice's per-lead expression from a cell of each lead matched against groups of spellings (a source, an owner). */
+  groupSlice(field: 'source' | 'owner', groups: { spellings: unknown[] }[], blankGroup: number): PerLeadValue {
+    const at = this.leads.index(field);
+    const other = groups.length;
+    const slotOf = new Map<string, number>();
+    const spellings: unknown[] = [];
+    groups.forEach((group, slot) => group.spellings.forEach((spelling) => {
+      if (isEmpty(spelling) || slotOf.has(cellKey(spelling))) return;
+      slotOf.set(cellKey(spelling), slot);
+      spellings.push(spelling);
+    }));
+    // The spellings and their group on the sheet, for VLOOKUP (and for a person reading the block).
+    const [tableRow, tableColumn] = [this.tableRow, this.tablesAt[1]];
+    this.tableRow += spellings.length + 3;
+    this.layout.put(tableRow, tableColumn, [`${field === 'source' ? 'Source' : 'Owner'} as written`, 'Group no.'], 't', HEAD);
+    spellings.forEach((spelling, n) => this.layout.put(tableRow + 1 + n, tableColumn, [typeof spelling === 'string' ? asText(spelling) : spelling as Cell, slotOf.get(cellKey(spelling))!], 'ti'));
+    const table = block(tableRow + 1, tableColumn, tableRow + Math.max(1, spellings.length), tableColumn + 1);
+    const cell = this.perLead.cell(at);
+    const blankSlot = blankGroup >= 0 ? blankGroup : other;
+    const expr = `IF(${cell}="",${blankSlot},IFERROR(VLOOKUP(${lookupKey(cell, spellings)},${this.perLead.sheet(table)},2,FALSE),${other}))`;
+    const values = Int32Array.from(this.leads.input.rows, (row) => (isEmpty(row[at]) ? blankSlot : slotOf.get(cellKey(row[at])) ?? other));
+    return { expr, values };
+  }
+
+  private keyRow(split: Split, slice: number, stage: number): number {
+    return split.top + 1 + slice * (this.stages + 1) + stage;
+  }
+
+  /** Leads of a slice whose stage no. is `stage` or more. */
+  reached(split: Split, slice: number, stage: number): Computed {
+    const countColumn = split.column + 3;
+    return fx(`SUM(${ref(this.keyRow(split, slice, stage), countColumn, 1)}:${ref(this.keyRow(split, slice, this.stages), countColumn, 1)})`, this.reachedValue(split, slice, stage));
+  }
+
+  reachedValue(split: Split, slice: number, stage: number): number {
+    let total = 0;
+    for (let level = stage; level <= this.stages; level++) total += split.counts[this.keyRow(split, slice, level) - split.top];
+    return total;
+  }
+
+  /** Leads of all the slices together (a group written several ways). */
+  reachedOver(split: Split, slices: number[], stage: number): Computed {
+    const parts = slices.map((slice) => this.reached(split, slice, stage));
+    return fx(parts.map((part) => part.f.slice(1)).join('+') || '0', parts.reduce((total, part) => total + (part.v as number), 0));
+  }
+
+  /** Writes the block: per split its keys, what each stands for, and one FREQUENCY (call once, after every split is added). */
+  write(title = 'Lead counts'): XlsxPlan {
+    const { layout, top } = this;
+    const width = this.stages + 1;
+    layout.put(top, this.splits[0].column, [title], 't', SECTION);
+    layout.put(top + 1, this.splits[0].column, ['Each lead is counted once per table below, by one FREQUENCY of its key: slice × (stages + 1) + stage no. The report adds these counts up. Leave it in place.'], 't');
+    for (const split of this.splits) {
+      const { column, slices, counts } = split;
+      const keyCount = slices.length * width;
+      layout.put(top + 2, column, [split.title, 'Stage no.', 'Key', 'Leads'], 't', HEAD);
+      layout.put(split.top, column, ['Not in this table', '', -1], 'tti');
+      for (let key = 0; key < keyCount; key++) layout.put(split.top + 1 + key, column, [asText(slices[Math.floor(key / width)]), key % width, key], 'tii');
+      layout.put(split.top + 1 + keyCount, column, ['Past the last key', '', ''], 't');
+      const keys = block(split.top, column + 2, split.top + keyCount, column + 2);
+      layout.spill(split.top, column + 3, `ARRAYFORMULA(FREQUENCY(${this.perLead.arrayExpr(split.key.expr)},${keys}))`, Array.from(counts));
+      this.fileFormulas.push({ row: split.top, column: column + 3, formula: `=FREQUENCY(${this.perLead.range(split.keyColumn)},${keys})` });
+    }
+    return this.perLead.xlsx(this.fileFormulas);
+  }
+
+  /** Adds a file formula for a cell (the plan's own formula is the one Sheets gets). */
+  fileFormula(row: number, column: number, formula: string): void {
+    this.fileFormulas.push({ row, column, formula });
+  }
+}
