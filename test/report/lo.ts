@@ -67,6 +67,27 @@ export function expectPlansRecalculated(plans: Plan[], sheetsOf: (name: string) 
       else expect(theirs, where).toBe(String(ours));
       compared++;
     }));
+    // The counts an array formula spills (FREQUENCY) hold no formula of their own: compared here.
+    for (const [top, column, rows] of plan.spills ?? []) {
+      for (let r = top; r < top + rows; r++) {
+        const [ours, theirs] = [plan.values[r - 1][column - 1], lo![r - 1]?.[column - 1] ?? ''];
+        expect(loNumber(theirs), `${label} ${plan.name}!R${r}C${column} (spilled): LibreOffice shows ${theirs}, LeadFlow cached ${ours}`).toBe(ours);
+        compared++;
+      }
+    }
+    // The per-lead sheet: each lead's stage no. and keys as LibreOffice computes them from the leads, against src/core's.
+    if (plan.xlsx) {
+      const { name, headerRow, columns } = plan.xlsx.perLead;
+      const perLead = sheetsOf(name);
+      expect(perLead, `${label} LibreOffice wrote the sheet ${name}`).toBeDefined();
+      columns.forEach((perLeadColumn, c) => {
+        for (let i = 0; i < perLeadColumn.values.length; i++) {
+          const [ours, theirs] = [perLeadColumn.values[i], perLead![headerRow + i]?.[c] ?? ''];
+          expect(ours === '' ? theirs : loNumber(theirs), `${label} ${name}: ${perLeadColumn.title} of lead ${i + 1}`).toBe(ours);
+        }
+        compared += perLeadColumn.values.length;
+      });
+    }
   }
   return compared;
 }

@@ -48,8 +48,8 @@ describe('leadflow report', () => {
     expect(r.code).toBe(0);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(out);
-    // The report's own sheets come first, then the funnel's per-lead cells and the setup (both hidden), with the leads as read between.
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['Funnel', 'Net lead flow', 'Lead review', 'Funnel · per lead', 'Leads', 'LeadFlow setup']);
+    // The report's own sheets come first, then their per-lead cells (hidden), the leads as read, and the setup (hidden).
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Funnel', 'Net lead flow', 'Lead review', 'Funnel · per lead', 'Net lead flow · per lead', 'Leads', 'LeadFlow setup']);
     expect(wb.getWorksheet('Funnel · per lead')!.state).toBe('hidden');
     expect(r.stderr).toMatch(/Done in .*\(Funnel, Net lead flow, Lead review, Leads, LeadFlow setup\)/);
     const leads = wb.getWorksheet('Leads')!;

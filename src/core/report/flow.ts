@@ -9,11 +9,11 @@
  */
 import { INACTIVE } from '../flow';
 import { ratio } from '../funnel';
-import { DAY_MS, PeriodUnit, nextPeriodStart, periodStart, serialToWall, wallToSerial } from '../time';
+import { PeriodUnit, nextPeriodStart, periodStart, serialToWall, wallToSerial } from '../time';
 import { netFlowChart } from './charts';
-import { cellKey, criterionFor } from './criteria';
-import { Computed, HEAD, Layout, Plan, SECTION, asText, dateCell, fx, ref } from './grid';
-import { BLANK_GROUP, CountBlock, Ctx, span, writeMap } from './leads';
+import { Computed, HEAD, Layout, Plan, SECTION, asText, block, dateCell, fx, ref } from './grid';
+import { BLANK_GROUP, Ctx, span, writeMap } from './leads';
+import { PerLead, PerLeadValue, Split, StageCounts, leadKinds } from './stages';
 import { intro } from './text';
 import { MAX_GROUP_ROWS } from './funnel';
 
@@ -24,15 +24,27 @@ export interface FlowRequest {
 /** The most periods a sheet lists (ten years of weeks). */
 export const MAX_PERIODS = 520;
 
-const dateExpr = (wall: number) => {
-  const date = new Date(wall);
-  return `DATE(${date.getUTCFullYear()},${date.getUTCMonth() + 1},${date.getUTCDate()})`;
-};
+/** The net lead flow sheet's name. */
+const FLOW_SHEET = 'Net lead flow';
 
-/** Period index of each wall time, -1 outside the list. */
-function periodIndexer(starts: number[], unit: PeriodUnit): (wall: number) => number {
-  const indexOfStart = new Map(starts.map((start, periodIndex) => [start, periodIndex]));
-  return (wall) => (wall === wall ? indexOfStart.get(periodStart(wall, unit)) ?? -1 : -1);
+/**
+ * A date's period, counted from the first period of the list (before it: negative; past the last:
+ * the list's length or more), as a per-lead expression of a date cell and as a number per serial.
+ */
+function periodNumber(unit: PeriodUnit, first: number): { expr: (date: string) => string; of: (serial: number) => number } {
+  const start = new Date(first);
+  if (unit === 'week') {
+    const firstSerial = wallToSerial(first);
+    return { expr: (date) => `INT((${date}-${firstSerial})/7)`, of: (serial) => Math.floor((serial - firstSerial) / 7) };
+  }
+  const [year, month] = [start.getUTCFullYear(), start.getUTCMonth() + 1];
+  return {
+    expr: (date) => `(YEAR(${date})-${year})*12+MONTH(${date})-${month}`,
+    of: (serial) => {
+      const day = new Date(serialToWall(Math.floor(serial)));
+      return (day.getUTCFullYear() - year) * 12 + day.getUTCMonth() + 1 - month;
+    },
+  };
 }
 
 /** Net lead flow's note when no last-activity column is mapped (the report command says it in its "Not found" line). */
@@ -55,8 +67,13 @@ export function planFlow(leads: Ctx, request: FlowRequest): Plan {
   const reasonCount = reasons.length;
   const mapCol = reasonCount + 16;
   layout.reportColumns = mapCol - 2;
-  const mapRefs = writeMap(layout, 6, mapCol, leads);
-  const countBlock = new CountBlock(layout, leads, 6, mapCol + 7, mapRefs);
+  // The table's exit no. says which reason column a removal counts in (the reasons' names are the table header's).
+  const removing = reasons.filter((reason) => reason !== INACTIVE);
+  const mapRefs = writeMap(layout, 6, mapCol, leads, { reasons: removing, named: block(7, 3, 7, 2 + Math.max(1, removing.length)) });
+  const perLead = new PerLead(leads, FLOW_SHEET);
+  const mapEnd = 8 + leads.map.length;
+  const counts = new StageCounts(layout, leads, perLead, mapEnd + 4, mapCol, mapRefs, [6, mapCol + 9]);
+  const { kind, labels } = leadKinds(leads, perLead, counts.level, mapRefs, removing);
   const quietDays = leads.input.setup.flow.inactiveDays;
   const nowSerial = wallToSerial(leads.input.now);
   if (lastActivityCol) {
@@ -85,30 +102,46 @@ export function planFlow(leads: Ctx, request: FlowRequest): Plan {
   if (firstArrival <= lastDay) for (let start = periodStart(firstArrival, unit); start <= lastDay && periods.length < MAX_PERIODS; start = nextPeriodStart(start, unit)) periods.push(start);
   if (periods.length === MAX_PERIODS && nextPeriodStart(periods[MAX_PERIODS - 1], unit) <= lastDay) layout.notes.push(`Listing the first ${MAX_PERIODS} ${unit}s only; build it per month to see them all.`);
   const periodCount = periods.length;
-  const periodOf = periodIndexer(periods, unit);
-  const wallOf = (serial: number) => (serial === serial ? serialToWall(serial) : NaN);
-  const between = (column: string, start: number, shift = '') => `,${column},">="&(${dateExpr(start)}${shift}),${column},"<"&(${dateExpr(nextPeriodStart(start, unit))}${shift})`;
-  const titles = (what: string) => periods.map((start) => `${what} ${new Date(start).toISOString().slice(0, unit === 'week' ? 10 : 7)}`);
-  const arrivedIn = countBlock.addMany(titles('Arrived'), periods.map((start) => between(arrivedCol, start)), (i) => periodOf(wallOf(arrivals[i])));
+
+  // Each lead's period by a date of it (arrival, removal, the day it went quiet): the slices of the splits below.
+  const number = periodNumber(unit, periods[0] ?? 0);
+  const cell = (field: 'arrived' | 'removedAt' | 'lastActivity') => perLead.cell(leads.index(field));
+  const rows = leads.input.rows;
+  const byDate = (field: 'arrived' | 'removedAt', keep: (i: number) => boolean = () => true, test = ''): PerLeadValue => {
+    const serials = field === 'arrived' ? arrivals : removals;
+    return {
+      expr: `IF(${test}ISNUMBER(${cell(field)}),${number.expr(cell(field))},-1)`,
+      values: Int32Array.from(rows, (_, i) => (serials[i] === serials[i] && keep(i) ? number.of(serials[i]) : -1)),
+    };
+  };
+  const isBlankCell = (value: unknown) => value === '' || value === null || value === undefined;
+  const quiet = (i: number) => lastActivities[i] === lastActivities[i] && lastActivities[i] <= nowSerial - quietDays;
+  const periodTitles = periods.map((start) => new Date(start).toISOString().slice(0, unit === 'week' ? 10 : 7));
+  const split = (title: string, slice: PerLeadValue) => counts.addSplit(title, periodTitles, counts.keysOf(slice, kind, labels.length), labels);
+  const arrivedIn = split('Arrived', byDate('arrived'));
   // Where each reason's removals of a period are counted: by removal date (flow view) or by arrival (cohort view).
-  let removedIn: number[] = [];
-  let undatedIn: number[] = [];
-  if (removedAtCol) {
-    removedIn = countBlock.addMany(titles('Removed'), periods.map((start) => between(removedAtCol, start)), (i) => periodOf(wallOf(removals[i])));
-    undatedIn = countBlock.addMany(titles('Arrived, no removal date'), periods.map((start) => `${between(arrivedCol, start)},${removedAtCol},""`),
-      (i) => (leads.input.rows[i][leads.index('removedAt')] === '' || leads.input.rows[i][leads.index('removedAt')] === undefined ? periodOf(wallOf(arrivals[i])) : -1));
-  }
-  let quietIn: number[] = [];
+  const removedIn = removedAtCol ? split('Removed', byDate('removedAt')) : undefined;
+  const undatedIn = removedAtCol
+    ? split('Arrived, no removal date', byDate('arrived', (i) => isBlankCell(rows[i][leads.index('removedAt')]), `(${cell('removedAt')}="")*`))
+    : undefined;
+  let quietIn: Split | undefined;
   if (lastActivityCol) {
-    const quietBy = (i: number) => lastActivities[i] === lastActivities[i] && lastActivities[i] <= nowSerial - quietDays;
+    const lastActivity = cell('lastActivity');
+    const isQuiet = `ISNUMBER(${lastActivity})*(${lastActivity}<=${perLead.sheet('$H$3')})`;
     quietIn = removedAtCol
-      ? countBlock.addMany(titles('Went quiet'), periods.map((start) => `${between(lastActivityCol, start, '-$D$3')},${lastActivityCol},"<="&$H$3`), (i) => (quietBy(i) ? periodOf(wallOf(lastActivities[i] + quietDays)) : -1))
-      : countBlock.addMany(titles('Arrived and quiet now'), periods.map((start) => `${between(arrivedCol, start)},${lastActivityCol},"<="&$H$3`), (i) => (quietBy(i) ? periodOf(wallOf(arrivals[i])) : -1));
+      ? split('Went quiet', {
+        expr: `IF(${isQuiet},${number.expr(`(${lastActivity}+${perLead.sheet('$D$3')})`)},-1)`,
+        values: Int32Array.from(rows, (_, i) => (quiet(i) ? number.of(lastActivities[i] + quietDays) : -1)),
+      })
+      : split('Arrived and quiet now', byDate('arrived', quiet, `${isQuiet}*`));
   }
+  const added = (within: Split, slice: number) => counts.count(within, slice, 1, labels.length - 1);
+  const removedBy = (within: Split, slice: number, reason: string) => counts.count(within, slice, 3 + removing.indexOf(reason), 3 + removing.indexOf(reason));
+  const open = (within: Split, slice: number) => counts.count(within, slice, 2, 2);
   const removal = (reason: string, periodIndex: number): Computed => {
-    if (reason === INACTIVE) return countBlock.open(quietIn[periodIndex]);
-    if (!removedAtCol) return countBlock.removed(arrivedIn[periodIndex], reason);
-    const [byRemovalDate, byArrival] = [countBlock.removed(removedIn[periodIndex], reason), countBlock.removed(undatedIn[periodIndex], reason)];
+    if (reason === INACTIVE) return open(quietIn!, periodIndex);
+    if (!removedIn || !undatedIn) return removedBy(arrivedIn, periodIndex, reason);
+    const [byRemovalDate, byArrival] = [removedBy(removedIn, periodIndex, reason), removedBy(undatedIn, periodIndex, reason)];
     return fx(`${byRemovalDate.f.slice(1)}+${byArrival.f.slice(1)}`, (byRemovalDate.v as number) + (byArrival.v as number));
   };
 
@@ -117,12 +150,12 @@ export function planFlow(leads: Ctx, request: FlowRequest): Plan {
   let running = 0;
   periods.forEach((start, periodIndex) => {
     const row = 8 + periodIndex;
-    const added = countBlock.reachedValue(arrivedIn[periodIndex], 1);
+    const arrived = added(arrivedIn, periodIndex);
     const byReason = reasons.map((reason) => removal(reason, periodIndex));
     const removed = byReason.reduce((total, cell) => total + (cell.v as number), 0);
-    running += added - removed;
-    layout.put(row, 1, [dateCell(start), countBlock.reached(arrivedIn[periodIndex], 1), ...byReason,
-      fx(reasonCount ? `SUM(${ref(row, 3)}:${ref(row, 2 + reasonCount)})` : '0', removed), fx(`${ref(row, 2)}-${ref(row, 3 + reasonCount)}`, added - removed),
+    running += (arrived.v as number) - removed;
+    layout.put(row, 1, [dateCell(start), arrived, ...byReason,
+      fx(reasonCount ? `SUM(${ref(row, 3)}:${ref(row, 2 + reasonCount)})` : '0', removed), fx(`${ref(row, 2)}-${ref(row, 3 + reasonCount)}`, (arrived.v as number) - removed),
       fx(periodIndex ? `${ref(row - 1, reasonCount + 5)}+${ref(row, reasonCount + 4)}` : ref(row, reasonCount + 4), running)], unit === 'week' ? 'di' : 'mi');
   });
   layout.negatives.push([8, reasonCount + 4, periodCount || 1, 1]);
@@ -137,38 +170,35 @@ export function planFlow(leads: Ctx, request: FlowRequest): Plan {
     layout.put(top, 1, ['By lead source: which channels bring leads that stay'], 't', SECTION);
     layout.put(top + 1, 1, ['Lead source', 'New', ...reasons.map(asText), 'Removed', 'Net', 'Kept share'], 't', HEAD);
     const dated = (i: number) => arrivals[i] === arrivals[i] && arrivals[i] > 0;
-    const { list, of: groupOf } = leads.groups('source', dated);
+    const { list } = leads.groups('source', dated);
     let shown = list.slice(0, MAX_GROUP_ROWS);
     const blank = list.find((group) => group.label === BLANK_GROUP);
     if (blank && !shown.includes(blank)) shown = [...shown.slice(0, MAX_GROUP_ROWS - 1), blank];
-    const slotOf = new Map<string, number>();
-    const groupTitles: string[] = [];
-    const groupCrits: string[] = [];
-    const groupSlots = shown.map((group) => group.spellings.map((spelling) => {
-      slotOf.set(`${list.indexOf(group)}\u0000${cellKey(spelling)}`, groupTitles.length);
-      groupTitles.push(`Source: ${group.label}`);
-      groupCrits.push(`,${source},${criterionFor(spelling)},${arrivedCol},">0"`);
-      return groupTitles.length - 1;
-    }));
-    const sourceAt = leads.index('source');
-    const slot = (i: number) => (groupOf[i] < 0 ? -1 : slotOf.get(`${groupOf[i]}\u0000${cellKey(leads.input.rows[i][sourceAt])}`) ?? -1);
-    const groupColumns = countBlock.addMany(groupTitles, groupCrits, slot);
-    const quietColumns = lastActivityCol ? countBlock.addMany(groupTitles.map((title) => `${title}, quiet now`), groupCrits.map((crit) => `${crit},${lastActivityCol},"<="&$H$3`),
-      (i) => (lastActivities[i] === lastActivities[i] && lastActivities[i] <= nowSerial - quietDays ? slot(i) : -1)) : [];
-    const sumOf = (cells: Computed[]) => fx(cells.map((cell) => cell.f.slice(1)).join('+') || '0', cells.reduce((total, cell) => total + (cell.v as number), 0));
+    // Each lead's source group (the groups shown, then every other one), for the leads with an arrival date.
+    const slice = counts.groupSlice('source', shown, blank ? shown.indexOf(blank) : -1);
+    const arrival = cell('arrived');
+    const datedSlice: PerLeadValue = {
+      expr: `IF(ISNUMBER(${arrival})*(${arrival}>0),${slice.expr},-1)`,
+      values: Int32Array.from(slice.values, (value, i) => (dated(i) ? value : -1)),
+    };
+    const sourceTitles = [...shown.map((group) => group.label), 'Other'];
+    const bySource = counts.addSplit('Lead source', sourceTitles, counts.keysOf(datedSlice, kind, labels.length), labels);
+    const quietBySource = lastActivityCol ? counts.addSplit('Lead source, quiet now', sourceTitles, counts.keysOf({
+      expr: `IF(ISNUMBER(${cell('lastActivity')})*(${cell('lastActivity')}<=${perLead.sheet('$H$3')}),${datedSlice.expr},-1)`,
+      values: Int32Array.from(datedSlice.values, (value, i) => (quiet(i) ? value : -1)),
+    }, kind, labels.length), labels) : undefined;
     shown.forEach((group, n) => {
       const row = top + 2 + n;
-      const slots = groupSlots[n];
-      const added = sumOf(slots.map((slotAt) => countBlock.reached(groupColumns[slotAt], 1)));
-      const byReason = reasons.map((reason) => sumOf(slots.map((slotAt) => (reason === INACTIVE ? countBlock.open(quietColumns[slotAt]) : countBlock.removed(groupColumns[slotAt], reason)))));
+      const arrived = added(bySource, n);
+      const byReason = reasons.map((reason) => (reason === INACTIVE ? open(quietBySource!, n) : removedBy(bySource, n, reason)));
       const removed = byReason.reduce((total, cell) => total + (cell.v as number), 0);
-      const net = (added.v as number) - removed;
-      layout.put(row, 1, [asText(group.label), added, ...byReason, fx(reasonCount ? `SUM(${ref(row, 3)}:${ref(row, 2 + reasonCount)})` : '0', removed),
-        fx(`${ref(row, 2)}-${ref(row, 3 + reasonCount)}`, net), fx(`IFERROR(${ref(row, reasonCount + 4)}/${ref(row, 2)},"")`, ratio(net, added.v as number))], `t${'i'.repeat(reasonCount + 3)}p`);
+      const net = (arrived.v as number) - removed;
+      layout.put(row, 1, [asText(group.label), arrived, ...byReason, fx(reasonCount ? `SUM(${ref(row, 3)}:${ref(row, 2 + reasonCount)})` : '0', removed),
+        fx(`${ref(row, 2)}-${ref(row, 3 + reasonCount)}`, net), fx(`IFERROR(${ref(row, reasonCount + 4)}/${ref(row, 2)},"")`, ratio(net, arrived.v as number))], `t${'i'.repeat(reasonCount + 3)}p`);
     });
     if (list.length > shown.length) layout.notes.push(`By lead source lists the ${shown.length} largest of ${list.length} sources.`);
     layout.negatives.push([top + 2, reasonCount + 4, shown.length || 1, 1]);
   }
-  countBlock.write();
-  return layout.plan('flow', 'Net lead flow');
+  layout.xlsx = counts.write();
+  return layout.plan('flow', FLOW_SHEET);
 }

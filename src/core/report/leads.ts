@@ -320,10 +320,23 @@ export function makeCtx(input: LeadsInput): Ctx {
 export interface MapRefs {
   /** Status, Means, Stage no., Exit, Removes: the range VLOOKUP reads. */
   table: string;
+  /** With exit numbers: the table through its 7th column, Exit no. */
+  withExits?: string;
 }
 
-/** Writes the "Status → stage" table at (top, left). */
-export function writeMap(layout: Layout, top: number, left: number, leads: Ctx): MapRefs {
+/** Each spelling's exit no. as the table's formula gives it: 0 not an exit, −1 an exit that keeps the lead, r ≥ 1 the r-th removing reason. */
+export function exitNumber(mapRow: MapRow, reasons: string[]): number {
+  if (!mapRow.exit) return 0;
+  if (!mapRow.removes) return -1;
+  const at = reasons.findIndex((reason) => reason.toLowerCase() === mapRow.exit.toLowerCase());
+  return at + 1;
+}
+
+/**
+ * Writes the "Status → stage" table at (top, left). With `exits` (the removing reasons, and the
+ * range of the sheet's cells naming them), a 7th column gives each spelling its exit no.
+ */
+export function writeMap(layout: Layout, top: number, left: number, leads: Ctx, exits?: { reasons: string[]; named: string }): MapRefs {
   const status = leads.col('status');
   const first = top + 3;
   const last = first + leads.map.length - 1;
@@ -336,7 +349,14 @@ export function writeMap(layout: Layout, top: number, left: number, leads: Ctx):
   if (statusAt >= 0) for (const row of rows) if (!isBlank(row[statusAt])) leadsNow.set(String(row[statusAt]).toLowerCase(), (leadsNow.get(String(row[statusAt]).toLowerCase()) ?? 0) + 1);
   leads.map.forEach((mapRow, i) => layout.put(first + i, left, [asText(mapRow.spelling), asText(mapRow.means || '(not placed)'), mapRow.stage, mapRow.exit ? 'yes' : 'no', mapRow.removes ? 'yes' : 'no',
     status ? fx(`COUNTIF(${status},${ref(first + i, left)})`, leadsNow.get(mapRow.spelling.toLowerCase()) ?? 0) : 0], 'ttitti'));
-  return { table: block(first, left, Math.max(last, first), left + 4) };
+  const table = block(first, left, Math.max(last, first), left + 4);
+  if (!exits) return { table };
+  layout.put(top + 2, left + 6, ['Exit no.'], 't', HEAD);
+  leads.map.forEach((mapRow, i) => {
+    const [means, exit, removes] = [1, 3, 4].map((offset) => ref(first + i, left + offset));
+    layout.put(first + i, left + 6, [fx(`IF(${exit}="yes",IF(${removes}="yes",IFERROR(MATCH(${means},${exits.named},0),0),-1),0)`, exitNumber(mapRow, exits.reasons))], 'i');
+  });
+  return { table, withExits: block(first, left, Math.max(last, first), left + 6) };
 }
 
 /** One column of the count block: which leads it counts (a COUNTIFS criterion and the same test per lead). */

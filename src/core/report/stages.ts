@@ -14,7 +14,7 @@
  */
 import { cellKey } from './criteria';
 import { BUILT_SHEET, Cell, Computed, HEAD, Layout, SECTION, XlsxPlan, asText, block, colName, fx, lit, ref, sheetRef } from './grid';
-import { Ctx, MapRefs } from './leads';
+import { Ctx, MapRefs, exitNumber } from './leads';
 
 /** A cell of the lead in a per-lead expression, by the leads' column letter. */
 const leadToken = (letter: string) => `\u0001${letter}\u0001`;
@@ -26,9 +26,11 @@ const TOKENS = /\u0001([A-Z]+)\u0001|\u0002([^\u0002]+)\u0002|\u0003(\d+)\u0003/
 
 /**
  * A row that holds no lead gets "" (not −1) as stage no. and key: FREQUENCY skips text, so the
- * counts do not depend on how many empty rows the leads sheet has below its last lead.
+ * counts do not depend on how many empty rows the leads sheet has below its last lead. Here it is
+ * the lowest 32-bit number, which no key reaches (a lead in no slice has a key of −1 × width + its
+ * stage no. or kind: −2 is a key).
  */
-export const NOT_A_LEAD = -2;
+export const NOT_A_LEAD = -2_147_483_648;
 
 /** An expression over one lead, as text with tokens, and its value for each lead (NOT_A_LEAD for ""). */
 export interface PerLeadValue {
@@ -174,6 +176,38 @@ export function stageNumbers(leads: Ctx, perLead: PerLead, map: MapRefs): PerLea
   return { expr: perLead.add('Stage no.', expr, values, ''), values };
 }
 
+/**
+ * Each lead's kind, for net lead flow: 0 not placed, 1 in the pipeline or past it, 2 open (it can
+ * go quiet: placed, before the last stage, no exit), 2 + r removed for the r-th reason. Won/lost
+ * says the exit when it names one; else the status does.
+ */
+export function leadKinds(leads: Ctx, perLead: PerLead, level: PerLeadValue, map: MapRefs, reasons: string[]): { kind: PerLeadValue; labels: string[] } {
+  const { rows } = leads.input;
+  const [statusAt, resultAt] = [leads.index('status'), leads.index('result')];
+  const byKey = new Map(leads.map.map((mapRow) => [cellKey(mapRow.spelling), exitNumber(mapRow, reasons)]));
+  const exitOf = (cell: unknown) => (typeof cell === 'string' && cell !== '' ? byKey.get(cellKey(cell)) ?? 0 : 0);
+  const spellings = leads.map.map((mapRow) => mapRow.spelling);
+  const lookup = (at: number) => (at < 0 ? '0' : `IFERROR(VLOOKUP(${lookupKey(perLead.cell(at), spellings)},${perLead.sheet(map.withExits!)},7,FALSE),0)`);
+  const [statusExit, resultExit] = [lookup(statusAt), lookup(resultAt)];
+  const removedFor = resultAt < 0 ? `IF(${statusExit}>0,${statusExit},0)` : `IF(${resultExit}<>0,IF(${resultExit}>0,${resultExit},0),IF(${statusExit}>0,${statusExit},0))`;
+  // Products of comparisons, not a comparison of a TRUE/FALSE with 0 (FALSE=0 is FALSE in Excel and HyperFormula).
+  const noExit = resultAt < 0 ? `(${statusExit}=0)` : `(${statusExit}=0)*(${resultExit}=0)`;
+  const stage = level.expr;
+  const expr = `IF(ISNUMBER(${stage}),IF(${stage}<1,0,IF(${removedFor}>0,2+${removedFor},IF((${stage}<${leads.stages.length})*${noExit},2,1))),"")`;
+  const values = Int32Array.from(rows, (row, i) => {
+    const reached = level.values[i];
+    if (reached === NOT_A_LEAD || reached < 1) return reached === NOT_A_LEAD ? NOT_A_LEAD : 0;
+    const [ownExit, resultExitNo] = [statusAt < 0 ? 0 : exitOf(row[statusAt]), resultAt < 0 ? 0 : exitOf(row[resultAt])];
+    const removed = resultExitNo !== 0 ? Math.max(resultExitNo, 0) : Math.max(ownExit, 0);
+    if (removed > 0) return 2 + removed;
+    return reached < leads.stages.length && ownExit === 0 && resultExitNo === 0 ? 2 : 1;
+  });
+  return {
+    kind: { expr: perLead.add('Kind', expr, values, ''), values },
+    labels: ['Not placed', 'In the pipeline or past it', 'Open', ...reasons.map((reason) => `Removed: ${reason}`)],
+  };
+}
+
 /** One way of splitting the leads: its slices, each lead's key, and where its counts are written. */
 export interface Split {
   title: string;
@@ -181,6 +215,10 @@ export interface Split {
   key: PerLeadValue;
   /** The file's per-lead column of the keys (a PerLead token). */
   keyColumn: string;
+  /** Keys per slice: stages + 1 for a split by stage no., or the number of kinds (see leadKinds). */
+  width: number;
+  /** What each key of a slice stands for, when not a stage no. */
+  labels?: string[];
   /** Row of key −1's count (FREQUENCY's first bin); key k is k + 1 rows below. */
   top: number;
   column: number;
@@ -219,21 +257,20 @@ export class StageCounts {
    * keys FREQUENCY puts in its first bin; a lead the table does not place is at stage 0 of its
    * slice, which no "reached" adds up.
    */
-  keysOf(slice: PerLeadValue): PerLeadValue {
-    const width = this.stages + 1;
-    const level = this.level;
-    const expr = `IF(ISNUMBER(${level.expr}),(${slice.expr})*${width}+${level.expr},"")`;
-    const values = Int32Array.from(level.values, (stage, i) => (stage === NOT_A_LEAD ? NOT_A_LEAD : slice.values[i] * width + stage));
+  keysOf(slice: PerLeadValue, measure: PerLeadValue = this.level, width = this.stages + 1): PerLeadValue {
+    const expr = `IF(ISNUMBER(${measure.expr}),(${slice.expr})*${width}+${measure.expr},"")`;
+    const values = Int32Array.from(measure.values, (value, i) => (value === NOT_A_LEAD ? NOT_A_LEAD : slice.values[i] * width + value));
     return { expr, values };
   }
 
-  /** Adds a split: `key` gives each lead slice × (stages + 1) + stage no., or −1. */
-  addSplit(title: string, slices: string[], key: PerLeadValue): Split {
-    const keyCount = slices.length * (this.stages + 1);
+  /** Adds a split: `key` gives each lead slice × width + its stage no. (or kind), or a negative number. */
+  addSplit(title: string, slices: string[], key: PerLeadValue, kinds?: string[]): Split {
+    const width = kinds ? kinds.length : this.stages + 1;
+    const keyCount = slices.length * width;
     const counts = new Float64Array(keyCount + 2);
     for (const value of key.values) if (value !== NOT_A_LEAD) counts[value < 0 ? 0 : value < keyCount ? value + 1 : keyCount + 1]++;
     const keyColumn = this.level && key !== this.level ? this.perLead.add(`${title}: key`, key.expr, key.values, '') : key.expr;
-    const split: Split = { title, slices, key, keyColumn, top: this.top + 3, column: this.nextColumn, counts };
+    const split: Split = { title, slices, key, keyColumn, width, labels: kinds, top: this.top + 3, column: this.nextColumn, counts };
     this.nextColumn += 5;
     this.splits.push(split);
     return split;
@@ -264,7 +301,16 @@ export class StageCounts {
   }
 
   private keyRow(split: Split, slice: number, stage: number): number {
-    return split.top + 1 + slice * (this.stages + 1) + stage;
+    return split.top + 1 + slice * split.width + stage;
+  }
+
+  /** Leads of a slice whose key within it (stage no. or kind) is from `first` to `last`. */
+  count(split: Split, slice: number, first: number, last: number): Computed {
+    const countColumn = split.column + 3;
+    const [from, to] = [this.keyRow(split, slice, first), this.keyRow(split, slice, last)];
+    let total = 0;
+    for (let row = from; row <= to; row++) total += split.counts[row - split.top];
+    return fx(from === to ? ref(from, countColumn, 1) : `SUM(${ref(from, countColumn, 1)}:${ref(to, countColumn, 1)})`, total);
   }
 
   /** Leads of a slice whose stage no. is `stage` or more. */
@@ -288,15 +334,16 @@ export class StageCounts {
   /** Writes the block: per split its keys, what each stands for, and one FREQUENCY (call once, after every split is added). */
   write(title = 'Lead counts'): XlsxPlan {
     const { layout, top } = this;
-    const width = this.stages + 1;
     layout.put(top, this.splits[0].column, [title], 't', SECTION);
     layout.put(top + 1, this.splits[0].column, ['Each lead is counted once per table below, by one FREQUENCY of its key: slice × (stages + 1) + stage no. The report adds these counts up. Leave it in place.'], 't');
     for (const split of this.splits) {
-      const { column, slices, counts } = split;
+      const { column, slices, counts, width, labels } = split;
       const keyCount = slices.length * width;
-      layout.put(top + 2, column, [split.title, 'Stage no.', 'Key', 'Leads'], 't', HEAD);
+      layout.put(top + 2, column, [split.title, labels ? 'Kind' : 'Stage no.', 'Key', 'Leads'], 't', HEAD);
       layout.put(split.top, column, ['Not in this table', '', -1], 'tti');
-      for (let key = 0; key < keyCount; key++) layout.put(split.top + 1 + key, column, [asText(slices[Math.floor(key / width)]), key % width, key], 'tii');
+      for (let key = 0; key < keyCount; key++) {
+        layout.put(split.top + 1 + key, column, [asText(slices[Math.floor(key / width)]), labels ? asText(labels[key % width]) : key % width, key], labels ? 'tti' : 'tii');
+      }
       layout.put(split.top + 1 + keyCount, column, ['Past the last key', '', ''], 't');
       const keys = block(split.top, column + 2, split.top + keyCount, column + 2);
       layout.spill(split.top, column + 3, `ARRAYFORMULA(FREQUENCY(${this.perLead.arrayExpr(split.key.expr)},${keys}))`, Array.from(counts));
