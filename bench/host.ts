@@ -12,7 +12,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { BuildData, BuildRequest, planBuild, withSetup } from '../src/core/report';
+import { BuildData, BuildRequest, forSheets, planBuild, withSetup } from '../src/core/report';
 import { sampleLeads } from '../src/core/sample';
 import { createHost } from '../src/offline/host';
 import type { Host } from '../src/offline/host';
@@ -26,11 +26,11 @@ const KINDS: { kind: BuildRequest['kind']; title: string }[] = [
 
 const ms = (t: number) => `${Math.round(t).toLocaleString('en-US')} ms`;
 
-function sample(n: number) {
+export function sample(n: number) {
   return sampleLeads({ rows: n, seed: 3, timeZone: TIME_ZONE, from: '2025-01-01', days: 365 });
 }
 
-function hostWith(leads: ReturnType<typeof sample>): Host {
+export function hostWith(leads: ReturnType<typeof sample>): Host {
   const host = createHost({ timeZone: TIME_ZONE });
   host.addSheet('Leads', [leads.headers, ...leads.rows]);
   host.loadBundle();
@@ -38,13 +38,13 @@ function hostWith(leads: ReturnType<typeof sample>): Host {
 }
 
 /** Plans a sheet from the host's data and writes it with evaluation suspended; returns the two times. */
-function build(host: Host, kind: BuildRequest['kind']): { write: number; evaluate: number; sheetName: string; plan: ReturnType<typeof planBuild> } {
+export function build(host: Host, kind: BuildRequest['kind']): { write: number; evaluate: number; sheetName: string; plan: ReturnType<typeof planBuild> } {
   const read = host.run('leadflowBuildData', [{}]);
   if (!read.ok) throw new Error(read.error.message);
   const plan = planBuild(withSetup(read.value as BuildData), { kind } as BuildRequest);
   host.engine.hf.suspendEvaluation();
   let t0 = performance.now();
-  const run = host.run('leadflowBuild', [{ plan: { ...plan, values: [] } }]);
+  const run = host.run('leadflowBuild', [{ plan: forSheets(plan) }]);
   const write = performance.now() - t0;
   t0 = performance.now();
   host.engine.hf.resumeEvaluation();

@@ -21,7 +21,7 @@ import type { ConfigParams, FunctionPluginDefinition, ImplementedFunctions, RawC
 import { ColumnCache } from './engine/columns.ts';
 import { criteriaPlugin } from './engine/criteria.ts';
 import { RANGE_FUNCTION, RangeNames, internalRangeAst } from './engine/names.ts';
-import { VALUE_NODE, evaluateVectorized } from './engine/vector.ts';
+import { VALUE_NODE, binCounts, evaluateVectorized } from './engine/vector.ts';
 
 /** Sheets' error strings, as getValues() returns them. */
 export type SheetsErrorCode = '#ERROR!' | '#N/A' | '#DIV/0!' | '#VALUE!' | '#REF!' | '#NAME?' | '#NUM!' | '#NULL!';
@@ -231,18 +231,7 @@ class SheetsCompatPlugin extends ConditionalAggregationBase {
       if (bounds instanceof CellError) return bounds;
       const values = numbers(data);
       if (values instanceof CellError) return values;
-      const sorted = bounds.map((bound, at) => ({ bound, at })).sort((a, b) => a.bound - b.bound);
-      const counts = new Array<number>(bounds.length + 1).fill(0);
-      for (const value of values) {
-        let low = 0;
-        let high = sorted.length;
-        while (low < high) {
-          const middle = (low + high) >> 1;
-          if (value <= sorted[middle].bound) high = middle;
-          else low = middle + 1;
-        }
-        counts[low === sorted.length ? bounds.length : sorted[low].at]++;
-      }
+      const counts = binCounts(values, null, bounds);
       return SimpleRangeValue.onlyNumbers(counts.map((count) => [count]));
     });
   }

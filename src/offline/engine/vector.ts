@@ -158,7 +158,7 @@ const ELEMENTWISE = new Set([
 ]);
 /** Functions that pick one of their arguments per element. */
 const SELECTORS = new Set(['IF', 'IFERROR', 'IFNA']);
-const AGGREGATES = new Set(['MEDIAN']);
+const AGGREGATES = new Set(['MEDIAN', 'FREQUENCY', 'SUM']);
 
 function handled(ast: Ast): boolean {
   if (ast.type === 'FUNCTION_CALL') {
@@ -184,6 +184,9 @@ function children(ast: Ast): Ast[] {
 }
 
 const INTERNAL_NAME = /^_LF_R\d+_*$/i;
+
+/** A node without the parentheses around it. */
+const unwrapped = (ast: Ast): Ast => (ast.type === 'PARENTHESES' ? unwrapped(ast.expression as Ast) : ast);
 
 /** Whether a node reads a big range (a whole column, an internal name, a long range): worth the dictionary evaluation. */
 const bigCache = new WeakMap<Ast, boolean>();
@@ -358,6 +361,8 @@ class Vectorizer {
     if (UNARY[ast.type]) return this.unary(ast);
     const name = String(ast.procedureName);
     if (SELECTORS.has(name)) return this.selector(ast, name);
+    if (name === 'FREQUENCY') return this.frequency(ast);
+    if (name === 'SUM') return this.sum(ast);
     if (AGGREGATES.has(name)) return this.median(ast);
     return this.elementwise(ast, name);
   }
@@ -759,6 +764,60 @@ class Vectorizer {
     return out.vals.length <= 3 ? this.map(result, (value) => value) : result;
   }
 
+  /**
+   * FREQUENCY of an array over a small range of classes, from the array's distinct values and how
+   * often each occurs: a funnel's keys over 100,000 leads are a few hundred distinct numbers.
+   */
+  private frequency(ast: Ast): Value {
+    const asts = ast.args as Ast[];
+    // Only an array expression: a plain range is HyperFormula's to read (it knows how far an open-ended one reaches now).
+    if (asts.length !== 2 || !handled(unwrapped(asts[0]))) return FALLBACK;
+    const data = this.node(asts[0]);
+    if (data === FALLBACK || !(data instanceof EncodedArray)) return FALLBACK;
+    const classes = this.hyperFormulaValue(asts[1]);
+    const bounds: number[] = [];
+    for (const value of classes instanceof SimpleRangeValue ? classes.valuesFromTopLeftCorner() : [classes]) {
+      if (value instanceof CellError) return value;
+      const raw = rawOf(value);
+      if (typeof raw === 'number') bounds.push(raw);
+    }
+    const vals = data.dict.vals;
+    const times = new Float64Array(vals.length);
+    for (const id of data.ids) times[id]++;
+    const numbers: number[] = [];
+    const weights: number[] = [];
+    for (let id = 0; id < vals.length; id++) {
+      if (!times[id]) continue;
+      if (vals[id] instanceof CellError) return vals[id];
+      const raw = rawOf(vals[id]);
+      if (typeof raw === 'number') {
+        numbers.push(raw);
+        weights.push(times[id]);
+      }
+    }
+    return SimpleRangeValue.onlyNumbers(binCounts(numbers, weights, bounds).map((count) => [count]));
+  }
+
+  /** SUM of one array: each distinct number times how often it occurs; text, empty and TRUE/FALSE are skipped, an error is the result. */
+  private sum(ast: Ast): Value {
+    const asts = ast.args as Ast[];
+    if (asts.length !== 1 || !handled(unwrapped(asts[0]))) return FALLBACK;
+    const argument = this.node(asts[0]);
+    if (argument === FALLBACK) return FALLBACK;
+    if (!(argument instanceof EncodedArray)) return this.call(ast, [argument]);
+    const vals = argument.dict.vals;
+    const times = new Float64Array(vals.length);
+    for (const id of argument.ids) times[id]++;
+    let total = 0;
+    for (let id = 0; id < vals.length; id++) {
+      if (!times[id]) continue;
+      if (vals[id] instanceof CellError) return vals[id];
+      const raw = rawOf(vals[id]);
+      if (typeof raw === 'number') total += raw * times[id];
+    }
+    return total;
+  }
+
   /** MEDIAN of one array: its numbers (HyperFormula's manyToExactNumbers: the first error wins, other values are skipped). */
   private median(ast: Ast): Value {
     const asts = ast.args as Ast[];
@@ -780,6 +839,26 @@ class Vectorizer {
     const rows = numbers.length > 0 ? numbers.map((x) => [x]) : [['', '']];
     return this.call(ast, [SimpleRangeValue.onlyValues(rows as never)]);
   }
+}
+
+/**
+ * FREQUENCY's counts: per class (in the order given), the values above the next lower class and at
+ * most this one, then the values above every class; each value counted `weights[i]` times.
+ */
+export function binCounts(values: number[], weights: number[] | null, classes: number[]): number[] {
+  const sorted = classes.map((bound, at) => ({ bound, at })).sort((a, b) => a.bound - b.bound);
+  const counts = new Array<number>(classes.length + 1).fill(0);
+  values.forEach((value, i) => {
+    let low = 0;
+    let high = sorted.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (value <= sorted[middle].bound) high = middle;
+      else low = middle + 1;
+    }
+    counts[low === sorted.length ? classes.length : sorted[low].at] += weights ? weights[i] : 1;
+  });
+  return counts;
 }
 
 /** A key for a scalar operand (its type included: a date and a number are not the same operand); undefined for others. */
