@@ -73,6 +73,7 @@ export function planFlow(leads: Ctx, request: FlowRequest): Plan {
   const perLead = new PerLead(leads, FLOW_SHEET);
   const mapEnd = 8 + leads.map.length;
   const counts = new StageCounts(layout, leads, perLead, mapEnd + 4, mapCol, mapRefs, [6, mapCol + 9]);
+  counts.writeUnplaced(mapEnd + 1, mapCol);
   const { kind, labels } = leadKinds(leads, perLead, counts.level, mapRefs, removing);
   const quietDays = leads.input.setup.flow.inactiveDays;
   const nowSerial = wallToSerial(leads.input.now);

@@ -103,10 +103,7 @@ export function planFunnel(leads: Ctx, request: FunnelRequest): Plan {
   layout.frozenRows = 3;
   const valueFormat = leads.input.formats?.[leads.index('value')];
   if (isCurrencyFormat(valueFormat)) layout.formatOverrides.c = valueFormat;
-  // Leads the table cannot place are in no stage: say how many, under the table.
-  const unplacedRow = counts.all.top + 1;
-  layout.put(mapEnd + 1, mapCol, ['Leads whose status this table does not place (add the spelling above to count them)', '', '', '', '',
-    fx(ref(unplacedRow, counts.all.column + 3), counts.all.counts[1])], 'ttttti', HEAD);
+  counts.writeUnplaced(mapEnd + 1, mapCol);
 
   // The cohort: its bounds are cells, so a person can move them; year to date follows TODAY().
   const arrivals = leads.serials('arrived');

@@ -4,7 +4,7 @@
  * Each lead gets a stage no.: its status's stage from the sheet's Status → stage table, raised by
  * its won/lost value and by the furthest stage date or flag it has. Each way the sheet splits the
  * leads (all of them, the cohort, each source, each arrival month...) gives each lead a key: its
- * slice × (stages + 1) + its stage no., or −1 when the lead is not counted there. One FREQUENCY per
+ * slice × (stages + 1) + its stage no., negative when the lead is in no slice. One FREQUENCY per
  * split counts every key in one pass over the leads, and each table cell adds a few of those counts.
  *
  * Sheets computes a key with an array expression over the leads' columns. Excel and LibreOffice
@@ -110,7 +110,7 @@ export class PerLead {
 /** Element-wise larger of two expressions (MAX would take the largest of the whole array); each is written twice, so keep them short. */
 const larger = (a: string, b: string) => `IF(${a}>${b},${a},${b})`;
 
-/** A status or won/lost cell looked up in the Status → stage table as VLOOKUP does: exact text, any case, numbers only as numbers. */
+/** A status or won/lost cell looked up in the Status → stage table as VLOOKUP does: exact text in any case; a number matches none of its text spellings. */
 function stageLookup(leads: Ctx): (cell: unknown) => number {
   const byKey = new Map(leads.map.map((mapRow) => [cellKey(mapRow.spelling), mapRow.stage]));
   return (cell) => (typeof cell === 'string' && cell !== '' ? byKey.get(cellKey(cell)) ?? 0 : 0);
@@ -139,7 +139,7 @@ export function stageNumbers(leads: Ctx, perLead: PerLead, map: MapRefs): PerLea
 
   // The status's stage: −1 without a status, 0 when the table cannot place it.
   const statusStages = Int32Array.from(rows, (row) => (statusAt < 0 || isEmpty(row[statusAt]) ? -1 : lookup(row[statusAt])));
-  // (Not a per-lead column of its own: LibreOffice pays per cell more than per lookup.)
+  // (Not a per-lead column of its own: measured, LibreOffice takes as long either way, and the file is smaller.)
   const statusStage = status ? `IFERROR(VLOOKUP(${lookupKey(status, spellings)},${table},3,FALSE),0)` : '-1';
   const resultStage = result ? `IFERROR(VLOOKUP(${lookupKey(result, spellings)},${table},3,FALSE),0)` : '0';
 
@@ -219,7 +219,7 @@ export interface Split {
   width: number;
   /** What each key of a slice stands for, when not a stage no. */
   labels?: string[];
-  /** Row of key −1's count (FREQUENCY's first bin); key k is k + 1 rows below. */
+  /** Row of the count of negative keys (FREQUENCY's first bin); key k is k + 1 rows below. */
   top: number;
   column: number;
   counts: Float64Array;
@@ -295,7 +295,8 @@ export class StageCounts {
     const table = block(tableRow + 1, tableColumn, tableRow + Math.max(1, spellings.length), tableColumn + 1);
     const cell = this.perLead.cell(at);
     const blankSlot = blankGroup >= 0 ? blankGroup : other;
-    const expr = `IF(${cell}="",${blankSlot},IFERROR(VLOOKUP(${lookupKey(cell, spellings)},${this.perLead.sheet(table)},2,FALSE),${other}))`;
+    // Every cell of the column decides whether wildcards need escaping: a source of a group not shown may hold one.
+    const expr = `IF(${cell}="",${blankSlot},IFERROR(VLOOKUP(${lookupKey(cell, this.leads.input.rows.map((row) => row[at]))},${this.perLead.sheet(table)},2,FALSE),${other}))`;
     const values = Int32Array.from(this.leads.input.rows, (row) => (isEmpty(row[at]) ? blankSlot : slotOf.get(cellKey(row[at])) ?? other));
     return { expr, values };
   }
@@ -335,7 +336,7 @@ export class StageCounts {
   write(title = 'Lead counts'): XlsxPlan {
     const { layout, top } = this;
     layout.put(top, this.splits[0].column, [title], 't', SECTION);
-    layout.put(top + 1, this.splits[0].column, ['Each lead is counted once per table below, by one FREQUENCY of its key: slice × (stages + 1) + stage no. The report adds these counts up. Leave it in place.'], 't');
+    layout.put(top + 1, this.splits[0].column, ['Each lead is counted once per table below, by one FREQUENCY of its key: its group or period times the keys per group, plus its stage no. or kind. The report adds these counts up. Leave it in place.'], 't');
     for (const split of this.splits) {
       const { column, slices, counts, width, labels } = split;
       const keyCount = slices.length * width;
@@ -350,6 +351,12 @@ export class StageCounts {
       this.fileFormulas.push({ row: split.top, column: column + 3, formula: `=FREQUENCY(${this.perLead.range(split.keyColumn)},${keys})` });
     }
     return this.perLead.xlsx(this.fileFormulas);
+  }
+
+  /** The line under the Status → stage table (at row, column): leads whose status it does not place are in no stage. */
+  writeUnplaced(row: number, column: number): void {
+    this.layout.put(row, column, ['Leads whose status this table does not place (add the spelling above to count them)', '', '', '', '',
+      fx(ref(this.all.top + 1, this.all.column + 3), this.all.counts[1])], 'ttttti', HEAD);
   }
 
   /** Adds a file formula for a cell (the plan's own formula is the one Sheets gets). */
