@@ -108,9 +108,9 @@ afterAll(() => cleanupTempDirs());
 
 describe('the report xlsx, read back', () => {
   it('has the sheets in order, the setup hidden under the LeadFlowSetup name, each print area', () => {
-    // The funnel's and net lead flow's per-lead cells, for Excel and LibreOffice, on hidden sheets of their own.
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['Funnel', 'Net lead flow', 'Lead review', 'Funnel · per lead', 'Net lead flow · per lead', 'Leads', 'LeadFlow setup']);
-    expect(wb.worksheets.map((w) => w.state)).toEqual(['visible', 'visible', 'visible', 'hidden', 'hidden', 'visible', 'hidden']);
+    // Each built sheet's per-lead cells, for Excel and LibreOffice, on a hidden sheet of its own.
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Funnel', 'Net lead flow', 'Lead review', 'Funnel · per lead', 'Net lead flow · per lead', 'Lead review · per lead', 'Leads', 'LeadFlow setup']);
+    expect(wb.worksheets.map((w) => w.state)).toEqual(['visible', 'visible', 'visible', 'hidden', 'hidden', 'hidden', 'visible', 'hidden']);
     const setup = wb.getWorksheet('LeadFlow setup')!;
     const rows = setup.rowCount;
     expect(setup.getCell('A1').value).toBe('LeadFlow setup');
@@ -228,7 +228,7 @@ describe('the report xlsx, read back', () => {
     for (const c of next) expect(c.type, c.address).toBe(ExcelJS.ValueType.String);
     // Nothing from the leads is a formula anywhere.
     leads.eachRow((row) => row.eachCell((cell) => expect(cell.type, cell.address).not.toBe(ExcelJS.ValueType.Formula)));
-    const sheet = text(zip, 'xl/worksheets/sheet6.xml');
+    const sheet = text(zip, 'xl/worksheets/sheet7.xml');
     expect(sheet).toContain('<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>');
     expect(sheet).toContain(`<t xml:space="preserve">${SPACED}</t>`);
     expect(sheet).toContain('<t>=HYPERLINK("http://x","y")</t>');
@@ -240,7 +240,7 @@ describe('the package', () => {
     const names = [...zip.keys()];
     expect(names[0]).toBe('[Content_Types].xml');
     for (const n of ['_rels/.rels', 'docProps/app.xml', 'docProps/core.xml', 'xl/workbook.xml', 'xl/_rels/workbook.xml.rels', 'xl/styles.xml']) expect(names).toContain(n);
-    for (let i = 1; i <= 7; i++) expect(zip.get(`xl/worksheets/sheet${i}.xml`)!.flags & 8, `sheet${i}`).toBe(8);
+    for (let i = 1; i <= 8; i++) expect(zip.get(`xl/worksheets/sheet${i}.xml`)!.flags & 8, `sheet${i}`).toBe(8);
     const types = text(zip, '[Content_Types].xml');
     const charts = names.filter((n) => n.startsWith('xl/charts/'));
     expect(charts).toHaveLength(plans.reduce((n, p) => n + p.charts.length, 0));
@@ -249,7 +249,8 @@ describe('the package', () => {
     const workbook = text(zip, 'xl/workbook.xml');
     expect(workbook).toContain('<sheet name="Funnel · per lead" sheetId="4" state="hidden" r:id="rId4"/>');
     expect(workbook).toContain('<sheet name="Net lead flow · per lead" sheetId="5" state="hidden" r:id="rId5"/>');
-    expect(workbook).toContain('<sheet name="LeadFlow setup" sheetId="7" state="hidden" r:id="rId7"/>');
+    expect(workbook).toContain('<sheet name="Lead review · per lead" sheetId="6" state="hidden" r:id="rId6"/>');
+    expect(workbook).toContain('<sheet name="LeadFlow setup" sheetId="8" state="hidden" r:id="rId8"/>');
     expect(workbook).toContain(`<definedName name="_xlnm.Print_Area" localSheetId="0">'Funnel'!$A$1:`);
     const styles = text(zip, 'xl/styles.xml');
     expect(styles).toContain('<font><sz val="10"/><name val="Arial"/><family val="2"/></font>');

@@ -32,7 +32,7 @@ describe('the report in LibreOffice', () => {
     writeFileSync(input, csvOf(sample.headers, sample.rows));
     const out = join(dir, 'report.xlsx');
     const { plans, sheets } = await runReport({ input, out, action: 'all', progress: null, report: null });
-    expect(sheets).toEqual(['Funnel', 'Net lead flow', 'Lead review', 'Funnel · per lead', 'Net lead flow · per lead', 'Leads', 'LeadFlow setup']);
+    expect(sheets).toEqual(['Funnel', 'Net lead flow', 'Lead review', 'Funnel · per lead', 'Net lead flow · per lead', 'Lead review · per lead', 'Leads', 'LeadFlow setup']);
     const recalculated = await recalcWithLibreOffice([out], dir);
     // Every build has counted cells; a handful compared would mean the sheets were not built.
     expect(expectPlansRecalculated(plans, recalculated.get(out)!)).toBeGreaterThan(500);

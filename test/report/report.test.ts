@@ -49,7 +49,7 @@ describe('leadflow report', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(out);
     // The report's own sheets come first, then their per-lead cells (hidden), the leads as read, and the setup (hidden).
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['Funnel', 'Net lead flow', 'Lead review', 'Funnel · per lead', 'Net lead flow · per lead', 'Leads', 'LeadFlow setup']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Funnel', 'Net lead flow', 'Lead review', 'Funnel · per lead', 'Net lead flow · per lead', 'Lead review · per lead', 'Leads', 'LeadFlow setup']);
     expect(wb.getWorksheet('Funnel · per lead')!.state).toBe('hidden');
     expect(r.stderr).toMatch(/Done in .*\(Funnel, Net lead flow, Lead review, Leads, LeadFlow setup\)/);
     const leads = wb.getWorksheet('Leads')!;

@@ -10,12 +10,13 @@
 import { ratio } from '../funnel';
 import { compileScorer, describeRule, SCORING_PRESETS } from '../scoring';
 import { Setup } from '../setup';
-import { DAY_MS, nextPeriodStart, periodLabel, periodStart, wallToSerial } from '../time';
+import { DAY_MS, nextPeriodStart, periodLabel, periodStart, serialToWall, wallToSerial } from '../time';
 import { median } from '../timing';
 import { isBlank } from '../values';
 import { cellKey, criterionFor } from './criteria';
 import { Computed, HEAD, Layout, Plan, SECTION, asText, block, dateCell, fx, lit, ref } from './grid';
-import { CountBlock, Ctx, MapRefs, writeMap } from './leads';
+import { BLANK_GROUP, Ctx, Group, MapRefs, writeMap } from './leads';
+import { PerLead, PerLeadValue, Split, StageCounts } from './stages';
 import { REVIEW_CHECKLIST, intro } from './text';
 
 export interface ChecklistRequest {
@@ -24,6 +25,42 @@ export interface ChecklistRequest {
   days?: number;
   /** Period of the comparable groups in the review. */
   period?: 'month' | 'quarter';
+}
+
+/** The review sheet's name. */
+const CHECKLIST_SHEET = 'Lead review';
+
+/** What each kind of count of the review holds, as its split is titled in the count block. */
+const KIND_TITLES: Record<string, string> = { base: 'leads', next: 'with a next step', complete: 'complete record', known: 'outcome filled in', unknownWord: 'outcome "Unknown"' };
+
+/**
+ * Each lead's review pair: a key of its source group and arrival period (group × 100,000 + months
+ * since January of the first pair's year, or quarters), looked up in the table of pairs the sheet
+ * lists (PAIR_TABLE in the expression); -1 for a lead in none.
+ */
+function reviewPairs(counts: StageCounts, perLead: PerLead, leads: Ctx, groups: Group[], pairs: { group: number; period: number }[], unit: 'month' | 'quarter') {
+  const firstYear = pairs.length ? new Date(Math.min(...pairs.map((pair) => pair.period))).getUTCFullYear() : 2000;
+  const periodNumber = (wall: number) => {
+    const date = new Date(wall);
+    const months = (date.getUTCFullYear() - firstYear) * 12 + date.getUTCMonth();
+    return unit === 'quarter' ? Math.floor(months / 3) : months;
+  };
+  const pairTable = pairs.map((pair, pairAt): [number, number] => [pair.group * 100_000 + periodNumber(pair.period), pairAt]);
+  // No pairs (no source or no arrival date mapped): every lead is in none.
+  if (!pairs.length) return { pairTable, pairSlice: { expr: '-1', values: new Int32Array(leads.input.rows.length).fill(-1) } };
+  const pairOf = new Map(pairTable);
+  const group = counts.groupSlice('source', groups, groups.findIndex((candidate) => candidate.label === BLANK_GROUP));
+  const arrival = perLead.cell(leads.index('arrived'));
+  const months = `(YEAR(${arrival})-${firstYear})*12+MONTH(${arrival})-1`;
+  const period = unit === 'quarter' ? `INT((${months})/3)` : months;
+  const arrivals = leads.serials('arrived');
+  return {
+    pairTable,
+    pairSlice: {
+      expr: `IF(ISNUMBER(${arrival}),IFERROR(VLOOKUP((${group.expr})*100000+${period},PAIR_TABLE,2,FALSE),-1),-1)`,
+      values: Int32Array.from(leads.input.rows, (_, i) => (arrivals[i] === arrivals[i] ? pairOf.get(group.values[i] * 100_000 + periodNumber(serialToWall(Math.floor(arrivals[i])))) ?? -1 : -1)),
+    },
+  };
 }
 
 /** Groups smaller than this carry a note that they are too small to judge. */
@@ -49,7 +86,10 @@ export function planChecklist(leads: Ctx, request: ChecklistRequest): Plan {
   const mapCol = Math.max(19, ruleCount + 15) + 2;
   layout.reportColumns = mapCol - 2;
   const mapRefs = writeMap(layout, 6, mapCol, leads);
-  const countBlock = new CountBlock(layout, leads, 6, mapCol + 7, mapRefs);
+  const perLead = new PerLead(leads, CHECKLIST_SHEET);
+  const mapEnd = 8 + leads.map.length;
+  const counts = new StageCounts(layout, leads, perLead, mapEnd + 4, mapCol + 12, mapRefs, [6, mapCol + 7]);
+  counts.writeUnplaced(mapEnd + 1, mapCol);
   intro(layout, leads, 'Lead review checklist', 'checklist');
   layout.frozenRows = 3;
   const progressedStage = Math.min(3, leads.stages.length);
@@ -77,36 +117,44 @@ export function planChecklist(leads: Ctx, request: ChecklistRequest): Plan {
     if (!pair.spellings.some((known) => cellKey(known) === cellKey(spelling))) pair.spellings.push(spelling);
   });
   const pairs = [...pairByKey.values()].sort((a, b) => a.group - b.group || a.period - b.period).slice(0, 40);
-  // One block column per pair and spelling, for each kind of count the table needs.
-  const slotOf = new Map<string, number>();
-  const baseCrits: string[] = [];
-  pairs.forEach((pair) => pair.spellings.forEach((spelling) => {
-    slotOf.set(`${pair.group}\u0000${pair.period}\u0000${cellKey(spelling)}`, baseCrits.length);
-    const from = dateCell(pair.period).f.slice(1);
-    const to = dateCell(nextPeriodStart(pair.period, unit)).f.slice(1);
-    baseCrits.push(`,${sourceCol},${criterionFor(spelling)},${arrivedCol},">="&${from},${arrivedCol},"<"&${to}`);
-  }));
-  const slot = (i: number) => (groupOf[i] < 0 ? -1 : slotOf.get(`${groupOf[i]}\u0000${periodOf(i)}\u0000${cellKey(rows[i][sourceAt])}`) ?? -1);
-  const filled = (field: 'owner' | 'firstResponse' | 'attempts' | 'nextStep' | 'outcome', i: number) => !isBlank(fieldValue(rows[i], field));
-  const kinds: Record<string, { crit: string; keep: (i: number) => boolean } | undefined> = {
-    base: { crit: '', keep: () => true },
-    next: columnRef('nextStep') ? { crit: `,${columnRef('nextStep')},"<>"`, keep: (i) => filled('nextStep', i) } : undefined,
-    complete: (['owner', 'firstResponse', 'attempts'] as const).some((field) => columnRef(field))
-      ? { crit: (['owner', 'firstResponse', 'attempts'] as const).map((field) => (columnRef(field) ? `,${columnRef(field)},"<>"` : '')).join(''), keep: (i) => (['owner', 'firstResponse', 'attempts'] as const).every((field) => !columnRef(field) || filled(field, i)) }
+  // Each lead's pair (its source group and arrival period), or -1: a key of group and period looked up in a table of the pairs.
+  const { pairSlice, pairTable } = reviewPairs(counts, perLead, leads, groups, pairs, unit);
+  layout.put(6, mapCol + 10, ['Review pair key', 'Pair no.'], 't', HEAD);
+  pairTable.forEach(([key, pairAt], n) => layout.put(7 + n, mapCol + 10, [key, pairAt], 'ii'));
+  const pairSliceRef = perLead.add('Review pair', pairSlice.expr.replace('PAIR_TABLE', perLead.sheet(block(7, mapCol + 10, 6 + Math.max(1, pairTable.length), mapCol + 11))), pairSlice.values, -1);
+  const inPair: PerLeadValue = { expr: pairSliceRef, values: pairSlice.values };
+  // One split per kind of count the table needs: the pair's leads, and those with a next step, a complete record, a known outcome, "Unknown".
+  const notEmpty = (field: 'owner' | 'firstResponse' | 'attempts' | 'nextStep' | 'outcome') => ({
+    expr: `(${perLead.cell(leads.index(field))}<>"")`,
+    test: (i: number) => { const value = fieldValue(rows[i], field); return !(value === '' || value === null || value === undefined); },
+  });
+  const recordFieldsMapped = (['owner', 'firstResponse', 'attempts'] as const).filter((field) => columnRef(field));
+  const kinds: Record<string, { expr: string; test: (i: number) => boolean } | undefined> = {
+    base: { expr: '1', test: () => true },
+    next: columnRef('nextStep') ? notEmpty('nextStep') : undefined,
+    complete: recordFieldsMapped.length
+      ? { expr: recordFieldsMapped.map((field) => notEmpty(field).expr).join('*'), test: (i) => recordFieldsMapped.every((field) => notEmpty(field).test(i)) }
       : undefined,
-    known: columnRef('outcome') ? { crit: `,${columnRef('outcome')},"<>"`, keep: (i) => filled('outcome', i) } : undefined,
-    unknownWord: columnRef('outcome') ? { crit: `,${columnRef('outcome')},"unknown"`, keep: (i) => String(fieldValue(rows[i], 'outcome')).toLowerCase() === 'unknown' } : undefined,
+    known: columnRef('outcome') ? notEmpty('outcome') : undefined,
+    unknownWord: columnRef('outcome') ? { expr: `(${perLead.cell(leads.index('outcome'))}="unknown")`, test: (i) => { const value = fieldValue(rows[i], 'outcome'); return typeof value === 'string' && value.toLowerCase() === 'unknown'; } } : undefined,
   };
-  const kindColumns: Record<string, number[]> = {};
+  const pairTitles = pairs.map((pair) => `${groups[pair.group].label} ${periodLabel(pair.period, unit)}`);
+  const kindSplits: Record<string, Split> = {};
   for (const [kind, spec] of Object.entries(kinds)) {
     if (!spec) continue;
-    kindColumns[kind] = countBlock.addMany(baseCrits.map((_, n) => `Review ${n + 1} ${kind}`), baseCrits.map((crit) => crit + spec.crit), (i) => (spec.keep(i) ? slot(i) : -1));
+    const slice: PerLeadValue = spec.expr === '1' ? inPair : { expr: `IF(${spec.expr},${inPair.expr},-1)`, values: Int32Array.from(inPair.values, (pairAt, i) => (spec.test(i) ? pairAt : -1)) };
+    kindSplits[kind] = counts.addSplit(`Review: ${KIND_TITLES[kind]}`, pairTitles, counts.keysOf(slice));
   }
   // Progressed: stage no. at or past the line in D3; not progressed: placed, but before it.
   const sideCount = (kind: string, pair: (typeof pairs)[number], progressed: boolean): Computed => {
-    const columns = pair.spellings.map((spelling) => kindColumns[kind][slotOf.get(`${pair.group}\u0000${pair.period}\u0000${cellKey(spelling)}`)!]);
-    const formula = columns.map((column) => (progressed ? `SUMIF(${countBlock.levels},">="&$D$3,${countBlock.range(column)})` : `SUMIF(${countBlock.levels},">=1",${countBlock.range(column)})-SUMIF(${countBlock.levels},">="&$D$3,${countBlock.range(column)})`)).join('+');
-    const count = columns.reduce((total, column) => total + (progressed ? countBlock.reachedValue(column, progressedStage) : countBlock.reachedValue(column, 1) - countBlock.reachedValue(column, progressedStage)), 0);
+    const split = kindSplits[kind];
+    const pairAt = pairs.indexOf(pair);
+    const first = pairAt * (leads.stages.length + 1);
+    const { keys, leads: leadCounts } = counts.ranges(split);
+    const formula = progressed
+      ? `SUMIFS(${leadCounts},${keys},">="&(${first}+$D$3),${keys},"<="&${first + leads.stages.length})`
+      : `SUMIFS(${leadCounts},${keys},">="&${first + 1},${keys},"<"&(${first}+$D$3))`;
+    const count = progressed ? counts.reachedValue(split, pairAt, progressedStage) : counts.reachedValue(split, pairAt, 1) - counts.reachedValue(split, pairAt, progressedStage);
     return fx(formula, count);
   };
   const levelArray = levelExpression(leads, mapRefs);
@@ -141,8 +189,8 @@ export function planChecklist(leads: Ctx, request: ChecklistRequest): Plan {
         const inGroup = pair.spellings.length === 1 ? `(${sourceCol}=${sourceCell})` : `ISNUMBER(MATCH(${sourceCol},{${pair.spellings.map((spelling) => (typeof spelling === 'string' ? lit(spelling) : String(spelling))).join(';')}},0))`;
         return fx(`IFERROR(ARRAYFORMULA(MEDIAN(IF(${test}*${inGroup}*(${arrivedCol}>=${fromCell})*(${arrivedCol}<${toCell}+1)*ISNUMBER(${columnRef(field)}),${columnRef(field)}))),"")`, median(values));
       };
-      const shareOf = (kind: string): Computed | string => (kindColumns[kind] ? fx(`IFERROR((${sideCount(kind, pair, progressed).f.slice(1)})/${leadCountCell},"")`, ratio(sideCount(kind, pair, progressed).v as number, leadCountValue)) : '-');
-      const unknown = kindColumns.known
+      const shareOf = (kind: string): Computed | string => (kindSplits[kind] ? fx(`IFERROR((${sideCount(kind, pair, progressed).f.slice(1)})/${leadCountCell},"")`, ratio(sideCount(kind, pair, progressed).v as number, leadCountValue)) : '-');
+      const unknown = kindSplits.known
         ? fx(`IFERROR((${leadCountCell}-(${sideCount('known', pair, progressed).f.slice(1)})+(${sideCount('unknownWord', pair, progressed).f.slice(1)}))/${leadCountCell},"")`,
           ratio(leadCountValue - (sideCount('known', pair, progressed).v as number) + (sideCount('unknownWord', pair, progressed).v as number), leadCountValue))
         : '-';
@@ -151,7 +199,7 @@ export function planChecklist(leads: Ctx, request: ChecklistRequest): Plan {
     const [progressedCell, notProgressedCell] = [ref(row, 5), ref(row, 11)];
     const [progressedCount, notProgressedCount] = [cells[4] as Computed, cells[10] as Computed].map((cell) => cell.v as number);
     const unknownShare = cells[15] as Computed | string;
-    cells.push(kindColumns.known && typeof unknownShare !== 'string'
+    cells.push(kindSplits.known && typeof unknownShare !== 'string'
       ? fx(`IFERROR(${notProgressedCell}-ROUND(${ref(row, 16)}*${notProgressedCell},0),${notProgressedCell})`, unknownShare.v === '' ? notProgressedCount : notProgressedCount - Math.round((unknownShare.v as number) * notProgressedCount))
       : '',
     fx(`IF(${progressedCell}+${notProgressedCell}<${SMALL_GROUP},"Too few leads to judge (under ${SMALL_GROUP})","")`, progressedCount + notProgressedCount < SMALL_GROUP ? `Too few leads to judge (under ${SMALL_GROUP})` : ''));
@@ -221,8 +269,8 @@ export function planChecklist(leads: Ctx, request: ChecklistRequest): Plan {
   });
   if (ruleCount && shown.length) layout.checkboxes.push([firstLeadRow, 7, shown.length, ruleCount]);
   if (!shown.length) layout.put(firstLeadRow, 1, ['No lead matches this choice.'], 't');
-  countBlock.write();
-  return layout.plan('checklist', 'Lead review');
+  layout.xlsx = counts.write();
+  return layout.plan('checklist', CHECKLIST_SHEET);
 }
 
 /**

@@ -23,13 +23,6 @@ export function criterionFor(cell: unknown): string {
   return `"=${escaped.replace(/"/g, '""')}"`;
 }
 
-/** A criterion matching every cell but those of one key ("<>Yes"). */
-export function notCriterionFor(cell: unknown): string {
-  if (typeof cell === 'number') return `"<>${cell}"`;
-  if (typeof cell === 'boolean') return cell ? '"<>TRUE"' : '"<>FALSE"';
-  return `"<>${String(cell).replace(/[~*?]/g, '~$&').replace(/"/g, '""')}"`;
-}
-
 /** A date cell as the formulas see it: its serial number, or NaN for anything else (text included). */
 export function serialOf(cell: unknown): number {
   return typeof cell === 'number' && Number.isFinite(cell) ? cell : NaN;

@@ -96,9 +96,10 @@ export function planFunnel(leads: Ctx, request: FunnelRequest): Plan {
   const mapRefs = writeMap(layout, 6, mapCol, leads);
   const perLead = new PerLead(leads, FUNNEL_SHEET);
   const mapEnd = 8 + leads.map.length;
-  // The count block goes below the table and the tables of spellings beside it: a row inserted in the
-  // table moves the block's array formulas down whole, where inserting it through them would break them.
-  const counts = new StageCounts(layout, leads, perLead, mapEnd + 4, mapCol, mapRefs, [6, mapCol + 7]);
+  // The tables of spellings go beside the Status → stage table, and the count block below both and to
+  // their right: a row inserted in the table moves the block's array formulas down whole (inserting it
+  // through them would break them), and however long the tables grow they never reach the block.
+  const counts = new StageCounts(layout, leads, perLead, mapEnd + 4, mapCol + 12, mapRefs, [6, mapCol + 7]);
   intro(layout, leads, `Lead funnel: ${cohort.label}`, 'funnel');
   layout.frozenRows = 3;
   const valueFormat = leads.input.formats?.[leads.index('value')];

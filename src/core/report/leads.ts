@@ -1,11 +1,8 @@
 /**
  * What every built sheet starts from: the setup, the leads as read from their sheet, the visible
- * "Status → stage" table a person edits to map a spelling, and the count block: one row per
- * combination of status, won/lost value and furthest stage evidence (stage dates, stage flags)
- * that the leads have, one column per cohort, group or period, each cell a single COUNTIFS. Stage
- * counts, conversions, removals and groups are sums over that block, so a sheet costs one pass of
- * COUNTIFS per status and column, whatever the number of stages; and each count is also computed
- * here, lead by lead under the same criteria, as the value the sheet shows before it recalculates.
+ * "Status → stage" table a person edits to map a spelling, each lead's combination of status,
+ * won/lost value and furthest stage evidence (stage dates, stage flags), and the groups of a
+ * column (sources, owners). The sheets count the leads with stages.ts.
  */
 import { isFlagSet } from '../evidence';
 import { BLANK_GROUP, byText, groupKey } from '../funnel';
@@ -13,8 +10,8 @@ import { Pipeline } from '../pipeline';
 import { ColumnField, Setup, pipelineOf } from '../setup';
 import { DAY_MS, serialToWall } from '../time';
 import { DateReader, isBlank, normalizeLabel } from '../values';
-import { cellKey, criterionFor, notCriterionFor, serialOf } from './criteria';
-import { Cell, Computed, HEAD, Layout, SECTION, asText, block, colName, fx, ref, sheetRef } from './grid';
+import { cellKey, serialOf } from './criteria';
+import { Cell, HEAD, Layout, SECTION, asText, block, colName, fx, ref, sheetRef } from './grid';
 
 export interface LeadsInput {
   setup: Setup;
@@ -67,8 +64,6 @@ export interface Combo {
   level: number;
   removedAs: string;
   open: boolean;
-  /** COUNTIFS criteria pairs selecting exactly these leads (no leading comma). */
-  crit: string;
 }
 
 export interface Group {
@@ -206,23 +201,10 @@ export function makeCtx(input: LeadsInput): Ctx {
   const unreadEvidence = new Map<string, number>();
   const unplaced = new Map<string, number>();
   const statusRef = colOf(setup.columns.status);
-  const resultRef = colOf(setup.columns.result);
-  const arrivedRef = colOf(setup.columns.arrived);
   const addCombo = (status: unknown, result: unknown, evidenceAt: number, yes: unknown, arrivalOnly: boolean): number => {
     const key = `${cellKey(status)}\u0000${cellKey(result)}\u0000${evidenceAt}\u0000${cellKey(yes)}\u0000${arrivalOnly}`;
     let comboAt = comboByKey.get(key);
     if (comboAt !== undefined) return comboAt;
-    const criteria: string[] = [];
-    if (statusRef) criteria.push(`${statusRef},${criterionFor(status)}`);
-    if (resultRef) criteria.push(`${resultRef},${criterionFor(result)}`);
-    evidence.forEach((evidenceColumn, j) => {
-      if (j === evidenceAt) criteria.push(`${evidenceColumn.ref},${evidenceColumn.kind === 'date' ? '">0"' : criterionFor(yes)}`);
-      else if (j > evidenceAt) {
-        if (evidenceColumn.kind === 'date') criteria.push(`${evidenceColumn.ref},""`);
-        else for (const yesSpelling of evidenceColumn.yes) criteria.push(`${evidenceColumn.ref},${notCriterionFor(yesSpelling)}`);
-      }
-    });
-    if (arrivalOnly) criteria.push(`${arrivedRef},">0"`);
     // As the sheet computes it: the status's stage (0 when the table cannot place it), raised by won/lost and evidence.
     const statusRow = lookup(status);
     const resultRow = lookup(result);
@@ -230,7 +212,7 @@ export function makeCtx(input: LeadsInput): Ctx {
     const level = !isBlank(status) && (!statusRow || statusRow.stage === 0) ? 0 : Math.max(statusRow?.stage ?? 0, resultRow?.stage ?? 0, evidenceStage);
     const removedAs = resultRow?.exit ? (resultRow.removes ? resultRow.exit : '') : statusRow?.exit && statusRow.removes ? statusRow.exit : '';
     const open = level > 0 && level < stageCount && !(resultRow?.exit || statusRow?.exit);
-    combos.push({ status, result, evidence: evidenceAt, yes, arrivalOnly, level, removedAs, open, crit: criteria.join(',') });
+    combos.push({ status, result, evidence: evidenceAt, yes, arrivalOnly, level, removedAs, open });
     comboByKey.set(key, (comboAt = combos.length - 1));
     return comboAt;
   };
@@ -357,173 +339,6 @@ export function writeMap(layout: Layout, top: number, left: number, leads: Ctx, 
     layout.put(first + i, left + 6, [fx(`IF(${exit}="yes",IF(${removes}="yes",IFERROR(MATCH(${means},${exits.named},0),0),-1),0)`, exitNumber(mapRow, exits.reasons))], 'i');
   });
   return { table, withExits: block(first, left, Math.max(last, first), left + 6) };
-}
-
-/** One column of the count block: which leads it counts (a COUNTIFS criterion and the same test per lead). */
-export interface CountColumn {
-  title: string;
-  /** Criteria pairs added to each combo's (with a leading comma), e.g. `,'Leads'!$D:$D,"=Referral"`. */
-  crit: string;
-  member: (i: number) => boolean;
-  /** Sum this field's numbers instead of counting (pipeline value). */
-  sum?: 'value';
-}
-
-/**
- * The count block: combos down, columns across, each cell one COUNTIFS (or SUMIFS), its value
- * counted here. Columns are added while a sheet is planned (their references are known at once)
- * and the block is written when the plan is made.
- */
-export class CountBlock {
-  private readonly columns: (CountColumn & { counts: Float64Array })[] = [];
-  /** The block's fixed columns: Status, Won/lost, Evidence, Status stage, Won/lost stage, Evidence stage, Stage no., Removed as, Can go quiet. */
-  static readonly FIXED = 9;
-  readonly first: number;
-  readonly last: number;
-
-  /** Column 0 of every block: all leads, no criteria (the check below the block reads it). */
-  static readonly ALL = 0;
-
-  constructor(private readonly layout: Layout, private readonly leads: Ctx, readonly top: number, readonly left: number, private readonly map: MapRefs) {
-    this.first = top + 3;
-    this.last = this.first + Math.max(leads.combos.length, 1) - 1;
-    this.add({ title: 'All leads', crit: '', member: () => true });
-  }
-
-  private colRange(offset: number): string {
-    return block(this.first, this.left + offset, this.last, this.left + offset);
-  }
-
-  get levels(): string {
-    return this.colRange(6);
-  }
-
-  get removedAs(): string {
-    return this.colRange(7);
-  }
-
-  get quiet(): string {
-    return this.colRange(8);
-  }
-
-  /** Adds a column; returns its index for reached(), total(), removed()... */
-  add(column: CountColumn): number {
-    const counts = new Float64Array(this.leads.combos.length);
-    const { comboOf, input } = this.leads;
-    const valueAt = this.leads.index('value');
-    for (let i = 0; i < comboOf.length; i++) {
-      const comboAt = comboOf[i];
-      if (comboAt < 0 || !column.member(i)) continue;
-      if (column.sum) {
-        const value = valueAt < 0 ? NaN : input.rows[i][valueAt];
-        if (typeof value === 'number') counts[comboAt] += value;
-      } else counts[comboAt]++;
-    }
-    this.columns.push({ ...column, counts });
-    return this.columns.length - 1;
-  }
-
-  /** Adds many columns in one pass over the leads: `slot(i)` is the column (0-based among these) lead i falls in, or -1. */
-  addMany(titles: string[], crits: string[], slot: (i: number) => number): number[] {
-    const start = this.columns.length;
-    const counts = titles.map(() => new Float64Array(this.leads.combos.length));
-    const { comboOf } = this.leads;
-    for (let i = 0; i < comboOf.length; i++) {
-      const comboAt = comboOf[i];
-      if (comboAt < 0) continue;
-      const slotAt = slot(i);
-      if (slotAt >= 0) counts[slotAt][comboAt]++;
-    }
-    titles.forEach((title, slotAt) => this.columns.push({ title, crit: crits[slotAt], member: () => false, counts: counts[slotAt] }));
-    return titles.map((_, slotAt) => start + slotAt);
-  }
-
-  range(column: number): string {
-    return this.colRange(CountBlock.FIXED + column);
-  }
-
-  /** Leads of `column` whose combo passes `test`. */
-  private sumWhere(column: number, test: (combo: Combo) => boolean): number {
-    const counts = this.columns[column].counts;
-    let total = 0;
-    this.leads.combos.forEach((combo, comboAt) => {
-      if (test(combo)) total += counts[comboAt];
-    });
-    return total;
-  }
-
-  /** Leads of `column` that reached `stage` (1-based). */
-  reached(column: number, stage: number): Computed {
-    return fx(`SUMIF(${this.levels},">=${stage}",${this.range(column)})`, this.sumWhere(column, (combo) => combo.level >= stage));
-  }
-
-  /** Value (or count) of the leads of `column` whose furthest stage is at least `stage`, as a number for the planner. */
-  reachedValue(column: number, stage: number): number {
-    return this.sumWhere(column, (combo) => combo.level >= stage);
-  }
-
-  /** Leads of `column` removed through the exit `name`. */
-  removed(column: number, name: string): Computed {
-    return fx(`SUMIF(${this.removedAs},${criterionFor(name)},${this.range(column)})`, this.sumWhere(column, (combo) => combo.removedAs === name));
-  }
-
-  removedValue(column: number, name: string): number {
-    return this.sumWhere(column, (combo) => combo.removedAs === name);
-  }
-
-  /** Leads of `column` still open in the pipeline (they can go quiet). */
-  open(column: number): Computed {
-    return fx(`SUMIF(${this.quiet},"yes",${this.range(column)})`, this.sumWhere(column, (combo) => combo.open));
-  }
-
-  openValue(column: number): number {
-    return this.sumWhere(column, (combo) => combo.open);
-  }
-
-  /** Writes the block (call once, after every column is added). */
-  write(title = 'Lead counts'): void {
-    const { layout, leads, top, left, first } = this;
-    const hasResult = !!leads.col('result');
-    layout.put(top, left, [title], 't', SECTION);
-    layout.put(top + 1, left, ['LeadFlow counts each kind of lead once here; the tables on this sheet add these counts up. Leave it in place.'], 't');
-    layout.put(top + 2, left, ['Status', 'Won / lost', 'Furthest evidence', 'Status stage', 'Won / lost stage', 'Evidence stage', 'Stage no.', 'Removed as', 'Can go quiet',
-      ...this.columns.map((column) => column.title)], 't', HEAD);
-    const stageCount = leads.stages.length;
-    const mapTable = this.map.table;
-    leads.combos.forEach((combo, comboAt) => {
-      const row = first + comboAt;
-      const [statusCell, resultCell, statusStageCell, resultStageCell, evidenceStageCell] = [0, 1, 3, 4, 5].map((offset) => ref(row, left + offset));
-      const statusRow = leads.map.find((mapRow) => mapRow.spelling.toLowerCase() === String(combo.status).toLowerCase());
-      const resultRow = leads.map.find((mapRow) => !isBlank(combo.result) && mapRow.spelling.toLowerCase() === String(combo.result).toLowerCase());
-      const evidenceStage = combo.evidence >= 0 ? leads.evidence[combo.evidence].stage + 1 : combo.arrivalOnly ? 1 : 0;
-      const evidenceLabel = combo.evidence >= 0 ? `${leads.evidence[combo.evidence].header}${leads.evidence[combo.evidence].kind === 'flag' ? ` = ${String(combo.yes)}` : ''}` : combo.arrivalOnly ? 'Arrival date only' : '';
-      // The table says of each spelling whether it is an exit and whether that exit removes ("yes"/"no"): never a blank cell,
-      // which VLOOKUP would return as 0 in one engine and "" in another.
-      const saysYes = (cell: string, tableColumn: number) => `IFERROR(VLOOKUP(${cell},${mapTable},${tableColumn},FALSE),"no")="yes"`;
-      const means = (cell: string) => `VLOOKUP(${cell},${mapTable},2,FALSE)`;
-      const levelCell = ref(row, left + 6);
-      layout.put(row, left, [
-        asText(isBlank(combo.status) ? '' : combo.status), hasResult ? asText(isBlank(combo.result) ? '' : combo.result) : '', asText(evidenceLabel),
-        fx(`IF(${statusCell}="","",IFERROR(VLOOKUP(${statusCell},${mapTable},3,FALSE),0))`, isBlank(combo.status) ? '' : statusRow?.stage ?? 0),
-        fx(`IFERROR(VLOOKUP(${resultCell},${mapTable},3,FALSE),0)`, resultRow?.stage ?? 0),
-        evidenceStage,
-        fx(`IF(${statusStageCell}=0,0,MAX(N(${statusStageCell}),${resultStageCell},${evidenceStageCell}))`, combo.level),
-        fx(`IF(${saysYes(resultCell, 4)},IF(${saysYes(resultCell, 5)},${means(resultCell)},""),IF(${saysYes(statusCell, 5)},${means(statusCell)},""))`, combo.removedAs),
-        fx(`IF(AND(${levelCell}>0,${levelCell}<${stageCount},NOT(${saysYes(statusCell, 4)}),NOT(${saysYes(resultCell, 4)})),"yes","")`, combo.open ? 'yes' : ''),
-        ...this.columns.map((column) => fx(`${column.sum ? `SUMIFS(${leads.col('value')},` : 'COUNTIFS('}${combo.crit}${column.crit})`, column.counts[comboAt])),
-      ], `tttiiiittt${'i'.repeat(this.columns.length)}`);
-    });
-    if (leads.col('status')) {
-      const statusLetter = colName(leads.index('status') + 1);
-      const leadsSheet = sheetRef(leads.input.setup.leads.sheet);
-      const withStatus = leads.combos.map((combo, comboAt) => (isBlank(combo.status) ? -1 : comboAt)).filter((comboAt) => comboAt >= 0);
-      const counted = this.columns.length ? withStatus.reduce((total, comboAt) => total + this.columns[0].counts[comboAt], 0) : 0;
-      const statusCells = leads.input.rows.reduce((total, row) => total + (isBlank(row[leads.index('status')]) ? 0 : 1), 0);
-      const heldInBlock = this.columns.length ? `SUMIF(${block(first, left, this.last, left)},"<>",${this.range(0)})` : '0';
-      layout.put(this.last + 1, left, ['Leads this block does not hold (a new status spelling, or a date column holding text)', '', '', '', '', '', '', '', '',
-        fx(`COUNTA(${leads.col('status')})-COUNTA(${leadsSheet}$${statusLetter}$1:$${statusLetter}$${leads.input.setup.leads.headerRow})-${heldInBlock}`, statusCells - counted)], 'ttttttttti', HEAD);
-    }
-  }
 }
 
 /** First and last arrival (wall ms) among the leads `include` keeps; lo > hi when there is none. */

@@ -47,7 +47,7 @@ export class PerLead {
   private readonly leadsSheet: string;
   private readonly firstRow: number;
 
-  constructor(private readonly leads: Ctx, private readonly planName: string) {
+  constructor(leads: Ctx, private readonly planName: string) {
     this.leadsSheet = sheetRef(leads.input.setup.leads.sheet);
     this.firstRow = leads.input.setup.leads.headerRow + 1;
   }
@@ -303,6 +303,12 @@ export class StageCounts {
 
   private keyRow(split: Split, slice: number, stage: number): number {
     return split.top + 1 + slice * split.width + stage;
+  }
+
+  /** A split's key column and its counts, for SUMIFS over them (a count from a stage no. held in a cell). */
+  ranges(split: Split): { keys: string; leads: string } {
+    const bottom = split.top + split.slices.length * split.width + 1;
+    return { keys: block(split.top, split.column + 2, bottom, split.column + 2), leads: block(split.top, split.column + 3, bottom, split.column + 3) };
   }
 
   /** Leads of a slice whose key within it (stage no. or kind) is from `first` to `last`. */
