@@ -53,11 +53,11 @@ export function build(host: Host, kind: BuildRequest['kind']): { write: number; 
   return { write, evaluate, sheetName: (run.value as { sheetName: string }).sheetName, plan };
 }
 
-/** The first cell of a built sheet that counts leads: a COUNTIFS of the leads sheet, or a SUM of the funnel's FREQUENCY counts. */
+/** The first cell of a built sheet that counts leads: a SUM or SUMIFS of its FREQUENCY counts (or a COUNTIFS of the leads). */
 function countCell(host: Host, sheetName: string): { row: number; col: number } {
   const formulas = host.sheet(sheetName).getDataRange().getFormulas();
   for (let r = 0; r < formulas.length; r++) {
-    for (let c = 0; c < formulas[r].length; c++) if (/^=(COUNTIFS|SUM)\(/.test(formulas[r][c])) return { row: r + 1, col: c + 1 };
+    for (let c = 0; c < formulas[r].length; c++) if (/^=(COUNTIFS|SUMIFS|SUM)\(/.test(formulas[r][c])) return { row: r + 1, col: c + 1 };
   }
   throw new Error(`No count of the leads on ${sheetName}`);
 }

@@ -48,6 +48,9 @@ const FORMULAS = [
   '=MEDIAN(IF(Data!A1:A600<>"zzz",Data!B1:B600))',
   '=MEDIAN(Data!B1:B600*1)',
   '=MEDIAN(IF(Data!A1:A600<>"zzz",Data!C1:C600))',
+  // YEAR and MONTH of each date (computed by the engine itself from serial 61 on), summed.
+  '=SUM(IF(ISNUMBER(Data!C:C),(YEAR(Data!C:C)-2000)*12+MONTH(Data!C:C),0))',
+  '=SUM(IFERROR(YEAR(Data!B:B)*100+MONTH(Data!B:B),0))',
 ];
 /** Spilled results: every element is compared, with its number type (a date stays a date). */
 const SPILLS = ['=Data!B1:B600*2', '=IF(Data!C1:C600>45010,Data!C1:C600,"")', '=-Data!B1:B600', '=Data!A1:A600&"x"', '=(Data!B1:B600>3)*(Data!B1:B600<10)',

@@ -156,6 +156,15 @@ const ELEMENTWISE = new Set([
   'MATCH', 'ABS', 'ROUND', 'ROUNDUP', 'ROUNDDOWN', 'INT', 'TRUNC', 'LEN', 'LOWER', 'UPPER', 'TRIM', 'YEAR', 'MONTH', 'DAY',
   'EXACT', 'VALUE', 'LEFT', 'RIGHT', 'MID', 'SIGN', 'MOD',
 ]);
+/**
+ * YEAR and MONTH of a serial number, computed here: the serial's day in the 1899-12-30 epoch Sheets
+ * and HyperFormula share. From 1 March 1900 on (serial 61), past the day Excel's leap-year bug adds;
+ * anything else goes to HyperFormula.
+ */
+const CALENDAR: Record<string, (day: Date) => number> = { YEAR: (day) => day.getUTCFullYear(), MONTH: (day) => day.getUTCMonth() + 1 };
+const FIRST_PLAIN_SERIAL = 61;
+const LAST_SERIAL = 2_958_466; // 31 December 9999, the last date HyperFormula reads
+
 /** Functions that pick one of their arguments per element. */
 const SELECTORS = new Set(['IF', 'IFERROR', 'IFNA']);
 const AGGREGATES = new Set(['MEDIAN', 'FREQUENCY', 'SUM']);
@@ -645,7 +654,14 @@ class Vectorizer {
       return value;
     };
     let result: EncodedArray;
-    if (arrays.length === 1) {
+    const calendar = arrays.length === 1 && values.length === 1 ? CALENDAR[name] : undefined;
+    if (calendar) {
+      // YEAR and MONTH of a date: arrival dates with their times are as many distinct values as leads.
+      result = this.map(arrays[0], (value) => {
+        const raw = rawOf(value);
+        return typeof raw === 'number' && raw >= FIRST_PLAIN_SERIAL && raw < LAST_SERIAL ? calendar(new Date(Math.round((Math.floor(raw) - 25_569) * 86_400_000))) : callWith([value]);
+      });
+    } else if (arrays.length === 1) {
       result = this.map(arrays[0], (value) => callWith([value]));
     } else {
       const { ids, tuples } = combine(arrays);
