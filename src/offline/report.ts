@@ -14,7 +14,8 @@ import { Pipeline } from '../core/pipeline';
 import { COLUMN_FIELDS, ColumnField, SETUP_SHEET, Setup, pipelineOf, setupToGrid, validateSetup } from '../core/setup';
 import { timeZoneClock, wallToSerial } from '../core/time';
 import { clip, showList } from '../core/errors';
-import { columnLetter, isDate, normalizeLabel } from '../core/values';
+import { columnLetter, isBlank, isDate, normalizeLabel } from '../core/values';
+import { isFlagSet } from '../core/evidence';
 import { LeadsFileError, LeadsTable, readLeadsFile } from './files/index.ts';
 import { fileLabel } from './files/read.ts';
 import { writeReportXlsx } from './files/report-writer.ts';
@@ -37,6 +38,8 @@ export interface ReadOptions {
   map?: Record<string, string>;
   /** Where progress lines go (stderr by default); null for none. */
   progress?: ((line: string) => void) | null;
+  /** The sheets the run builds: a missing column is said only when one of them needs it (all sheets when left out). */
+  sheets?: Kind[];
 }
 
 export interface ReportOptions extends ReadOptions {
@@ -165,7 +168,7 @@ export async function understand(opts: ReadOptions): Promise<Understood> {
   const { setup: valid, proposal, partial } = settleSetup(opts, headers, file, sheetName, (map) => proposeSetup(sheetName, headers, rows, { map, dateColumns: new Set(dateColumns) }));
   // How the file was read first (day orders, decimal marks, dropped footers), then the setup.
   lines.unshift(...(table.notes ?? []).map((n) => `Reading: ${n}`));
-  lines.push(...describeUnderstanding(headers, proposal, valid, !partial));
+  lines.push(...describeUnderstanding(headers, proposal, valid, !partial, { sheets: opts.sheets, rows }));
   let longCells = 0;
   for (const n of long.values()) longCells += n;
   return { table, sheetName, setup: valid, saved: !!partial, proposal, lines, timeZone, dateColumns, longCells };
@@ -268,8 +271,13 @@ export function mergeSetup(partial: Partial<Setup>, proposed: Setup, sheetName: 
   } as Setup;
 }
 
-/** The lines that say what LeadFlow understood: guesses first, then what is sure, the pipeline, what is not counted. */
-export function describeUnderstanding(headers: string[], proposal: Proposal, setup: Setup, proposed: boolean): string[] {
+/**
+ * The lines that say what LeadFlow understood: guesses first, then what is sure, the pipeline, what
+ * is not counted. `sheets`: the sheets being built (what a missing column costs is said for them);
+ * `rows`: the leads, to count those a stage date or flag takes past the exit their status names.
+ */
+export function describeUnderstanding(headers: string[], proposal: Proposal, setup: Setup, proposed: boolean, context: { sheets?: Kind[]; rows?: unknown[][] } = {}): string[] {
+  const sheets = new Set<Kind>(context.sheets ?? ['funnel', 'flow', 'checklist']);
   const lines: string[] = [];
   const picks = proposal.picks.filter((p) => pickInSetup(p, setup));
   const guesses = picks.filter((p) => !p.sure);
@@ -280,9 +288,9 @@ export function describeUnderstanding(headers: string[], proposal: Proposal, set
   }
   lines.push(guesses.length ? 'Columns:' : 'Columns (from their headers):');
   for (const p of sure) lines.push(`  ${describePick(p)}`);
-  const unused = (Object.keys(MISSING_MEANS) as (keyof typeof MISSING_MEANS)[]).filter((field) => !setup.columns[field]);
+  const unused = (Object.keys(MISSING_MEANS) as (keyof typeof MISSING_MEANS)[]).filter((field) => !setup.columns[field] && MISSING_MEANS[field].for.some((kind) => sheets.has(kind)));
   if (unused.length) {
-    lines.push(`  Not found: ${unused.map((field) => `${COLUMN_FIELDS[field].toLowerCase()} (${MISSING_MEANS[field]})`).join('; ')}. Name one with --map ${unused[0]}="Header".`);
+    lines.push(`  Not found: ${unused.map((field) => `${COLUMN_FIELDS[field].toLowerCase()} (${MISSING_MEANS[field].means})`).join('; ')}. Name one with --map ${unused[0]}="Header".`);
   }
   const p = proposal.pipeline;
   // Every status read against the setup that will be used (a --setup may place what the proposal could not).
@@ -291,9 +299,9 @@ export function describeUnderstanding(headers: string[], proposal: Proposal, set
   const guessedStatuses = proposed ? statuses.filter((s) => s.how === 'words') : [];
   const source = proposed ? `from ${p.from}${guessedStatuses.length ? `; ${count(guessedStatuses.length)} placed by their words, a guess to check` : ''}` : 'from --setup';
   lines.push(`Pipeline (${source}): ${setup.stages.map((s) => s.name).join(' → ')}`);
-  lines.push(...exitLines(setup, statuses, pipeline));
-  for (const [stage, header] of Object.entries(setup.columns.stageFlags)) lines.push(`  ${stage} also counts every lead marked yes in "${header}"`);
-  for (const [stage, header] of Object.entries(setup.columns.stageDates)) lines.push(`  ${stage} also counts every lead with a date in "${header}"`);
+  for (const [stage, header] of Object.entries(setup.columns.stageFlags)) lines.push(`  ${stage} also counts every lead marked yes in "${header}", whatever its status`);
+  for (const [stage, header] of Object.entries(setup.columns.stageDates)) lines.push(`  ${stage} also counts every lead with a date in "${header}", whatever its status`);
+  lines.push(...exitLines(setup, statuses, pipeline, sheets.has('flow'), context.rows && furtherThanExits(headers, context.rows, setup, pipeline)));
   // A status that is its stage's own name needs no arrow; one the words placed elsewhere ("Payment Done" → Won) does.
   const renamed = guessedStatuses.filter((s) => s.means && normalizeLabel(s.status) !== normalizeLabel(s.means));
   if (renamed.length) lines.push(`  Guessed: ${showList(renamed.map((s) => `"${clip(s.status)}" → ${clip(s.means)} (${count(s.count)})`), 12, 100)}`);
@@ -310,38 +318,81 @@ export function describeUnderstanding(headers: string[], proposal: Proposal, set
   return lines;
 }
 
-/** What a report lacks without each column, said beside "Not found". */
+/** What a report lacks without each column, said beside "Not found", and the sheets that use it. */
 const MISSING_MEANS = {
-  status: 'every lead counts at the first stage only, unless stage dates or flags show more',
-  arrived: 'no months, and no net lead flow',
-  source: 'no by-source table',
-  owner: 'no pipeline per owner',
-  value: 'no pipeline value',
-  lastActivity: 'net lead flow cannot count leads gone quiet',
-} as const satisfies Partial<Record<ColumnField, string>>;
+  status: { means: 'every lead counts at the first stage only, unless stage dates or flags show more', for: ['funnel', 'flow', 'checklist'] },
+  arrived: { means: 'no months, and no net lead flow', for: ['funnel', 'flow', 'checklist'] },
+  source: { means: 'no by-source table', for: ['funnel', 'flow', 'checklist'] },
+  owner: { means: 'no owner on the review sheet', for: ['checklist'] },
+  value: { means: 'no pipeline value', for: ['funnel'] },
+  lastActivity: { means: 'net lead flow cannot count leads gone quiet', for: ['flow'] },
+} as const satisfies Partial<Record<ColumnField, { means: string; for: readonly Kind[] }>>;
+
+/** Leads whose status (or won/lost) names an exit but whose stage dates or flags go past it: how many, by their furthest evidence. */
+interface Further {
+  leads: number;
+  /** Per furthest evidence: its stage, how it is written down, and how many leads. */
+  by: { stage: string; evidence: string; leads: number }[];
+}
+
+function furtherThanExits(headers: string[], rows: unknown[][], setup: Setup, pipeline: Pipeline): Further | undefined {
+  const at = (header: string | undefined) => (header ? headers.findIndex((h) => normalizeLabel(h) === normalizeLabel(header)) : -1);
+  const [statusAt, resultAt] = [at(setup.columns.status), at(setup.columns.result)];
+  const evidence = [
+    ...Object.entries(setup.columns.stageDates).map(([stage, header]) => ({ stage, column: at(header), evidence: `they have a date in "${header}"`, filled: (v: unknown) => typeof v === 'number' && v > 0 })),
+    ...Object.entries(setup.columns.stageFlags).map(([stage, header]) => ({ stage, column: at(header), evidence: `they are marked yes in "${header}"`, filled: (v: unknown) => isFlagSet(v as never) })),
+  ].map((e) => ({ ...e, index: pipeline.stageIndex(e.stage) })).filter((e) => e.column >= 0 && e.index >= 0).sort((a, b) => a.index - b.index);
+  if (!evidence.length) return undefined;
+  const exitFrom = (cell: unknown) => {
+    const resolved = isBlank(cell) ? undefined : pipeline.resolve(String(cell));
+    return resolved && resolved.exit >= 0 ? pipeline.stageIndex(setup.exits[resolved.exit].from) : -1;
+  };
+  const byEvidence = new Map<number, number>();
+  let leads = 0;
+  for (const row of rows) {
+    // Won/lost names the exit when it names one, as the sheets read it.
+    const from = resultAt >= 0 && exitFrom(row[resultAt]) >= 0 ? exitFrom(row[resultAt]) : statusAt >= 0 ? exitFrom(row[statusAt]) : -1;
+    if (from < 0) continue;
+    let furthest = -1;
+    evidence.forEach((e, k) => { if (e.filled(row[e.column])) furthest = k; });
+    if (furthest < 0 || evidence[furthest].index <= from) continue;
+    leads++;
+    byEvidence.set(furthest, (byEvidence.get(furthest) ?? 0) + 1);
+  }
+  return { leads, by: [...byEvidence].map(([k, n]) => ({ stage: evidence[k].stage, evidence: evidence[k].evidence, leads: n })).sort((a, b) => b.leads - a.leads) };
+}
 
 /**
- * The exits, grouped by the stage their leads count up to, with how many leads each holds:
- * "Junk Lead (1,029) and Lost Lead (200) count up to Not Contacted".
+ * Where the exits stop their leads, grouped by stage, with how many leads each holds ("Junk Lead
+ * (388) and Lost Lead (392) at Not Contacted"); exits no lead uses are left out. With the leads
+ * read, how many of those a stage date or flag still takes further, and by which column.
  */
-function exitLines(setup: Setup, statuses: { status: string; count: number }[], pipeline: Pipeline): string[] {
-  if (!setup.exits.length) return [];
+function exitLines(setup: Setup, statuses: { status: string; count: number }[], pipeline: Pipeline, flow: boolean, further?: Further): string[] {
   const held = setup.exits.map(() => 0);
   for (const s of statuses) {
     const resolved = pipeline.resolve(s.status);
     if (resolved && resolved.exit >= 0) held[resolved.exit] += s.count;
   }
-  const dated = Object.keys(setup.columns.stageDates).length + Object.keys(setup.columns.stageFlags).length > 0;
   const groups = new Map<string, string[]>();
   setup.exits.forEach((exit, k) => {
+    if (!held[k]) return;
     const key = `${exit.from}\u0000${exit.removes ? 'removes' : 'stays'}`;
-    groups.set(key, [...(groups.get(key) ?? []), `${exit.name} (${held[k] ? count(held[k]) : 'no leads'})`]);
+    groups.set(key, [...(groups.get(key) ?? []), `${exit.name} (${count(held[k])})`]);
   });
+  if (!groups.size) return [];
+  // Net lead flow takes leaving leads off; an exit that keeps them (a "contact in future") stays open there.
   const parts = [...groups].map(([key, names]) => {
     const [from, removes] = key.split('\u0000');
-    return `${names.join(' and ')} count${names.length > 1 ? '' : 's'} up to ${from}${removes === 'stays' ? ', still open in net lead flow' : ''}`;
+    return `${names.join(' and ')} at ${from}${flow && removes === 'stays' ? ' (kept open in net lead flow)' : ''}`;
   });
-  return [`  Leaving the pipeline: ${parts.join('; ')}.${dated ? ' A stage date or flag can take such a lead further.' : ''}`];
+  const lines = [`  Stopped before the last stage: ${parts.join('; ')}.`];
+  if (further?.leads) {
+    const [top] = further.by;
+    lines.push(further.by.length === 1
+      ? `  But ${count(further.leads)} of them still count as ${top.stage}: ${top.evidence}.`
+      : `  But ${count(further.leads)} of them count further: ${further.by.map((b) => `${count(b.leads)} as ${b.stage} (${b.evidence.replace(/^they (have|are) /, '')})`).join(', ')}.`);
+  }
+  return lines;
 }
 
 function pickInSetup(p: Pick, setup: Setup): boolean {
@@ -395,10 +446,10 @@ export async function runReport(opts: ReportOptions): Promise<{ sheets: string[]
   // Said before the export is read: the write itself refuses again, atomically.
   if (!opts.force && existsSync(opts.out)) throw new ReportError(`${fileLabel(opts.out, 80)} already exists; choose another --out path or add --force to replace it.`);
   const started = Date.now();
-  const u = await understand(opts);
+  const kinds = opts.action === 'all' ? (Object.values(KINDS) as Kind[]) : [KINDS[opts.action]];
+  const u = await understand({ ...opts, sheets: kinds });
   for (const line of u.lines) report(line);
   const data = buildDataOf(u);
-  const kinds = opts.action === 'all' ? (Object.values(KINDS) as Kind[]) : [KINDS[opts.action]];
   const plans: Plan[] = [];
   for (const kind of kinds) {
     progress(`Building the ${kind} sheet (${count(data.rows.length)} leads; ${about(data.rows.length / RATES.planLeads[kind])})…`);

@@ -76,17 +76,38 @@ describe('what the report says it understood', () => {
     const r = await leadflow('report', csv, '--out', out, '--action', 'all');
     expect(r.code).toBe(0);
     // No owner or last-activity column: said once, with what the report lacks without it and how to name one.
-    expect(r.stdout).toMatch(/^ {2}Not found: owner \(no pipeline per owner\); last activity \(net lead flow cannot count leads gone quiet\)\. Name one with --map owner="Header"\.$/m);
+    expect(r.stdout).toMatch(/^ {2}Not found: owner \(no owner on the review sheet\); last activity \(net lead flow cannot count leads gone quiet\)\. Name one with --map owner="Header"\.$/m);
     // Every seventh student is Lost: 20 leads, counted up to the stage the exit leaves from.
     const u = await understand({ input: csv, progress: null });
     const lost = u.setup.exits.find((e) => e.name === 'Lost');
-    expect(r.stdout).toContain(`  Leaving the pipeline: Lost (20) counts up to ${lost?.from}.`);
+    expect(r.stdout).toContain(`  Stopped before the last stage: Lost (20) at ${lost?.from}.`);
     // The funnel starts from the leads it counts (not "New Enquiry 100", which reads as 100 new enquiries), and says it rests on guesses.
     expect(r.stdout).toMatch(/^Funnel \(from the guesses above\): 100 leads → Contacted \d+ \(/m);
     // The sheets' own notes that say the same thing in the add-on's words are not repeated.
     expect(r.stdout).not.toContain("Built from LeadFlow's guesses");
     expect(r.stdout).not.toContain('Map a last-activity column');
     expect(r.stdout).toMatch(/^ {2}Leads by status: /m);
+  });
+
+  it('says only the missing columns the sheets being built need, and how many leaving leads a stage date still counts further', async () => {
+    // Lost leads, half of them with a date in "Qualified Date": the funnel counts those as Qualified, which a marketer should know.
+    const statuses = ['New', 'Contacted', 'Qualified', 'Won', 'Lost', 'Lost', 'Disqualified'];
+    const rows = Array.from({ length: 140 }, (_, i) => {
+      const status = statuses[i % 7];
+      const qualified = status === 'Qualified' || status === 'Won' || (status === 'Lost' && i % 2 === 0);
+      return [`2026-01-${String(1 + (i % 28)).padStart(2, '0')}`, status, qualified ? `2026-02-${String(1 + (i % 27)).padStart(2, '0')}` : '', 'Web'];
+    });
+    const file = join(dir, 'lost-but-qualified.csv');
+    writeFileSync(file, [['Created', 'Lead Status', 'Qualified Date', 'Lead Source'], ...rows].map((r) => r.join(',')).join('\n'));
+    const lostQualified = rows.filter((r) => r[1] === 'Lost' && r[2] !== '').length;
+    const funnelOnly = await leadflow('report', file, '--out', join(dir, 'lost.xlsx'), '--action', 'funnel');
+    expect(funnelOnly.code).toBe(0);
+    // A funnel needs no last-activity column nor owner: only the deal value is said missing.
+    expect(funnelOnly.stdout).toMatch(/^ {2}Not found: deal value \(no pipeline value\)\. Name one with --map value="Header"\.$/m);
+    expect(funnelOnly.stdout).not.toContain('last activity');
+    expect(funnelOnly.stdout).toMatch(/^ {2}Stopped before the last stage: Lost \(40\) at \w+/m);
+    expect(funnelOnly.stdout).toContain(`  But ${lostQualified} of them still count as Qualified: they have a date in "Qualified Date".`);
+    expect(funnelOnly.stdout).not.toContain('(kept open in net lead flow)');
   });
 
   it('--map replaces one guess, and an unknown header is refused with the headers it has', async () => {

@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { proposeSetup } from '../../core/detect';
-import { Plan, resolveCohort } from '../../core/report';
+import { Kind, Plan, resolveCohort } from '../../core/report';
 import { planFlowFigures, planFunnelFigures } from '../../core/report/figures';
 import { SETUP_SHEET, Setup, setupToGrid } from '../../core/setup';
 import { compileSql, modelAsSelect, overLeadsTable, QueryName } from '../../core/sql';
@@ -88,7 +88,8 @@ async function understandWithDuckDb(db: Db, source: LeadsSource, columns: TableC
       for (const s of settled.proposal.pipeline.statuses) s.count = exact.get(String(s.status).trim()) ?? s.count;
     }
   }
-  const lines = describeUnderstanding(headers, settled.proposal, settled.setup, !settled.partial)
+  // The DuckDB engine builds the funnel and net lead flow; it reads no rows into Node to count leads past their exit.
+  const lines = describeUnderstanding(headers, settled.proposal, settled.setup, !settled.partial, { sheets: opts.sheets ?? ['funnel', 'flow'] })
     // Held-back leads are counted exactly by the queries and said with the figures.
     .filter((l) => !l.startsWith('NOT COUNTED'));
   return { source, setup: settled.setup, saved: !!settled.partial, lines, timeZone, rows: rowCount };
@@ -187,7 +188,8 @@ export async function runDuckDbReport(opts: ReportOptions): Promise<{ sheets: st
   const started = Date.now();
   return withDuckDb(opts.input, async (db, source, columns) => {
     progress(`Reading ${source.label} with ${ENGINE_NAME}…`);
-    const u = await understandWithDuckDb(db, source, columns, opts, timeZone);
+    const built: Kind[] = opts.action === 'funnel' || opts.action === 'flow' ? [opts.action] : ['funnel', 'flow'];
+    const u = await understandWithDuckDb(db, source, columns, { ...opts, sheets: built }, timeZone);
     progress(`  ${count(u.rows)} rows, ${columns.length} columns, in ${seconds(Date.now() - started)}`);
     const reading = await readColumns(db, source.from, source.label, columns, u.setup, readingOptions(opts));
     for (const line of [...reading.notes.map((n) => `Reading: ${n}`), ...u.lines]) report(line);
