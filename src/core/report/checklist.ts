@@ -16,7 +16,7 @@ import { isBlank } from '../values';
 import { cellKey, criterionFor } from './criteria';
 import { Computed, HEAD, Layout, Plan, SECTION, asText, block, dateCell, fx, lit, ref } from './grid';
 import { BLANK_GROUP, Ctx, Group, MapRefs, writeMap } from './leads';
-import { PerLead, PerLeadValue, Split, StageCounts } from './stages';
+import { PerLead, PerLeadValue, Split, StageCounts, isEmpty } from './stages';
 import { REVIEW_CHECKLIST, intro } from './text';
 
 export interface ChecklistRequest {
@@ -126,7 +126,7 @@ export function planChecklist(leads: Ctx, request: ChecklistRequest): Plan {
   // One split per kind of count the table needs: the pair's leads, and those with a next step, a complete record, a known outcome, "Unknown".
   const notEmpty = (field: 'owner' | 'firstResponse' | 'attempts' | 'nextStep' | 'outcome') => ({
     expr: `(${perLead.cell(leads.index(field))}<>"")`,
-    test: (i: number) => { const value = fieldValue(rows[i], field); return !(value === '' || value === null || value === undefined); },
+    test: (i: number) => !isEmpty(fieldValue(rows[i], field)),
   });
   const recordFieldsMapped = (['owner', 'firstResponse', 'attempts'] as const).filter((field) => columnRef(field));
   const kinds: Record<string, { expr: string; test: (i: number) => boolean } | undefined> = {

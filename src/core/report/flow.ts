@@ -13,7 +13,7 @@ import { PeriodUnit, nextPeriodStart, periodStart, serialToWall, wallToSerial } 
 import { netFlowChart } from './charts';
 import { Computed, HEAD, Layout, Plan, SECTION, asText, block, dateCell, fx, ref } from './grid';
 import { BLANK_GROUP, Ctx, span, writeMap } from './leads';
-import { PerLead, PerLeadValue, Split, StageCounts, leadKinds } from './stages';
+import { PerLead, PerLeadValue, Split, StageCounts, isEmpty, leadKinds } from './stages';
 import { intro } from './text';
 import { MAX_GROUP_ROWS } from './funnel';
 
@@ -115,7 +115,6 @@ export function planFlow(leads: Ctx, request: FlowRequest): Plan {
       values: Int32Array.from(rows, (_, i) => (serials[i] === serials[i] && keep(i) ? number.of(serials[i]) : -1)),
     };
   };
-  const isBlankCell = (value: unknown) => value === '' || value === null || value === undefined;
   const quiet = (i: number) => lastActivities[i] === lastActivities[i] && lastActivities[i] <= nowSerial - quietDays;
   const periodTitles = periods.map((start) => new Date(start).toISOString().slice(0, unit === 'week' ? 10 : 7));
   const split = (title: string, slice: PerLeadValue) => counts.addSplit(title, periodTitles, counts.keysOf(slice, kind, labels.length), labels);
@@ -123,7 +122,7 @@ export function planFlow(leads: Ctx, request: FlowRequest): Plan {
   // Where each reason's removals of a period are counted: by removal date (flow view) or by arrival (cohort view).
   const removedIn = removedAtCol ? split('Removed', byDate('removedAt')) : undefined;
   const undatedIn = removedAtCol
-    ? split('Arrived, no removal date', byDate('arrived', (i) => isBlankCell(rows[i][leads.index('removedAt')]), `(${cell('removedAt')}="")*`))
+    ? split('Arrived, no removal date', byDate('arrived', (i) => isEmpty(rows[i][leads.index('removedAt')]), `(${cell('removedAt')}="")*`))
     : undefined;
   let quietIn: Split | undefined;
   if (lastActivityCol) {

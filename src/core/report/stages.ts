@@ -122,7 +122,8 @@ function lookupKey(cell: string, spellings: Iterable<unknown>): string {
   return cell;
 }
 
-const isEmpty = (cell: unknown) => cell === '' || cell === null || cell === undefined;
+/** An empty cell as a formula's `cell=""` sees it (a cell of spaces is not empty). */
+export const isEmpty = (cell: unknown) => cell === '' || cell === null || cell === undefined;
 const isPositiveNumber = (cell: unknown) => typeof cell === 'number' && cell > 0;
 
 /**
