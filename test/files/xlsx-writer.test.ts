@@ -380,7 +380,8 @@ describe('writing cells', () => {
     expect(text(files, 'xl/workbook.xml')).toContain(`localSheetId="0">'Funnel_ 2025_Q1'!$A$1:`);
     expect(text(files, 'xl/worksheets/sheet3.xml')).toContain('<t xml:space="preserve"> Google </t>');
     // The per-lead cells read the renamed funnel's Status → stage table, one shared formula per column.
-    const stageNo = /<f t="shared" ref="A2:A\d+" si="0">([^<]*)<\/f>/.exec(text(files, 'xl/worksheets/sheet2.xml'))?.[1] ?? '';
+    // (Column A holds each lead's furthest stage date or flag, which the stage no. in B reads.)
+    const stageNo = /<f t="shared" ref="B2:B\d+" si="1">([^<]*)<\/f>/.exec(text(files, 'xl/worksheets/sheet2.xml'))?.[1] ?? '';
     expect(stageNo).toMatch(/^IF\('Leads'!\$G2="",/);
     expect(stageNo).toContain("VLOOKUP('Leads'!$G2,'Funnel_ 2025_Q1'!$");
   });

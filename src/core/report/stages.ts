@@ -43,7 +43,7 @@ export interface PerLeadValue {
  * leads' columns (other per-lead columns inlined), and for the file as one formula per lead.
  */
 export class PerLead {
-  private readonly columns: { title: string; expr: string; values: ArrayLike<number | string>; empty: number | string }[] = [];
+  private readonly columns: { title: string; expr: string | null; fileExpr: string; values: ArrayLike<number | string>; empty: number | string }[] = [];
   private readonly leadsSheet: string;
   private readonly firstRow: number;
 
@@ -67,16 +67,32 @@ export class PerLead {
     return sheetToken(reference);
   }
 
-  /** Adds a column the file holds per lead; returns a token for expressions that read it. */
-  add(title: string, expr: string, values: ArrayLike<number | string>, empty: number | string): string {
-    this.columns.push({ title, expr, values, empty });
+  /**
+   * Adds a column the file holds per lead; returns a token for expressions that read it. The file
+   * may get a cheaper expression of the same values (`fileExpr`): each lead is one cell there, so
+   * MAX and N work lead by lead, and LibreOffice charges for every operation it evaluates.
+   */
+  add(title: string, expr: string, values: ArrayLike<number | string>, empty: number | string, fileExpr = expr): string {
+    this.columns.push({ title, expr, fileExpr, values, empty });
+    return columnToken(this.columns.length - 1);
+  }
+
+  /** Adds a column only the file holds: a step its other per-lead cells read, so LibreOffice computes it once per lead. */
+  fileOnly(title: string, fileExpr: string, values: ArrayLike<number | string>, empty: number | string): string {
+    this.columns.push({ title, expr: null, fileExpr, values, empty });
     return columnToken(this.columns.length - 1);
   }
 
   /** For Sheets: the expression over the leads' columns from the first lead down (open-ended), per-lead columns inlined. */
   arrayExpr(expr: string): string {
     return expr.replace(TOKENS, (_, letter: string, reference: string, index: string) =>
-      letter ? `${this.leadsSheet}$${letter}$${this.firstRow}:$${letter}` : reference ?? `(${this.arrayExpr(this.columns[+index].expr)})`);
+      letter ? `${this.leadsSheet}$${letter}$${this.firstRow}:$${letter}` : reference ?? `(${this.arrayExpr(this.sheetsExpr(+index))})`);
+  }
+
+  private sheetsExpr(index: number): string {
+    const { expr, title } = this.columns[index];
+    if (expr === null) throw new Error(`The per-lead column "${title}" exists only in the file; a Sheets formula cannot read it.`);
+    return expr;
   }
 
   /** For the file: the expression for the first lead's row of the per-lead sheet (relative rows: a shared formula). */
@@ -98,7 +114,7 @@ export class PerLead {
         name: this.sheetName,
         headerRow: this.firstRow - 1,
         columns: this.columns.map((column) => ({
-          title: column.title, formula: `=${this.rowFormula(column.expr)}`, empty: column.empty,
+          title: column.title, formula: `=${this.rowFormula(column.fileExpr)}`, empty: column.empty,
           values: Array.from(column.values, (value) => (value === NOT_A_LEAD ? '' : value)),
         })),
       },
@@ -121,6 +137,9 @@ function lookupKey(cell: string, spellings: Iterable<unknown>): string {
   for (const spelling of spellings) if (typeof spelling === 'string' && /[~*?]/.test(spelling)) return `SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(${cell},"~","~~"),"*","~*"),"?","~?")`;
   return cell;
 }
+
+/** A stage flag's cell holds one of the column's spellings of yes (text in any case, or TRUE). */
+const flagSet = (cell: string, yes: unknown[]) => `(${yes.map((spelling) => `(${cell}=${typeof spelling === 'string' ? lit(spelling) : String(spelling).toUpperCase()})`).join('+') || '0'})>0`;
 
 /** An empty cell as a formula's `cell=""` sees it (a cell of spaces is not empty). */
 export const isEmpty = (cell: unknown) => cell === '' || cell === null || cell === undefined;
@@ -148,7 +167,7 @@ export function stageNumbers(leads: Ctx, perLead: PerLead, map: MapRefs): PerLea
   let evidence = '0';
   for (const column of leads.evidence) {
     const cell = perLead.cell(column.column);
-    const filled = column.kind === 'date' ? `ISNUMBER(${cell})*(${cell}>0)` : `(${column.yes.map((yes) => `(${cell}=${typeof yes === 'string' ? lit(yes) : String(yes).toUpperCase()})`).join('+') || '0'})>0`;
+    const filled = column.kind === 'date' ? `ISNUMBER(${cell})*(${cell}>0)` : flagSet(cell, column.yes);
     evidence = `IF(${filled},${column.stage + 1},${evidence})`;
   }
   // The furthest of the three. IF evaluates one branch per lead, so each part is computed at most twice.
@@ -162,19 +181,42 @@ export function stageNumbers(leads: Ctx, perLead: PerLead, map: MapRefs): PerLea
 
   const yesKeys = leads.evidence.map((column) => new Set(column.yes.map(cellKey)));
   const values = new Int32Array(rows.length);
+  // The furthest stage its won/lost value and its stage dates or flags give each lead (0: none).
+  const furthest = Int32Array.from(rows, (row) => {
+    let stage = resultAt < 0 ? 0 : lookup(row[resultAt]);
+    leads.evidence.forEach((column, j) => {
+      const cell = row[column.column];
+      if (column.kind === 'date' ? isPositiveNumber(cell) : yesKeys[j].has(cellKey(cell))) stage = Math.max(stage, column.stage + 1);
+    });
+    return stage;
+  });
   rows.forEach((row, i) => {
     const ownStage = statusStages[i];
     if (ownStage === 0) return;
-    let furthest = 0;
-    leads.evidence.forEach((column, j) => {
-      const cell = row[column.column];
-      if (column.kind === 'date' ? isPositiveNumber(cell) : yesKeys[j].has(cellKey(cell))) furthest = column.stage + 1;
-    });
-    const best = Math.max(ownStage, resultAt < 0 ? 0 : lookup(row[resultAt]), furthest);
+    const best = Math.max(ownStage, furthest[i]);
     const blank = ownStage === -1 && (resultAt < 0 || isEmpty(row[resultAt]));
     values[i] = best > 0 ? best : blank && arrivedAt >= 0 && isPositiveNumber(row[arrivedAt]) ? 1 : blank ? NOT_A_LEAD : 0;
   });
-  return { expr: perLead.add('Stage no.', expr, values, ''), values };
+
+  // The file's form computes the furthest evidence once per lead, in a column of its own: LibreOffice
+  // evaluates every copy of a sub-expression, and that chain written five times cost it 5 s per
+  // 100,000 leads (docs/recalculation.md). N() is a number's value and 0 for text or blank.
+  const fileParts = [
+    ...(result ? [resultStage] : []),
+    ...leads.evidence.map((column) => {
+      const cell = perLead.cell(column.column);
+      const filled = column.kind === 'date' ? `(N(${cell})>0)` : `(${flagSet(cell, column.yes)})`;
+      return `${filled}*${column.stage + 1}`;
+    }),
+  ];
+  const furthestCell = fileParts.length === 0 ? '0'
+    : perLead.fileOnly('Furthest stage by won/lost, date or flag', fileParts.length === 1 ? fileParts[0] : `MAX(${fileParts.join(',')})`, furthest, 0);
+  const fileArrivalOnly = arrived ? `${noStatus}*(N(${arrived})>0)` : '0';
+  const fileWithoutStatus = furthestCell === '0' ? `IF(${fileArrivalOnly},1,IF(${noStatus},"",0))` : `IF(${furthestCell}>0,${furthestCell},IF(${fileArrivalOnly},1,IF(${noStatus},"",0)))`;
+  const fileExpr = status
+    ? `IF(${status}="",${fileWithoutStatus},${furthestCell === '0' ? statusStage : `IF(${statusStage}=0,0,MAX(${statusStage},${furthestCell}))`})`
+    : fileWithoutStatus;
+  return { expr: perLead.add('Stage no.', expr, values, '', fileExpr), values };
 }
 
 /**
@@ -194,7 +236,10 @@ export function leadKinds(leads: Ctx, perLead: PerLead, level: PerLeadValue, map
   // Products of comparisons, not a comparison of a TRUE/FALSE with 0 (FALSE=0 is FALSE in Excel and HyperFormula).
   const noExit = resultAt < 0 ? `(${statusExit}=0)` : `(${statusExit}=0)*(${resultExit}=0)`;
   const stage = level.expr;
-  const expr = `IF(ISNUMBER(${stage}),IF(${stage}<1,0,IF(${removedFor}>0,2+${removedFor},IF((${stage}<${leads.stages.length})*${noExit},2,1))),"")`;
+  const kindOf = (removed: string) => `IF(ISNUMBER(${stage}),IF(${stage}<1,0,IF(${removed}>0,2+${removed},IF((${stage}<${leads.stages.length})*${noExit},2,1))),"")`;
+  const expr = kindOf(removedFor);
+  // The file's cells are one lead each, where MAX is the larger of two numbers: fewer lookups for LibreOffice to evaluate.
+  const fileExpr = kindOf(resultAt < 0 ? `MAX(${statusExit},0)` : `IF(${resultExit}<>0,MAX(${resultExit},0),MAX(${statusExit},0))`);
   const values = Int32Array.from(rows, (row, i) => {
     const reached = level.values[i];
     if (reached === NOT_A_LEAD || reached < 1) return reached === NOT_A_LEAD ? NOT_A_LEAD : 0;
@@ -204,7 +249,7 @@ export function leadKinds(leads: Ctx, perLead: PerLead, level: PerLeadValue, map
     return reached < leads.stages.length && ownExit === 0 && resultExitNo === 0 ? 2 : 1;
   });
   return {
-    kind: { expr: perLead.add('Kind', expr, values, ''), values },
+    kind: { expr: perLead.add('Kind', expr, values, '', fileExpr), values },
     labels: ['Not placed', 'In the pipeline or past it', 'Open', ...reasons.map((reason) => `Removed: ${reason}`)],
   };
 }
