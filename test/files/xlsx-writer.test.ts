@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { crc32, inflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Box, Plan } from '../../src/core/report/grid.ts';
+import { FILE_LAST_ROW, FILE_UNREAD_ROW, type Box, type Plan } from '../../src/core/report/grid.ts';
 import { sampleLeads } from '../../src/core/sample';
 import { toExcelFormula } from '../../src/offline/files/formulas.ts';
 import { readRowsTo, writeReportXlsx } from '../../src/offline/files/report-writer.ts';
@@ -129,11 +129,14 @@ describe('the report xlsx, read back', () => {
     plans.forEach((plan, i) => {
       const ws = wb.worksheets[i];
       // A cell that reads an array expression in Sheets reads the per-lead sheet in the file.
-      const inFile = new Map((plan.xlsx?.formulas ?? []).map((cell) => [`${cell.row}:${cell.column}`, cell.formula]));
+      // Its rows the writer fills in: the last lead row the formulas read, and the one below.
+      const withRows = (cell: ExcelJS.CellValue | string | number | boolean) => (typeof cell === 'string' ? cell.split(FILE_LAST_ROW).join(String(lastRow)).split(FILE_UNREAD_ROW).join(String(lastRow + 1)) : cell);
+      const inFile = new Map((plan.xlsx?.formulas ?? []).map((cell) => [`${cell.row}:${cell.column}`, cell]));
       plan.cells.forEach((row, r) => row.forEach((planned, c) => {
-        const raw = inFile.get(`${r + 1}:${c + 1}`) ?? planned;
+        const fileCell = inFile.get(`${r + 1}:${c + 1}`);
+        const raw = fileCell ? withRows(fileCell.formula) : planned;
         const cell = ws.getCell(r + 1, c + 1);
-        const v = plan.values[r][c];
+        const v = fileCell?.value !== undefined ? withRows(fileCell.value) as string : plan.values[r][c];
         const where = `${plan.name}!R${r + 1}C${c + 1}`;
         const value = cell.value as ExcelJS.CellValue & { formula?: string; result?: unknown };
         const t = typeof raw === 'string' && raw.startsWith('=') && raw.length > 1 ? toExcelFormula(raw, v, { lastRow }) : null;

@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error build.mjs is plain JavaScript
 import { build } from '../../build.mjs';
 import { sampleLeads } from '../../src/core/sample';
+import { readRowsTo, writeReportXlsx } from '../../src/offline/files/report-writer';
 import { runReport } from '../../src/offline/report';
 import { expectPlansRecalculated, recalcWithLibreOffice } from './lo';
 
@@ -36,5 +37,38 @@ describe('the report in LibreOffice', () => {
     const recalculated = await recalcWithLibreOffice([out], dir);
     // Every build has counted cells; a handful compared would mean the sheets were not built.
     expect(expectPlansRecalculated(plans, recalculated.get(out)!)).toBeGreaterThan(500);
+  }, 300_000);
+
+  it('counts a lead added to the file below the others, and says on the built sheet when leads lie past the rows its formulas read', async () => {
+    const sample = sampleLeads({ rows: 200, seed: 11, dateStyle: 'iso', timeZone: 'UTC', from: '2025-01-01', days: 200, stageDates: true });
+    const input = join(dir, 'grown.csv');
+    writeFileSync(input, csvOf(sample.headers, sample.rows));
+    const { plans, understood } = await runReport({ input, out: join(dir, 'grown-built.xlsx'), action: 'funnel', progress: null, report: null });
+    const [funnel] = plans;
+    const lastRead = readRowsTo(understood.table.rows.length);
+    // Someone adds a copy of the first lead right below the others, and later one far below them.
+    const firstLead = understood.table.rows[1];
+    const columnFormats = firstLead.map(() => null);
+    const setup = { name: 'LeadFlow setup', rows: [['LeadFlow setup']] };
+    const withRows = (rows: unknown[][]) => ({ plans, timeZone: 'UTC', leads: { name: understood.sheetName, rows, columnFormats }, setup });
+    const [within, past] = [join(dir, 'grown-within.xlsx'), join(dir, 'grown-past.xlsx')];
+    const grown = [...understood.table.rows, firstLead];
+    await writeReportXlsx(within, withRows(grown));
+    await writeReportXlsx(past, withRows([...grown, ...Array.from({ length: lastRead - grown.length }, () => []), firstLead]));
+    const recalculated = await recalcWithLibreOffice([within, past], dir);
+
+    const line = (file: string) => recalculated.get(file)!('Funnel')![1][0];
+    expect(line(within)).toBe(`Built by LeadFlow (funnel) from plain formulas over the leads: it counts every lead on "${understood.sheetName}" down to row ${lastRead}, leads added later included, and works without the add-on.`);
+    const filled = firstLead.filter((cell) => cell !== '' && cell !== null).length;
+    expect(line(past)).toBe(`${filled} cells are filled below row ${lastRead} of "${understood.sheetName}", where this file's formulas stop reading: the leads there are not counted. Run the LeadFlow report again on all the leads.`);
+
+    // The added lead within the rows read is counted: one more lead at the first lead's stage no. in the count of all leads.
+    const stageOfFirst = funnel.xlsx!.perLead.columns.find((column) => column.title === 'Stage no.')!.values[0] as number;
+    const [top, column] = funnel.spills![0];
+    const countRow = top + 1 + stageOfFirst;
+    const cached = funnel.values[countRow - 1][column - 1] as number;
+    expect(Number(recalculated.get(within)!('Funnel')![countRow - 1][column - 1])).toBe(cached + 1);
+    // Past them it is not, which the line above says.
+    expect(Number(recalculated.get(past)!('Funnel')![countRow - 1][column - 1])).toBe(cached + 1);
   }, 300_000);
 });

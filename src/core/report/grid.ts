@@ -95,9 +95,18 @@ export interface XlsxPlan {
     /** Each column: the first lead's formula (relative rows, as a shared formula), each lead's value, and the value of an empty row. */
     columns: { title: string; formula: string; values: ArrayLike<number | string>; empty: number | string }[];
   };
-  /** Cells whose formula differs in the file (an array formula spills as the plan's spills say). */
-  formulas: { row: number; column: number; formula: string }[];
+  /**
+   * Cells whose formula differs in the file (an array formula spills as the plan's spills say),
+   * with the value the file caches when it differs from the plan's. FILE_LAST_ROW and
+   * FILE_UNREAD_ROW in either stand for rows only the file writer knows.
+   */
+  formulas: { row: number; column: number; formula: string; value?: Cell }[];
 }
+
+/** In a file formula: the last row of the leads the file's formulas read (readRowsTo in the writer). */
+export const FILE_LAST_ROW = '\u2039last read row\u203a';
+/** In a file formula: the row below it, the first the file's formulas do not read. */
+export const FILE_UNREAD_ROW = '\u2039first unread row\u203a';
 
 /** The plan as the build dialog sends it to the server: no cached values (Sheets computes them), nothing only the file needs. */
 export function forSheets(plan: Plan): Plan {
@@ -154,6 +163,8 @@ export class Layout {
   /** Number formats that replace a code's default for this sheet: the leads' own currency for 'c'. */
   readonly formatOverrides: Record<string, string> = {};
   readonly spills: Box[] = [];
+  /** Cells the file writes its own way (added to the XlsxPlan's when the plan is made). */
+  readonly fileFormulas: XlsxPlan['formulas'] = [];
   xlsx?: XlsxPlan;
 
   /** Writes one row of cells from (row, column); formatCodes holds one format code per cell, the last one repeating. */
@@ -197,7 +208,7 @@ export class Layout {
       charts: this.charts, checkboxes: this.checkboxes, negatives: this.negatives, notes: this.notes,
       // A sheet of values may end left of its charts: the report's columns then say how wide it prints.
       printArea: [1, 1, last, this.reportColumns || width], frozenRows: this.frozenRows, spills: this.spills,
-      ...(this.xlsx ? { xlsx: this.xlsx } : {}),
+      ...(this.xlsx ? { xlsx: { ...this.xlsx, formulas: [...this.fileFormulas, ...this.xlsx.formulas] } } : {}),
     };
   }
 }

@@ -1,5 +1,5 @@
 /** The words on the built sheets. */
-import { Kind, Layout, TITLE, asText } from './grid';
+import { FILE_LAST_ROW, FILE_UNREAD_ROW, Kind, Layout, TITLE, asText, colName, lit, sheetRef } from './grid';
 import { Ctx } from './leads';
 
 const share = (part: number, whole: number) => (whole ? `${Math.round((part / whole) * 1000) / 10}%` : '0%');
@@ -31,6 +31,14 @@ export function leadNotes(leads: Ctx): string[] {
 export function intro(layout: Layout, leads: Ctx, title: string, kind: Kind): void {
   layout.put(1, 1, [title], 't', TITLE);
   layout.put(2, 1, [`Built by LeadFlow (${kind}) from plain formulas over the leads: it follows new leads and works without the add-on.`], 't');
+  // A file's formulas read the leads down to a fixed row (whole columns would cost LibreOffice and
+  // Excel a million rows per lead column): the same line says so, and says so loudly once leads
+  // are added below it, rather than leave them silently uncounted.
+  const leadsSheet = leads.input.setup.leads.sheet;
+  const below = `COUNTA(${sheetRef(leadsSheet)}$A$${FILE_UNREAD_ROW}:$${colName(Math.max(1, leads.input.headers.length))}$1048576)`;
+  const counting = `Built by LeadFlow (${kind}) from plain formulas over the leads: it counts every lead on "${leadsSheet}" down to row ${FILE_LAST_ROW}, leads added later included, and works without the add-on.`;
+  const missed = ` cells are filled below row ${FILE_LAST_ROW} of "${leadsSheet}", where this file's formulas stop reading: the leads there are not counted. Run the LeadFlow report again on all the leads.`;
+  layout.fileFormulas.push({ row: 2, column: 1, formula: `=IF(${below}=0,${lit(counting)},${below}&${lit(missed)})`, value: counting });
   layout.put(3, 1, ['Leads sheet', asText(leads.input.setup.leads.sheet)], 't');
   if (leads.input.saved === false) {
     layout.notes.push(UNCONFIRMED_NOTE);

@@ -7,7 +7,7 @@
  * formula is written as text: only the plans' own formulas are formulas.
  */
 import { open } from 'node:fs/promises';
-import { BUILT_SHEET, type Plan } from '../../core/report/grid.ts';
+import { BUILT_SHEET, FILE_LAST_ROW, FILE_UNREAD_ROW, type Plan } from '../../core/report/grid.ts';
 import { toExcelFormula } from './formulas.ts';
 import { DATE_FORMAT, DATETIME_FORMAT } from './infer.ts';
 import { dateToSerial } from './timezone.ts';
@@ -56,13 +56,20 @@ const BOOLEAN_FORMAT = '"TRUE";"TRUE";"FALSE"';
 const SHEET_LEVEL = 1;
 
 /**
- * How far down the built sheets' formulas read the leads in the file: the leads and room for half
- * as many again (at least a thousand rows), within Excel's limit. Sheets reads whole columns; here
- * a whole column would cost LibreOffice and Excel a million rows per COUNTIFS.
+ * How far down the built sheets' formulas read the leads in the file: the leads and room for a
+ * tenth more (at least a thousand rows), within Excel's limit. Sheets reads whole columns; here a
+ * whole column would cost LibreOffice and Excel a million rows per lead column, and each row of
+ * room is a row of per-lead formulas to recalculate: room for half as many again made LibreOffice
+ * a third slower (docs/recalculation.md). Leads added below it are not missed in silence: each
+ * built sheet's second line counts them (FILE_LAST_ROW in text.ts).
  */
 export function readRowsTo(rows: number): number {
-  return Math.min(1_048_576, rows + Math.max(1000, Math.ceil(rows / 2)));
+  return Math.min(1_048_576, rows + Math.max(1000, Math.ceil(rows / 10)));
 }
+
+/** A file formula or cached value with the rows only the writer knows filled in. */
+const withFileRows = <T>(cell: T, lastRow: number): T =>
+  (typeof cell === 'string' ? cell.split(FILE_LAST_ROW).join(String(lastRow)).split(FILE_UNREAD_ROW).join(String(lastRow + 1)) : cell) as T;
 
 const EXCEL_ROWS = 1_048_576;
 const EXCEL_COLUMNS = 16_384;
@@ -106,7 +113,7 @@ async function writePlanSheet(out: EntryStream, plan: Plan, layout: SheetLayout,
   const width = plan.cells[0]?.length ?? 0;
   const L = letters(width);
   // With the per-lead sheet in the file, cells that read array expressions read it instead (XlsxPlan).
-  const fileFormula = new Map((perLead ? plan.xlsx?.formulas ?? [] : []).map((cell) => [`${cell.row}:${cell.column}`, cell.formula]));
+  const fileFormula = new Map((perLead ? plan.xlsx?.formulas ?? [] : []).map((cell) => [`${cell.row}:${cell.column}`, cell]));
   const spillOf = new Map((plan.spills ?? []).map(([row, column, rows]) => [`${row}:${column}`, `${L[column]}${row}:${L[column]}${row + rows - 1}`]));
   // One style per (format, plan style, wrap) met.
   const xfOf = new Map<string, number>();
@@ -124,17 +131,18 @@ async function writePlanSheet(out: EntryStream, plan: Plan, layout: SheetLayout,
       const cells = plan.cells[r];
       let row = '';
       for (let c = 0; c < cells.length; c++) {
-        const raw = cells[c];
-        const value = plan.values[r][c];
+        const key = `${r + 1}:${c + 1}`;
+        const inFile = fileFormula.get(key);
+        const raw = inFile ? withFileRows(inFile.formula, lastRow) : cells[c];
+        const value = inFile && inFile.value !== undefined ? withFileRows(inFile.value, lastRow) : plan.values[r][c];
         const style = plan.styles[r][c] ?? 0;
         const isFormula = typeof raw === 'string' && raw.length > 1 && raw.charCodeAt(0) === 61; // "="
         if (!isFormula && (value === '' || value === null || value === undefined) && !style) continue;
         const s = xf(typeof value === 'boolean' ? BOOLEAN_FORMAT : plan.formats[r][c] ?? '', style, fit.wraps(r, c));
         const ref = L[c + 1] + (r + 1);
         if (isFormula) {
-          const key = `${r + 1}:${c + 1}`;
-          const t = toExcelFormula(fileFormula.get(key) ?? (raw as string), value, { renamedSheets: renamed, lastRow });
-          const array = fileFormula.has(key) ? spillOf.get(key) : undefined;
+          const t = toExcelFormula(raw as string, value, { renamedSheets: renamed, lastRow });
+          const array = inFile ? spillOf.get(key) : undefined;
           row += t ? formulaCell(ref, t.formula, value, s, array ? { array } : undefined) : valueCell(ref, value, s);
         } else {
           // Text written with a leading apostrophe (kept as text in Sheets) is its value, without it.
@@ -310,7 +318,9 @@ export async function writeReportXlsx(path: string, report: ReportWorkbook, opts
       await zip.add('docProps/core.xml', coreXml(now));
       await zip.add('xl/workbook.xml', workbookXml(parts, defined));
       await zip.add('xl/_rels/workbook.xml.rels', workbookRels(parts));
-      const lastRow = readRowsTo(leads?.rows.length ?? 0);
+      // Room below the leads the sheets were built on (the leads sheet may hold more: leads added since).
+      const builtOn = perLeadPlans[0]?.xlsx?.perLead;
+      const lastRow = readRowsTo(builtOn ? builtOn.headerRow + (builtOn.columns[0]?.values.length ?? 0) : leads?.rows.length ?? 0);
       for (let i = 0; i < plans.length; i++) {
         const plan = plans[i];
         const part = parts.sheets[i];
