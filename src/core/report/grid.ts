@@ -77,6 +77,14 @@ export interface Plan {
   xlsx?: XlsxPlan;
 }
 
+/**
+ * A row that holds no lead gets "" (not −1) as stage no. and key: FREQUENCY skips text, so the
+ * counts do not depend on how many empty rows the leads sheet has below its last lead. Here it is
+ * the lowest 32-bit number, which no key reaches (a lead in no slice has a key of −1 × width + its
+ * stage no. or kind: −2 is a key).
+ */
+export const NOT_A_LEAD = -2_147_483_648;
+
 /** How per-lead formulas name the built sheet they read (its Status → stage table, its cohort bounds). */
 export const BUILT_SHEET = "'⟨built sheet⟩'!";
 
@@ -92,7 +100,11 @@ export interface XlsxPlan {
     name: string;
     /** The row of the leads' header: the titles go there, the first lead is the row below. */
     headerRow: number;
-    /** Each column: the first lead's formula (relative rows, as a shared formula), each lead's value, and the value of an empty row. */
+    /**
+     * Each column: the first lead's formula (relative rows, as a shared formula), each lead's value
+     * (NOT_A_LEAD for ""; kept as the planner's typed array, not copied: at a million leads a copy
+     * of every column cost 170 MB), and the value of an empty row.
+     */
     columns: { title: string; formula: string; values: ArrayLike<number | string>; empty: number | string }[];
   };
   /**

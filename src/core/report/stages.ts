@@ -13,7 +13,7 @@
  * here too, under the formulas' own rules, as the values the sheet shows before it recalculates.
  */
 import { cellKey } from './criteria';
-import { BUILT_SHEET, Cell, Computed, HEAD, Layout, SECTION, XlsxPlan, asText, block, colName, fx, lit, ref, sheetRef } from './grid';
+import { BUILT_SHEET, Cell, NOT_A_LEAD, Computed, HEAD, Layout, SECTION, XlsxPlan, asText, block, colName, fx, lit, ref, sheetRef } from './grid';
 import { Ctx, MapRefs, exitNumber } from './leads';
 
 /** A cell of the lead in a per-lead expression, by the leads' column letter. */
@@ -24,13 +24,6 @@ const sheetToken = (reference: string) => `\u0002${reference}\u0002`;
 const columnToken = (index: number) => `\u0003${index}\u0003`;
 const TOKENS = /\u0001([A-Z]+)\u0001|\u0002([^\u0002]+)\u0002|\u0003(\d+)\u0003/g;
 
-/**
- * A row that holds no lead gets "" (not −1) as stage no. and key: FREQUENCY skips text, so the
- * counts do not depend on how many empty rows the leads sheet has below its last lead. Here it is
- * the lowest 32-bit number, which no key reaches (a lead in no slice has a key of −1 × width + its
- * stage no. or kind: −2 is a key).
- */
-export const NOT_A_LEAD = -2_147_483_648;
 
 /** An expression over one lead, as text with tokens, and its value for each lead (NOT_A_LEAD for ""). */
 export interface PerLeadValue {
@@ -115,7 +108,7 @@ export class PerLead {
         headerRow: this.firstRow - 1,
         columns: this.columns.map((column) => ({
           title: column.title, formula: `=${this.rowFormula(column.fileExpr)}`, empty: column.empty,
-          values: Array.from(column.values, (value) => (value === NOT_A_LEAD ? '' : value)),
+          values: column.values,
         })),
       },
       formulas,

@@ -7,7 +7,7 @@
  * formula is written as text: only the plans' own formulas are formulas.
  */
 import { open } from 'node:fs/promises';
-import { BUILT_SHEET, FILE_LAST_ROW, FILE_UNREAD_ROW, type Plan } from '../../core/report/grid.ts';
+import { BUILT_SHEET, FILE_LAST_ROW, FILE_UNREAD_ROW, NOT_A_LEAD, type Plan } from '../../core/report/grid.ts';
 import { toExcelFormula } from './formulas.ts';
 import { DATE_FORMAT, DATETIME_FORMAT } from './infer.ts';
 import { dateToSerial } from './timezone.ts';
@@ -252,7 +252,7 @@ async function writePerLeadSheet(out: EntryStream, plan: Plan, styles: StyleShee
       let xml = `<row r="${r}">`;
       for (let c = 0; c < columns.length; c++) {
         const column = columns[c];
-        const value = lead < column.values.length ? column.values[lead] : column.empty;
+        const value = lead >= column.values.length ? column.empty : column.values[lead] === NOT_A_LEAD ? '' : column.values[lead];
         const cellRef = `${L[c + 1]}${r}`;
         xml += formulaCell(cellRef, r === first ? formulas[c] : '', value, 0, r === first ? { shared: c, ref: `${cellRef}:${L[c + 1]}${lastRow}` } : { shared: c });
       }
