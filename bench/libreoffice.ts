@@ -3,7 +3,8 @@
  * 100,000 leads (every sheet built) beside recalculating a minimal hand-made COUNTIFS funnel of the
  * same leads (one COUNTIFS per stage over the statuses), measured side by side in one run. Target:
  * the report takes no more than 3× the minimal funnel. Each built sheet is timed alone too
- * (docs/recalculation.md says what each costs).
+ * (docs/recalculation.md says what each costs). Each figure is the faster of two runs, after an
+ * untimed one that sets LibreOffice's profile up.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
