@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error build.mjs is plain JavaScript
 import { build as buildDist } from '../../build.mjs';
-import { BuildData, planBuild } from '../../src/core/report/index.ts';
+import { BuildData, forSheets, planBuild } from '../../src/core/report/index.ts';
 import { sampleLeads } from '../../src/core/sample.ts';
 import { createHost } from '../../src/offline/host/index.ts';
 import type { CallSnapshot, Host } from '../../src/offline/host/index.ts';
@@ -144,7 +144,8 @@ function callsOfBuild(host: Host, kind: 'funnel' | 'flow'): CallSnapshot[] {
   const readCalls = host.calls.snapshot();
   host.calls.reset();
   const plan = planBuild(read.ok ? (read.value as BuildData) : (undefined as never), { kind });
-  expect(host.run('leadflowBuild', [{ plan }]).ok).toBe(true);
+  // As the dialog sends it: without the cached values and the file's part.
+  expect(host.run('leadflowBuild', [{ plan: forSheets(plan) }]).ok).toBe(true);
   return [readCalls, host.calls.snapshot()];
 }
 

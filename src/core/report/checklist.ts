@@ -13,9 +13,9 @@ import { Setup } from '../setup';
 import { DAY_MS, nextPeriodStart, periodLabel, periodStart, serialToWall, wallToSerial } from '../time';
 import { median } from '../timing';
 import { isBlank } from '../values';
-import { cellKey, criterionFor } from './criteria';
+import { cellKey } from './criteria';
 import { Computed, HEAD, Layout, Plan, SECTION, asText, block, dateCell, fx, lit, ref } from './grid';
-import { BLANK_GROUP, Ctx, Group, MapRefs, writeMap } from './leads';
+import { BLANK_GROUP, Ctx, Group, writeMap } from './leads';
 import { PerLead, PerLeadValue, Split, StageCounts, isEmpty } from './stages';
 import { REVIEW_CHECKLIST, intro } from './text';
 
@@ -157,7 +157,10 @@ export function planChecklist(leads: Ctx, request: ChecklistRequest): Plan {
     const count = progressed ? counts.reachedValue(split, pairAt, progressedStage) : counts.reachedValue(split, pairAt, 1) - counts.reachedValue(split, pairAt, progressedStage);
     return fx(formula, count);
   };
-  const levelArray = levelExpression(leads, mapRefs);
+  // The medians have no count to add up: each is an array formula over the leads, which reads each
+  // lead's stage no. through the same expression the counts use, so both put a lead on the same side.
+  const level = counts.level.expr;
+  const leadCell = (field: 'source' | 'arrived' | 'firstResponse' | 'attempts') => perLead.cell(leads.index(field));
   // The values behind each median, gathered in one pass over the leads: [pair][progressed? 0 : 1][field].
   const pairAtKey = new Map(pairs.map((pair, pairAt) => [`${pair.group}\u0000${pair.period}`, pairAt]));
   const medianFields = (['firstResponse', 'attempts'] as const).filter((field) => columnRef(field));
@@ -185,9 +188,12 @@ export function planChecklist(leads: Ctx, request: ChecklistRequest): Plan {
       const medianOf = (field: 'firstResponse' | 'attempts'): Computed | string => {
         if (!columnRef(field)) return '-';
         const values = gathered[pairAt][progressed ? 0 : 1][medianFields.indexOf(field)];
-        const test = progressed ? `(${levelArray}>=$D$3)` : `(${levelArray}>=1)*(${levelArray}<$D$3)`;
-        const inGroup = pair.spellings.length === 1 ? `(${sourceCol}=${sourceCell})` : `ISNUMBER(MATCH(${sourceCol},{${pair.spellings.map((spelling) => (typeof spelling === 'string' ? lit(spelling) : String(spelling))).join(';')}},0))`;
-        return fx(`IFERROR(ARRAYFORMULA(MEDIAN(IF(${test}*${inGroup}*(${arrivedCol}>=${fromCell})*(${arrivedCol}<${toCell}+1)*ISNUMBER(${columnRef(field)}),${columnRef(field)}))),"")`, median(values));
+        // A row with no lead has "" as stage no., which a comparison puts above every number.
+        const side = progressed ? `ISNUMBER(${level})*(${level}>=$D$3)` : `ISNUMBER(${level})*(${level}>=1)*(${level}<$D$3)`;
+        const [source, arrived, figure] = [leadCell('source'), leadCell('arrived'), leadCell(field)];
+        const inGroup = pair.spellings.length === 1 ? `(${source}=${sourceCell})` : `ISNUMBER(MATCH(${source},{${pair.spellings.map((spelling) => (typeof spelling === 'string' ? lit(spelling) : String(spelling))).join(';')}},0))`;
+        const measured = `${side}*${inGroup}*(${arrived}>=${fromCell})*(${arrived}<${toCell}+1)*ISNUMBER(${figure})`;
+        return fx(`IFERROR(ARRAYFORMULA(MEDIAN(IF(${perLead.arrayExpr(measured)},${perLead.arrayExpr(figure)}))),"")`, median(values));
       };
       const shareOf = (kind: string): Computed | string => (kindSplits[kind] ? fx(`IFERROR((${sideCount(kind, pair, progressed).f.slice(1)})/${leadCountCell},"")`, ratio(sideCount(kind, pair, progressed).v as number, leadCountValue)) : '-');
       const unknown = kindSplits.known
@@ -273,19 +279,3 @@ export function planChecklist(leads: Ctx, request: ChecklistRequest): Plan {
   return layout.plan('checklist', CHECKLIST_SHEET);
 }
 
-/**
- * Each lead's stage no. as an array expression (for ARRAYFORMULA medians, which COUNTIFS cannot
- * give): the status's stage from the Status → stage table (0 when it cannot place a status that is
- * there), raised by the won/lost column and by the furthest stage date or flag that is filled.
- */
-function levelExpression(leads: Ctx, mapRefs: MapRefs): string {
-  const lookup = (column: string) => `IFERROR(VLOOKUP(${column},${mapRefs.table},3,FALSE),0)`;
-  const status = leads.col('status');
-  const result = leads.col('result');
-  let base = status ? lookup(status) : '0';
-  if (result) base = `IF(${lookup(result)}>${base},${lookup(result)},${base})`;
-  let evidence = '0';
-  for (const evidenceColumn of leads.evidence) evidence = `IF(${evidenceColumn.kind === 'date' ? `ISNUMBER(${evidenceColumn.ref})` : `(${evidenceColumn.ref}=${criterionFor(evidenceColumn.yes[0] ?? 'yes').replace(/^"=/, '"')})`},${evidenceColumn.stage + 1},${evidence})`;
-  const raised = evidence === '0' ? base : `IF(${evidence}>${base},${evidence},${base})`;
-  return status ? `IF((${status}<>"")*(${lookup(status)}=0),0,${raised})` : raised;
-}

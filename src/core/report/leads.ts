@@ -103,7 +103,7 @@ export interface Ctx {
   textDates: number;
   /** Leads a combo holds but whose status no stage or exit matches, per spelling. */
   unplaced: Map<string, number>;
-  /** Lead rows no combo holds because a stage-date cell holds text, per header. */
+  /** Rows whose stage-date cell holds text, which counts as no date, per header. */
   unreadEvidence: Map<string, number>;
   /** Lead rows (a status, a date, or evidence). */
   leadCount: number;
@@ -194,7 +194,7 @@ export function makeCtx(input: LeadsInput): Ctx {
   const mapByKey = new Map(map.map((mapRow) => [mapRow.spelling.toLowerCase(), mapRow]));
   const lookup = (cell: unknown): MapRow | undefined => (isBlank(cell) ? undefined : mapByKey.get(String(cell).toLowerCase()));
 
-  // Each lead's combination: which evidence is its furthest (a date cell holding text fits no combination).
+  // Each lead's combination: which evidence is its furthest (a date cell holding text is none).
   const combos: Combo[] = [];
   const comboByKey = new Map<string, number>();
   const comboOf = new Int32Array(rows.length).fill(-1);
@@ -239,10 +239,9 @@ export function makeCtx(input: LeadsInput): Ctx {
       return;
     }
     leadCount++;
-    if (unreadable) {
-      unreadEvidence.set(unreadable, (unreadEvidence.get(unreadable) ?? 0) + 1);
-      return;
-    }
+    // Text in a stage-date column is no date: the formulas pass over it (ISNUMBER), and so does the
+    // count here. The lead counts by the rest of its row; the note says how many such cells there are.
+    if (unreadable) unreadEvidence.set(unreadable, (unreadEvidence.get(unreadable) ?? 0) + 1);
     const comboAt = addCombo(status, result, evidenceAt, yes, blankLead);
     comboOf[i] = comboAt;
     if (combos[comboAt].level === 0) {

@@ -17,7 +17,7 @@ export function leadNotes(leads: Ctx): string[] {
     const list = unplaced.slice(0, 6).map(([status, count]) => `"${status}" (${count})`).join(', ') + (unplaced.length > 6 ? ` and ${unplaced.length - 6} more` : '');
     notes.push(`${plural(held, 'lead')} (${share(held, leads.leadCount)}) are not counted: their status matches no stage or exit: ${list}. Give each a stage in the Status → stage table on the right, or in Open setup.`);
   }
-  for (const [header, count] of leads.unreadEvidence) notes.push(`${plural(count, 'lead')} are not counted: "${header}" holds text that is not a date for them. Make those cells dates or clear them.`);
+  for (const [header, count] of leads.unreadEvidence) notes.push(`${plural(count, 'row')} have text that is not a date in "${header}": those cells take no lead to that stage. Make them dates or clear them.`);
   const arrivedAt = leads.index('arrived');
   if (arrivedAt >= 0) {
     const undated = leads.input.rows.reduce((total, row, i) => total + (leads.comboOf[i] >= 0 && (row[arrivedAt] === '' || row[arrivedAt] === null || row[arrivedAt] === undefined) ? 1 : 0), 0);
