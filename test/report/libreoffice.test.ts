@@ -60,7 +60,7 @@ describe('the report in LibreOffice', () => {
     const line = (file: string) => recalculated.get(file)!('Funnel')![1][0];
     expect(line(within)).toBe(`Built by LeadFlow (funnel) from plain formulas over the leads: it counts every lead on "${understood.sheetName}" down to row ${lastRead}, leads added later included, and works without the add-on.`);
     const filled = firstLead.filter((cell) => cell !== '' && cell !== null).length;
-    expect(line(past)).toBe(`${filled} cells are filled below row ${lastRead} of "${understood.sheetName}", where this file's formulas stop reading: the leads there are not counted. Run the LeadFlow report again on all the leads.`);
+    expect(line(past)).toBe(`NOT COUNTED: ${filled} filled cells below row ${lastRead} of "${understood.sheetName}", past the last row this file's formulas read. Run the LeadFlow report again on all the leads to count them.`);
 
     // The added lead within the rows read is counted: one more lead at the first lead's stage no. in the count of all leads.
     const stageOfFirst = funnel.xlsx!.perLead.columns.find((column) => column.title === 'Stage no.')!.values[0] as number;

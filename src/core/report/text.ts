@@ -37,8 +37,9 @@ export function intro(layout: Layout, leads: Ctx, title: string, kind: Kind): vo
   const leadsSheet = leads.input.setup.leads.sheet;
   const below = `COUNTA(${sheetRef(leadsSheet)}$A$${FILE_UNREAD_ROW}:$${colName(Math.max(1, leads.input.headers.length))}$1048576)`;
   const counting = `Built by LeadFlow (${kind}) from plain formulas over the leads: it counts every lead on "${leadsSheet}" down to row ${FILE_LAST_ROW}, leads added later included, and works without the add-on.`;
-  const missed = ` cells are filled below row ${FILE_LAST_ROW} of "${leadsSheet}", where this file's formulas stop reading: the leads there are not counted. Run the LeadFlow report again on all the leads.`;
-  layout.fileFormulas.push({ row: 2, column: 1, formula: `=IF(${below}=0,${lit(counting)},${below}&${lit(missed)})`, value: counting });
+  // In the words the report command uses for leads it leaves out.
+  const missed = ` filled cells below row ${FILE_LAST_ROW} of "${leadsSheet}", past the last row this file's formulas read. Run the LeadFlow report again on all the leads to count them.`;
+  layout.fileFormulas.push({ row: 2, column: 1, formula: `=IF(${below}=0,${lit(counting)},"NOT COUNTED: "&${below}&${lit(missed)})`, value: counting });
   layout.put(3, 1, ['Leads sheet', asText(leads.input.setup.leads.sheet)], 't');
   if (leads.input.saved === false) {
     layout.notes.push(UNCONFIRMED_NOTE);
