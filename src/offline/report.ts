@@ -168,7 +168,9 @@ export async function understand(opts: ReadOptions): Promise<Understood> {
   const { setup: valid, proposal, partial } = settleSetup(opts, headers, file, sheetName, (map) => proposeSetup(sheetName, headers, rows, { map, dateColumns: new Set(dateColumns) }));
   // How the file was read first (day orders, decimal marks, dropped footers), then the setup.
   lines.unshift(...(table.notes ?? []).map((n) => `Reading: ${n}`));
-  lines.push(...describeUnderstanding(headers, proposal, valid, !partial, { sheets: opts.sheets, rows }));
+  // Stage dates and flags a --setup file names are the user's, not guesses, though the proposal guessed them too.
+  const named = new Set([...Object.values(partial?.columns?.stageDates ?? {}), ...Object.values(partial?.columns?.stageFlags ?? {})].filter((header): header is string => typeof header === 'string'));
+  lines.push(...describeUnderstanding(headers, proposal, valid, !partial, { sheets: opts.sheets, rows, named }));
   let longCells = 0;
   for (const n of long.values()) longCells += n;
   return { table, sheetName, setup: valid, saved: !!partial, proposal, lines, timeZone, dateColumns, longCells };
@@ -276,18 +278,19 @@ export function mergeSetup(partial: Partial<Setup>, proposed: Setup, sheetName: 
  * is not counted. `sheets`: the sheets being built (what a missing column costs is said for them);
  * `rows`: the leads, to count those a stage date or flag takes past the exit their status names.
  */
-export function describeUnderstanding(headers: string[], proposal: Proposal, setup: Setup, proposed: boolean, context: { sheets?: Kind[]; rows?: unknown[][] } = {}): string[] {
+export function describeUnderstanding(headers: string[], proposal: Proposal, setup: Setup, proposed: boolean, context: { sheets?: Kind[]; rows?: unknown[][]; named?: Set<string> } = {}): string[] {
   const sheets = new Set<Kind>(context.sheets ?? ['funnel', 'flow', 'checklist']);
   const lines: string[] = [];
   const picks = proposal.picks.filter((p) => pickInSetup(p, setup));
-  const guesses = picks.filter((p) => !p.sure);
-  const sure = picks.filter((p) => p.sure);
+  const isGuess = (p: Pick) => !p.sure && !context.named?.has(p.header);
+  const guesses = picks.filter(isGuess);
+  const sure = picks.filter((p) => !isGuess(p));
   if (guesses.length) {
     lines.push(`Guesses (check them; change one with --map role="Header", or write a setup with "leadflow setup"):`);
     for (const p of guesses) lines.push(`  ${describePick(p)}`);
   }
   lines.push(guesses.length ? 'Columns:' : 'Columns (from their headers):');
-  for (const p of sure) lines.push(`  ${describePick(p)}`);
+  for (const p of sure) lines.push(`  ${describePick({ ...p, sure: true })}`);
   const unused = (Object.keys(MISSING_MEANS) as (keyof typeof MISSING_MEANS)[]).filter((field) => !setup.columns[field] && MISSING_MEANS[field].for.some((kind) => sheets.has(kind)));
   if (unused.length) {
     lines.push(`  Not found: ${unused.map((field) => `${COLUMN_FIELDS[field].toLowerCase()} (${MISSING_MEANS[field].means})`).join('; ')}. Name one with --map ${unused[0]}="Header".`);
@@ -301,7 +304,8 @@ export function describeUnderstanding(headers: string[], proposal: Proposal, set
   lines.push(`Pipeline (${source}): ${setup.stages.map((s) => s.name).join(' → ')}`);
   for (const [stage, header] of Object.entries(setup.columns.stageFlags)) lines.push(`  ${stage} also counts every lead marked yes in "${header}", whatever its status`);
   for (const [stage, header] of Object.entries(setup.columns.stageDates)) lines.push(`  ${stage} also counts every lead with a date in "${header}", whatever its status`);
-  lines.push(...exitLines(setup, statuses, pipeline, sheets.has('flow'), context.rows && furtherThanExits(headers, context.rows, setup, pipeline)));
+  const guessedColumns = new Set(guesses.map((pick) => pick.header));
+  lines.push(...exitLines(setup, statuses, pipeline, sheets.has('flow'), context.rows && furtherThanExits(headers, context.rows, setup, pipeline), guessedColumns));
   // A status that is its stage's own name needs no arrow; one the words placed elsewhere ("Payment Done" → Won) does.
   const renamed = guessedStatuses.filter((s) => s.means && normalizeLabel(s.status) !== normalizeLabel(s.means));
   if (renamed.length) lines.push(`  Guessed: ${showList(renamed.map((s) => `"${clip(s.status)}" → ${clip(s.means)} (${count(s.count)})`), 12, 100)}`);
@@ -332,15 +336,15 @@ const MISSING_MEANS = {
 interface Further {
   leads: number;
   /** Per furthest evidence: its stage, how it is written down, and how many leads. */
-  by: { stage: string; evidence: string; leads: number }[];
+  by: { stage: string; evidence: string; header: string; leads: number }[];
 }
 
 function furtherThanExits(headers: string[], rows: unknown[][], setup: Setup, pipeline: Pipeline): Further | undefined {
   const at = (header: string | undefined) => (header ? headers.findIndex((h) => normalizeLabel(h) === normalizeLabel(header)) : -1);
   const [statusAt, resultAt] = [at(setup.columns.status), at(setup.columns.result)];
   const evidence = [
-    ...Object.entries(setup.columns.stageDates).map(([stage, header]) => ({ stage, column: at(header), evidence: `they have a date in "${header}"`, filled: (v: unknown) => typeof v === 'number' && v > 0 })),
-    ...Object.entries(setup.columns.stageFlags).map(([stage, header]) => ({ stage, column: at(header), evidence: `they are marked yes in "${header}"`, filled: (v: unknown) => isFlagSet(v as never) })),
+    ...Object.entries(setup.columns.stageDates).map(([stage, header]) => ({ stage, header, column: at(header), evidence: `they have a date in "${header}"`, filled: (v: unknown) => typeof v === 'number' && v > 0 })),
+    ...Object.entries(setup.columns.stageFlags).map(([stage, header]) => ({ stage, header, column: at(header), evidence: `they are marked yes in "${header}"`, filled: (v: unknown) => isFlagSet(v as never) })),
   ].map((e) => ({ ...e, index: pipeline.stageIndex(e.stage) })).filter((e) => e.column >= 0 && e.index >= 0).sort((a, b) => a.index - b.index);
   if (!evidence.length) return undefined;
   const exitFrom = (cell: unknown) => {
@@ -359,7 +363,7 @@ function furtherThanExits(headers: string[], rows: unknown[][], setup: Setup, pi
     leads++;
     byEvidence.set(furthest, (byEvidence.get(furthest) ?? 0) + 1);
   }
-  return { leads, by: [...byEvidence].map(([k, n]) => ({ stage: evidence[k].stage, evidence: evidence[k].evidence, leads: n })).sort((a, b) => b.leads - a.leads) };
+  return { leads, by: [...byEvidence].map(([k, n]) => ({ stage: evidence[k].stage, evidence: evidence[k].evidence, header: evidence[k].header, leads: n })).sort((a, b) => b.leads - a.leads) };
 }
 
 /**
@@ -367,7 +371,7 @@ function furtherThanExits(headers: string[], rows: unknown[][], setup: Setup, pi
  * (388) and Lost Lead (392) at Not Contacted"); exits no lead uses are left out. With the leads
  * read, how many of those a stage date or flag still takes further, and by which column.
  */
-function exitLines(setup: Setup, statuses: { status: string; count: number }[], pipeline: Pipeline, flow: boolean, further?: Further): string[] {
+function exitLines(setup: Setup, statuses: { status: string; count: number }[], pipeline: Pipeline, flow: boolean, further?: Further, guessedColumns = new Set<string>()): string[] {
   const held = setup.exits.map(() => 0);
   for (const s of statuses) {
     const resolved = pipeline.resolve(s.status);
@@ -391,6 +395,15 @@ function exitLines(setup: Setup, statuses: { status: string; count: number }[], 
     lines.push(further.by.length === 1
       ? `  But ${count(further.leads)} of them still count as ${top.stage}: ${top.evidence}.`
       : `  But ${count(further.leads)} of them count further: ${further.by.map((b) => `${count(b.leads)} as ${b.stage} (${b.evidence.replace(/^they (have|are) /, '')})`).join(', ')}.`);
+    // The way out, when LeadFlow chose the column: a guess that contradicts the statuses may be wrong.
+    const guessed = further.by.filter((b, k) => guessedColumns.has(b.header) && further.by.findIndex((other) => other.header === b.header) === k);
+    const where = (b: Further['by'][number]) => (b.evidence.startsWith('they have a date') ? 'stageDates' : 'stageFlags');
+    if (guessed.length === 1) {
+      const [b] = guessed;
+      lines.push(`  "${b.header}" is a guess: if it does not say a lead reached ${b.stage}, take it out of "${where(b)}" in the setup ("leadflow setup", then --setup).`);
+    } else if (guessed.length) {
+      lines.push(`  ${guessed.map((b) => `"${b.header}"`).join(' and ')} are guesses: take out of the setup ("leadflow setup", then --setup) any that does not say a lead reached its stage.`);
+    }
   }
   return lines;
 }

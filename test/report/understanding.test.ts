@@ -108,6 +108,17 @@ describe('what the report says it understood', () => {
     expect(funnelOnly.stdout).toMatch(/^ {2}Stopped before the last stage: Lost \(40\) at \w+/m);
     expect(funnelOnly.stdout).toContain(`  But ${lostQualified} of them still count as Qualified: they have a date in "Qualified Date".`);
     expect(funnelOnly.stdout).not.toContain('(kept open in net lead flow)');
+    // LeadFlow chose that column: the line after says how to leave it out if it is wrong.
+    const wayOut = '  "Qualified Date" is a guess: if it does not say a lead reached Qualified, take it out of "stageDates" in the setup ("leadflow setup", then --setup).';
+    expect(funnelOnly.stdout).toContain(`they have a date in "Qualified Date".\n${wayOut}\n`);
+    // Named in the person's own setup, it is neither listed as a guess nor questioned.
+    const setupFile = join(dir, 'qualified-date.json');
+    writeFileSync(setupFile, JSON.stringify({ columns: { stageDates: { Qualified: 'Qualified Date' } } }));
+    const withSetup = await leadflow('report', file, '--setup', setupFile, '--out', join(dir, 'lost-setup.xlsx'), '--action', 'funnel');
+    expect(withSetup.code).toBe(0);
+    expect(withSetup.stdout).toContain(`  But ${lostQualified} of them still count as Qualified: they have a date in "Qualified Date".`);
+    expect(withSetup.stdout).not.toContain('is a guess');
+    expect(withSetup.stdout).not.toMatch(/"Qualified Date" \(a guess/);
   });
 
   it('--map replaces one guess, and an unknown header is refused with the headers it has', async () => {
