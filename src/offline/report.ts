@@ -168,9 +168,7 @@ export async function understand(opts: ReadOptions): Promise<Understood> {
   const { setup: valid, proposal, partial } = settleSetup(opts, headers, file, sheetName, (map) => proposeSetup(sheetName, headers, rows, { map, dateColumns: new Set(dateColumns) }));
   // How the file was read first (day orders, decimal marks, dropped footers), then the setup.
   lines.unshift(...(table.notes ?? []).map((n) => `Reading: ${n}`));
-  // Stage dates and flags a --setup file names are the user's, not guesses, though the proposal guessed them too.
-  const named = new Set([...Object.values(partial?.columns?.stageDates ?? {}), ...Object.values(partial?.columns?.stageFlags ?? {})].filter((header): header is string => typeof header === 'string'));
-  lines.push(...describeUnderstanding(headers, proposal, valid, !partial, { sheets: opts.sheets, rows, named }));
+  lines.push(...describeUnderstanding(headers, proposal, valid, !partial, { sheets: opts.sheets, rows, named: namedEvidence(partial) }));
   let longCells = 0;
   for (const n of long.values()) longCells += n;
   return { table, sheetName, setup: valid, saved: !!partial, proposal, lines, timeZone, dateColumns, longCells };
@@ -271,6 +269,12 @@ export function mergeSetup(partial: Partial<Setup>, proposed: Setup, sheetName: 
     flow: { ...proposed.flow, ...(partial.flow ?? {}) },
     scoring: { ...proposed.scoring, ...(partial.scoring ?? {}) },
   } as Setup;
+}
+
+/** Stage dates and flags a --setup file names: the person's, not guesses, though the proposal guessed them too. */
+export function namedEvidence(partial: Partial<Setup> | undefined): Set<string> {
+  const headers = [...Object.values(partial?.columns?.stageDates ?? {}), ...Object.values(partial?.columns?.stageFlags ?? {})];
+  return new Set(headers.filter((header): header is string => typeof header === 'string'));
 }
 
 /**

@@ -18,7 +18,7 @@ import { timeZoneClock, wallToSerial } from '../../core/time';
 import { normalizeLabel } from '../../core/values';
 import { writeReportXlsx } from '../files/report-writer.ts';
 import { assertTimeZone } from '../host/timezone.ts';
-import { DEFAULT_TIME_ZONE, ReportError, describeUnderstanding, headline, settleSetup } from '../report';
+import { DEFAULT_TIME_ZONE, ReportError, describeUnderstanding, headline, namedEvidence, settleSetup } from '../report';
 import type { DateOrderOption, ReadOptions, ReportOptions } from '../report';
 import { ColumnReading, DateOrder, describeColumns, readColumns, TableColumn } from './columns';
 import { Db, duckDbMessage } from './connection';
@@ -89,7 +89,7 @@ async function understandWithDuckDb(db: Db, source: LeadsSource, columns: TableC
     }
   }
   // The DuckDB engine builds the funnel and net lead flow; it reads no rows into Node to count leads past their exit.
-  const lines = describeUnderstanding(headers, settled.proposal, settled.setup, !settled.partial, { sheets: opts.sheets ?? ['funnel', 'flow'] })
+  const lines = describeUnderstanding(headers, settled.proposal, settled.setup, !settled.partial, { sheets: opts.sheets ?? ['funnel', 'flow'], named: namedEvidence(settled.partial) })
     // Held-back leads are counted exactly by the queries and said with the figures.
     .filter((l) => !l.startsWith('NOT COUNTED'));
   return { source, setup: settled.setup, saved: !!settled.partial, lines, timeZone, rows: rowCount };
