@@ -118,11 +118,13 @@ export function planFlow(leads: Ctx, request: FlowRequest): Plan {
   const quiet = (i: number) => lastActivities[i] === lastActivities[i] && lastActivities[i] <= nowSerial - quietDays;
   const periodTitles = periods.map((start) => new Date(start).toISOString().slice(0, unit === 'week' ? 10 : 7));
   const split = (title: string, slice: PerLeadValue) => counts.addSplit(title, periodTitles, counts.keysOf(slice, kind, labels.length), labels);
+  // A split that is another one's leads where `test` holds (the file reads that split's keys).
+  const splitWhere = (title: string, slice: PerLeadValue, base: Split, test: string) => counts.addSplit(title, periodTitles, counts.keysWhere(base, test, slice, kind, labels.length), labels);
   const arrivedIn = split('Arrived', byDate('arrived'));
   // Where each reason's removals of a period are counted: by removal date (flow view) or by arrival (cohort view).
   const removedIn = removedAtCol ? split('Removed', byDate('removedAt')) : undefined;
   const undatedIn = removedAtCol
-    ? split('Arrived, no removal date', byDate('arrived', (i) => isEmpty(rows[i][leads.index('removedAt')]), `(${cell('removedAt')}="")*`))
+    ? splitWhere('Arrived, no removal date', byDate('arrived', (i) => isEmpty(rows[i][leads.index('removedAt')]), `(${cell('removedAt')}="")*`), arrivedIn, `${cell('removedAt')}=""`)
     : undefined;
   let quietIn: Split | undefined;
   if (lastActivityCol) {
@@ -133,7 +135,7 @@ export function planFlow(leads: Ctx, request: FlowRequest): Plan {
         expr: `IF(${isQuiet},${number.expr(`(${lastActivity}+${perLead.sheet('$D$3')})`)},-1)`,
         values: Int32Array.from(rows, (_, i) => (quiet(i) ? number.of(lastActivities[i] + quietDays) : -1)),
       })
-      : split('Arrived and quiet now', byDate('arrived', quiet, `${isQuiet}*`));
+      : splitWhere('Arrived and quiet now', byDate('arrived', quiet, `${isQuiet}*`), arrivedIn, isQuiet);
   }
   const added = (within: Split, slice: number) => counts.count(within, slice, 1, labels.length - 1);
   const removedBy = (within: Split, slice: number, reason: string) => counts.count(within, slice, 3 + removing.indexOf(reason), 3 + removing.indexOf(reason));
@@ -183,8 +185,9 @@ export function planFlow(leads: Ctx, request: FlowRequest): Plan {
     };
     const sourceTitles = [...shown.map((group) => group.label), 'Other'];
     const bySource = counts.addSplit('Lead source', sourceTitles, counts.keysOf(datedSlice, kind, labels.length), labels);
-    const quietBySource = lastActivityCol ? counts.addSplit('Lead source, quiet now', sourceTitles, counts.keysOf({
-      expr: `IF(ISNUMBER(${cell('lastActivity')})*(${cell('lastActivity')}<=${perLead.sheet('$H$3')}),${datedSlice.expr},-1)`,
+    const quietNow = `ISNUMBER(${cell('lastActivity')})*(${cell('lastActivity')}<=${perLead.sheet('$H$3')})`;
+    const quietBySource = lastActivityCol ? counts.addSplit('Lead source, quiet now', sourceTitles, counts.keysWhere(bySource, quietNow, {
+      expr: `IF(${quietNow},${datedSlice.expr},-1)`,
       values: Int32Array.from(datedSlice.values, (value, i) => (quiet(i) ? value : -1)),
     }, kind, labels.length), labels) : undefined;
     shown.forEach((group, n) => {
