@@ -8,12 +8,14 @@
  * split counts every key in one pass over the leads, and each table cell adds a few of those counts.
  *
  * Sheets computes a key with an array expression over the leads' columns. Excel and LibreOffice
- * get the same expression once per lead, on a hidden sheet (see XlsxPlan), because LibreOffice
- * evaluates array expressions a hundred times slower. Each lead's stage no. and keys are computed
- * here too, under the formulas' own rules, as the values the sheet shows before it recalculates.
+ * get the same values once per lead, on a hidden sheet (see XlsxPlan), because LibreOffice
+ * evaluates array expressions a hundred times slower; where a cheaper per-lead form exists (MAX,
+ * N, a step in a column of its own, another split's key), the file gets that. Each lead's stage
+ * no. and keys are computed here too, under the formulas' own rules, as the values the sheet shows
+ * before it recalculates.
  */
 import { cellKey } from './criteria';
-import { BUILT_SHEET, Cell, NOT_A_LEAD, Computed, HEAD, Layout, SECTION, XlsxPlan, asText, block, colName, fx, lit, ref, sheetRef } from './grid';
+import { BUILT_SHEET, Cell, Computed, HEAD, Layout, NOT_A_LEAD, SECTION, XlsxPlan, asText, block, colName, fx, lit, ref, sheetRef } from './grid';
 import { Ctx, MapRefs, exitNumber } from './leads';
 
 /** A cell of the lead in a per-lead expression, by the leads' column letter. */
@@ -23,7 +25,6 @@ const sheetToken = (reference: string) => `\u0002${reference}\u0002`;
 /** Another per-lead column, by its index. */
 const columnToken = (index: number) => `\u0003${index}\u0003`;
 const TOKENS = /\u0001([A-Z]+)\u0001|\u0002([^\u0002]+)\u0002|\u0003(\d+)\u0003/g;
-
 
 /** An expression over one lead, as text with tokens, and its value for each lead (NOT_A_LEAD for ""). */
 export interface PerLeadValue {
