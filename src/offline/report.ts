@@ -293,7 +293,7 @@ export function describeUnderstanding(headers: string[], proposal: Proposal, set
     lines.push(`Guesses (check them; change one with --map role="Header", or write a setup with "leadflow setup"):`);
     for (const p of guesses) lines.push(`  ${describePick(p)}`);
   }
-  lines.push(guesses.length ? 'Columns:' : 'Columns (from their headers):');
+  lines.push(guesses.length ? 'Columns:' : context.named?.size ? 'Columns (from their headers and --setup):' : 'Columns (from their headers):');
   for (const p of sure) lines.push(`  ${describePick({ ...p, sure: true })}`);
   const unused = (Object.keys(MISSING_MEANS) as (keyof typeof MISSING_MEANS)[]).filter((field) => !setup.columns[field] && MISSING_MEANS[field].for.some((kind) => sheets.has(kind)));
   if (unused.length) {

@@ -119,6 +119,7 @@ describe('what the report says it understood', () => {
     expect(withSetup.stdout).toContain(`  But ${lostQualified} of them still count as Qualified: they have a date in "Qualified Date".`);
     expect(withSetup.stdout).not.toContain('is a guess');
     expect(withSetup.stdout).not.toMatch(/"Qualified Date" \(a guess/);
+    expect(withSetup.stdout).toMatch(/^Columns \(from their headers and --setup\):$/m);
   });
 
   it('--map replaces one guess, and an unknown header is refused with the headers it has', async () => {
