@@ -127,9 +127,10 @@ export function planFlow(leads: Ctx, request: FlowRequest): Plan {
     ? splitWhere('Arrived, no removal date', byDate('arrived', (i) => isEmpty(rows[i][leads.index('removedAt')]), `(${cell('removedAt')}="")*`), arrivedIn, `${cell('removedAt')}=""`)
     : undefined;
   let quietIn: Split | undefined;
+  // A lead quiet now: its last activity on or before the cut-off in H3.
+  const isQuiet = lastActivityCol ? `ISNUMBER(${cell('lastActivity')})*(${cell('lastActivity')}<=${perLead.sheet('$H$3')})` : '';
   if (lastActivityCol) {
     const lastActivity = cell('lastActivity');
-    const isQuiet = `ISNUMBER(${lastActivity})*(${lastActivity}<=${perLead.sheet('$H$3')})`;
     quietIn = removedAtCol
       ? split('Went quiet', {
         expr: `IF(${isQuiet},${number.expr(`(${lastActivity}+${perLead.sheet('$D$3')})`)},-1)`,
@@ -185,9 +186,8 @@ export function planFlow(leads: Ctx, request: FlowRequest): Plan {
     };
     const sourceTitles = [...shown.map((group) => group.label), 'Other'];
     const bySource = counts.addSplit('Lead source', sourceTitles, counts.keysOf(datedSlice, kind, labels.length), labels);
-    const quietNow = `ISNUMBER(${cell('lastActivity')})*(${cell('lastActivity')}<=${perLead.sheet('$H$3')})`;
-    const quietBySource = lastActivityCol ? counts.addSplit('Lead source, quiet now', sourceTitles, counts.keysWhere(bySource, quietNow, {
-      expr: `IF(${quietNow},${datedSlice.expr},-1)`,
+    const quietBySource = lastActivityCol ? counts.addSplit('Lead source, quiet now', sourceTitles, counts.keysWhere(bySource, isQuiet, {
+      expr: `IF(${isQuiet},${datedSlice.expr},-1)`,
       values: Int32Array.from(datedSlice.values, (value, i) => (quiet(i) ? value : -1)),
     }, kind, labels.length), labels) : undefined;
     shown.forEach((group, n) => {
