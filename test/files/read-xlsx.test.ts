@@ -87,6 +87,35 @@ describe('reading xlsx', () => {
     expect(t.rows).toEqual([['Name', 'Email'], ['Ana', 'ana@example.test']]);
   });
 
+  it('reads a workbook whose other sheets it skips, again and again, without an error escaping', async () => {
+    // The leads first, then sheets it passes over: ExcelJS deletes each skipped sheet's temp file
+    // at once, and a read stream that had not opened it yet used to throw ENOENT with nobody listening.
+    const buf = await xlsx(wb => {
+      const leads = wb.addWorksheet('Leads');
+      leads.addRow(['Name', 'Status']);
+      for (let i = 0; i < 200; i++) leads.addRow([`Lead ${i}`, i % 2 ? 'New' : 'Won']);
+      for (const name of ['Funnel', 'Net lead flow', 'Lead review', 'Notes', 'Archive']) {
+        const other = wb.addWorksheet(name);
+        for (let i = 0; i < 300; i++) other.addRow([name, i, i * 2]);
+      }
+    });
+    const path = writeTemp(tempDir(), 'several-sheets.xlsx', buf);
+    const escaped: unknown[] = [];
+    const catchEscaped = (error: unknown) => escaped.push(error);
+    process.on('uncaughtException', catchEscaped);
+    try {
+      for (let i = 0; i < 40; i++) {
+        const table = await readLeadsFile(path, { timeZone: 'UTC' });
+        expect(table.sheetName).toBe('Leads');
+        expect(table.rows.length).toBe(201);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    } finally {
+      process.off('uncaughtException', catchEscaped);
+    }
+    expect(escaped.map(String)).toEqual([]);
+  });
+
   it('picks sheets named like Leads', () => {
     expect(chooseSheet([{ name: 'Summary' }, { name: 'All leads' }, { name: ' LEADS ' }])).toBe(' LEADS ');
     expect(chooseSheet([{ name: 'Summary' }, { name: 'Old leads' }, { name: 'Leads 2024' }])).toBe('Leads 2024');
