@@ -341,39 +341,74 @@ interface Further {
   leads: number;
   /** Per furthest evidence: its stage, how it is written down, and how many leads. */
   by: { stage: string; evidence: string; header: string; leads: number }[];
+  /** Per stage date or flag: leads whose status is still open at an earlier stage, and how many of them it marks anyway. */
+  openBefore: { stage: string; header: string; kind: 'date' | 'flag'; leads: number; marked: number }[];
+  /** Exits whose every lead has the same later stage date or flag: the exit likely comes after that stage. */
+  everyLead: { exit: string; leads: number; stage: string; header: string; kind: 'date' | 'flag' }[];
 }
 
 function furtherThanExits(headers: string[], rows: unknown[][], setup: Setup, pipeline: Pipeline): Further | undefined {
   const at = (header: string | undefined) => (header ? headers.findIndex((h) => normalizeLabel(h) === normalizeLabel(header)) : -1);
   const [statusAt, resultAt] = [at(setup.columns.status), at(setup.columns.result)];
   const evidence = [
-    ...Object.entries(setup.columns.stageDates).map(([stage, header]) => ({ stage, header, column: at(header), evidence: `they have a date in "${header}"`, filled: (v: unknown) => typeof v === 'number' && v > 0 })),
-    ...Object.entries(setup.columns.stageFlags).map(([stage, header]) => ({ stage, header, column: at(header), evidence: `they are marked yes in "${header}"`, filled: (v: unknown) => isFlagSet(v as never) })),
+    ...Object.entries(setup.columns.stageDates).map(([stage, header]) => ({ stage, header, kind: 'date' as const, column: at(header), evidence: `they have a date in "${header}"`, filled: (v: unknown) => typeof v === 'number' && v > 0 })),
+    ...Object.entries(setup.columns.stageFlags).map(([stage, header]) => ({ stage, header, kind: 'flag' as const, column: at(header), evidence: `they are marked yes in "${header}"`, filled: (v: unknown) => isFlagSet(v as never) })),
   ].map((e) => ({ ...e, index: pipeline.stageIndex(e.stage) })).filter((e) => e.column >= 0 && e.index >= 0).sort((a, b) => a.index - b.index);
   if (!evidence.length) return undefined;
-  const exitFrom = (cell: unknown) => {
-    const resolved = isBlank(cell) ? undefined : pipeline.resolve(String(cell));
-    return resolved && resolved.exit >= 0 ? pipeline.stageIndex(setup.exits[resolved.exit].from) : -1;
-  };
+  const resolve = (cell: unknown) => (isBlank(cell) ? undefined : pipeline.resolve(String(cell)));
   const byEvidence = new Map<number, number>();
+  const openBefore = evidence.map(() => ({ leads: 0, marked: 0 }));
+  const exitLeads = setup.exits.map(() => 0);
+  const exitMarked = setup.exits.map(() => evidence.map(() => 0));
   let leads = 0;
   for (const row of rows) {
     // Won/lost names the exit when it names one, as the sheets read it.
-    const from = resultAt >= 0 && exitFrom(row[resultAt]) >= 0 ? exitFrom(row[resultAt]) : statusAt >= 0 ? exitFrom(row[statusAt]) : -1;
-    if (from < 0) continue;
-    let furthest = -1;
-    evidence.forEach((e, k) => { if (e.filled(row[e.column])) furthest = k; });
+    const result = resultAt >= 0 ? resolve(row[resultAt]) : undefined;
+    const own = result && result.exit >= 0 ? result : statusAt >= 0 ? resolve(row[statusAt]) : undefined;
+    if (!own) continue;
+    const filled = evidence.map((e) => e.filled(row[e.column]));
+    if (own.exit < 0) {
+      // Still open at its stage: a stage date or flag of a later stage contradicts the status.
+      evidence.forEach((e, k) => {
+        if (e.index <= own.stage) return;
+        openBefore[k].leads++;
+        if (filled[k]) openBefore[k].marked++;
+      });
+      continue;
+    }
+    const from = pipeline.stageIndex(setup.exits[own.exit].from);
+    exitLeads[own.exit]++;
+    evidence.forEach((e, k) => { if (filled[k] && e.index > from) exitMarked[own.exit][k]++; });
+    const furthest = filled.lastIndexOf(true);
     if (furthest < 0 || evidence[furthest].index <= from) continue;
     leads++;
     byEvidence.set(furthest, (byEvidence.get(furthest) ?? 0) + 1);
   }
-  return { leads, by: [...byEvidence].map(([k, n]) => ({ stage: evidence[k].stage, evidence: evidence[k].evidence, header: evidence[k].header, leads: n })).sort((a, b) => b.leads - a.leads) };
+  const everyLead: Further['everyLead'] = [];
+  setup.exits.forEach((exit, x) => {
+    if (!exitLeads[x]) return;
+    // The furthest stage date or flag that every one of the exit's leads has.
+    const k = exitMarked[x].map((marked, j) => (marked === exitLeads[x] ? j : -1)).filter((j) => j >= 0).pop();
+    if (k !== undefined) everyLead.push({ exit: exit.name, leads: exitLeads[x], stage: evidence[k].stage, header: evidence[k].header, kind: evidence[k].kind });
+  });
+  return {
+    leads,
+    by: [...byEvidence].map(([k, n]) => ({ stage: evidence[k].stage, evidence: evidence[k].evidence, header: evidence[k].header, leads: n })).sort((a, b) => b.leads - a.leads),
+    openBefore: evidence.map((e, k) => ({ stage: e.stage, header: e.header, kind: e.kind, ...openBefore[k] })),
+    everyLead,
+  };
 }
+
+/** Below this many open leads, a stage date or flag marking most of them says little. */
+const FEW_OPEN = 10;
 
 /**
  * Where the exits stop their leads, grouped by stage, with how many leads each holds ("Junk Lead
  * (388) and Lost Lead (392) at Not Contacted"); exits no lead uses are left out. With the leads
- * read, how many of those a stage date or flag still takes further, and by which column.
+ * read, how many of those a stage date or flag still takes further, and by which column; then what
+ * that most likely means. A column that also marks most leads still open before its stage may not
+ * say what its name does (if LeadFlow guessed it, the way to leave it out); one that marks every
+ * lead of an exit and no open lead before it says the exit comes later than the setup puts it.
  */
 function exitLines(setup: Setup, statuses: { status: string; count: number }[], pipeline: Pipeline, flow: boolean, further?: Further, guessedColumns = new Set<string>()): string[] {
   const held = setup.exits.map(() => 0);
@@ -394,20 +429,23 @@ function exitLines(setup: Setup, statuses: { status: string; count: number }[], 
     return `${names.join(' and ')} at ${from}${flow && removes === 'stays' ? ' (kept open in net lead flow)' : ''}`;
   });
   const lines = [`  Stopped before the last stage: ${parts.join('; ')}.`];
-  if (further?.leads) {
-    const [top] = further.by;
-    lines.push(further.by.length === 1
-      ? `  But ${count(further.leads)} of them still count as ${top.stage}: ${top.evidence}.`
-      : `  But ${count(further.leads)} of them count further: ${further.by.map((b) => `${count(b.leads)} as ${b.stage} (${b.evidence.replace(/^they (have|are) /, '')})`).join(', ')}.`);
-    // The way out, when LeadFlow chose the column: a guess that contradicts the statuses may be wrong.
-    const guessed = further.by.filter((b, k) => guessedColumns.has(b.header) && further.by.findIndex((other) => other.header === b.header) === k);
-    const where = (b: Further['by'][number]) => (b.evidence.startsWith('they have a date') ? 'stageDates' : 'stageFlags');
-    if (guessed.length === 1) {
-      const [b] = guessed;
-      lines.push(`  "${b.header}" is a guess: if it does not say a lead reached ${b.stage}, take it out of "${where(b)}" in the setup ("leadflow setup", then --setup).`);
-    } else if (guessed.length) {
-      lines.push(`  ${guessed.map((b) => `"${b.header}"`).join(' and ')} are guesses: take out of the setup ("leadflow setup", then --setup) any that does not say a lead reached its stage.`);
-    }
+  if (!further?.leads) return lines;
+  const [top] = further.by;
+  lines.push(further.by.length === 1
+    ? `  But ${count(further.leads)} of them still count as ${top.stage}: ${top.evidence}.`
+    : `  But ${count(further.leads)} of them count further: ${further.by.map((b) => `${count(b.leads)} as ${b.stage} (${b.evidence.replace(/^they (have|are) /, '')})`).join(', ')}.`);
+  const setupHow = '("leadflow setup", then --setup)';
+  const used = new Set(further.by.map((b) => b.header));
+  const doubtful = further.openBefore.filter((o) => used.has(o.header) && o.leads >= FEW_OPEN && o.marked * 2 > o.leads);
+  for (const o of doubtful) {
+    const marks = o.kind === 'date' ? `also holds a date for` : `is also yes for`;
+    const leaveOut = guessedColumns.has(o.header) ? ` It is a guess: if so, take it out of "${o.kind === 'date' ? 'stageDates' : 'stageFlags'}" in the setup ${setupHow}.` : '';
+    lines.push(`  "${o.header}" ${marks} ${count(o.marked)} of the ${count(o.leads)} leads whose status is still before ${o.stage}, so it may not say they reached ${o.stage}.${leaveOut}`);
+  }
+  for (const e of further.everyLead) {
+    if (doubtful.some((o) => o.header === e.header)) continue;
+    const has = e.kind === 'date' ? `has a date in "${e.header}"` : `is marked yes in "${e.header}"`;
+    lines.push(`  Every ${e.exit} lead (${count(e.leads)}) ${has}: if leads end as ${e.exit} only after ${e.stage}, set its "from" to "${e.stage}" in the setup ${setupHow}.`);
   }
   return lines;
 }
