@@ -54,7 +54,10 @@ const FORMULAS = [
 ];
 /** Spilled results: every element is compared, with its number type (a date stays a date). */
 const SPILLS = ['=Data!B1:B600*2', '=IF(Data!C1:C600>45010,Data!C1:C600,"")', '=-Data!B1:B600', '=Data!A1:A600&"x"', '=(Data!B1:B600>3)*(Data!B1:B600<10)',
-  '=IFERROR(Data!B1:B600/Data!B1:B600,"zero")', '=ISNUMBER(Data!C1:C600)', '=Data!C1:C600+1', '=ROUND(Data!C1:C600,0)'];
+  '=IFERROR(Data!B1:B600/Data!B1:B600,"zero")', '=ISNUMBER(Data!C1:C600)', '=Data!C1:C600+1', '=ROUND(Data!C1:C600,0)',
+  // Asked once per kind of value (engine/vector.ts BY_KIND): text, numbers, dates, booleans, empties and errors.
+  '=ISTEXT(Data!A1:A600)', '=ISBLANK(Data!A1:A600)', '=ISNONTEXT(Data!B1:B600)', '=ISLOGICAL(Data!A1:A600)', '=ISNUMBER(Data!A1:A600)',
+  '=ISERROR(Data!B1:B600/Data!B1:B600)', '=ISERR(Data!C1:C600)', '=ISNA(Data!A1:A600)'];
 
 function compareAll(rows: RawContent[][], edits: [number, number, RawContent][]): void {
   const { engine, hf, sheets: [data, out], write } = twinEngines('Data', 'Out');

@@ -163,6 +163,20 @@ const ELEMENTWISE = new Set([
  */
 const CALENDAR: Record<string, (day: Date) => number> = { YEAR: (day) => day.getUTCFullYear(), MONTH: (day) => day.getUTCMonth() + 1 };
 const FIRST_PLAIN_SERIAL = 61;
+/**
+ * Functions whose answer for a value that is not an error depends on its kind alone (number, text,
+ * boolean, empty): asked once per kind instead of once per distinct value, since a column of dates
+ * with their times holds as many distinct values as it has leads. Errors are still asked one by one.
+ */
+const BY_KIND = new Set(['ISNUMBER', 'ISTEXT', 'ISBLANK', 'ISLOGICAL', 'ISNONTEXT', 'ISERROR', 'ISERR', 'ISNA']);
+/** The kind BY_KIND's functions tell apart; undefined for an error or anything else, asked as it is. */
+function kindOf(value: unknown): string | undefined {
+  if (value instanceof CellError) return undefined;
+  if (value === EmptyValue) return 'empty';
+  const type = typeof value;
+  if (type === 'number' || type === 'string' || type === 'boolean') return type;
+  return rawOf(value) !== value ? 'rich number' : undefined;
+}
 const LAST_SERIAL = 2_958_466; // 31 December 9999, the last date HyperFormula reads
 
 /** Functions that pick one of their arguments per element. */
@@ -660,6 +674,14 @@ class Vectorizer {
       result = this.map(arrays[0], (value) => {
         const raw = rawOf(value);
         return typeof raw === 'number' && raw >= FIRST_PLAIN_SERIAL && raw < LAST_SERIAL ? calendar(new Date(Math.round((Math.floor(raw) - 25_569) * 86_400_000))) : callWith([value]);
+      });
+    } else if (arrays.length === 1 && values.length === 1 && BY_KIND.has(name)) {
+      const byKind = new Map<string, unknown>();
+      result = this.map(arrays[0], (value) => {
+        const kind = kindOf(value);
+        if (kind === undefined) return callWith([value]);
+        if (!byKind.has(kind)) byKind.set(kind, callWith([value]));
+        return byKind.get(kind);
       });
     } else if (arrays.length === 1) {
       result = this.map(arrays[0], (value) => callWith([value]));
