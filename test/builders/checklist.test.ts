@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error build.mjs is plain JavaScript
 import { build as buildDist } from '../../build.mjs';
-import { REVIEW_CHECKLIST, SMALL_GROUP, planBuild } from '../../src/core/report/index.ts';
+import { ALL_SOURCES, REVIEW_CHECKLIST, SMALL_GROUP, planBuild } from '../../src/core/report/index.ts';
 import { SampleSheet } from '../../src/core/sample.ts';
 import { Rule, Setup } from '../../src/core/setup.ts';
 import { compileScorer } from '../../src/core/scoring.ts';
@@ -38,6 +38,47 @@ function saveSetup(host: Host): Setup {
   return saveProposedSetup(host, 'Leads', (setup) => {
     setup.scoring = { rules: RULES, caps: { fit: 80, intent: 100 }, mql: { fit: 40, intent: 30 }, sql: { fit: 60, intent: 60 }, temperature: { warm: 50, hot: 110 } };
   });
+}
+
+/**
+ * Checks each row of the review's side-by-side table against the leads themselves: per group (one
+ * source, or every source when `bySource` is false) and period, the leads on each side of the
+ * "progressed" line (stage no. 3), their medians and shares. Returns how many rows, and how many
+ * were too small to judge.
+ */
+function expectReviewRows(sample: SampleSheet, values: unknown[][], row: (label: string) => number, bySource: boolean): { groups: number; small: number } {
+  const c = coreLeads(sample.headers, sample.rows);
+  const col = (h: string) => c.column(h);
+  const [response, attempts, nextStep, owner, outcome] = ['First Response (hours)', 'Contact Attempts', 'Next Step', 'Lead Owner', 'Outcome'].map(col);
+  const head = row('Lead source');
+  let groups = 0;
+  let small = 0;
+  for (let r = head + 1; values[r][0] !== ''; r++, groups++) {
+    const [source, , from, to] = values[r];
+    if (!bySource) expect(source).toBe(ALL_SOURCES);
+    const lo = wallOf(from);
+    const hi = wallOf(to) + DAY_MS;
+    const members = c.source.map((_, i) => i).filter((i) => (!bySource || c.source[i] === source) && c.arrived[i] >= lo && c.arrived[i] < hi);
+    const sides = [members.filter((i) => c.reached.stage[i] + 1 >= 3), members.filter((i) => c.reached.stage[i] + 1 < 3)];
+    sides.forEach((ids, k) => {
+      const got = values[r].slice(4 + 6 * k, 10 + 6 * k);
+      const unknown = ids.filter((i) => isBlank(outcome[i]) || /^unknown$/i.test(String(outcome[i])));
+      const share = (n: number) => (ids.length ? n / ids.length : null);
+      const label = `${source} ${values[r][1]} side ${k}`;
+      expect(got[0], label).toBe(ids.length);
+      expect(num(got[1]), label).toBeCloseTo(median(numbersOf(ids, response)) ?? NaN, 9);
+      expect(num(got[2]), label).toBeCloseTo(median(numbersOf(ids, attempts)) ?? NaN, 9);
+      expect(num(got[3]), label).toBeCloseTo(share(ids.filter((i) => !isBlank(nextStep[i])).length) ?? NaN, 12);
+      expect(num(got[4]), label).toBeCloseTo(share(ids.filter((i) => !isBlank(owner[i]) && !isBlank(response[i]) && !isBlank(attempts[i])).length) ?? NaN, 12);
+      expect(num(got[5]), label).toBeCloseTo(share(unknown.length) ?? NaN, 12);
+      // Unknown outcomes are not counted with the known ones among the leads that did not progress.
+      if (k === 1) expect(values[r][16], label).toBe(ids.length - unknown.length);
+    });
+    const total = sides[0].length + sides[1].length;
+    expect(values[r][17], `${source} ${values[r][1]} note`).toBe(total < SMALL_GROUP ? `Too few leads to judge (under ${SMALL_GROUP})` : '');
+    if (total < SMALL_GROUP) small++;
+  }
+  return { groups, small };
 }
 
 describe('the checklist sheet', () => {
@@ -105,36 +146,7 @@ describe('the checklist sheet', () => {
   });
 
   it('compares progressed and not-progressed leads per source and quarter, unknown outcomes kept apart', () => {
-    const c = coreLeads(sample.headers, sample.rows);
-    const col = (h: string) => c.column(h);
-    const [response, attempts, nextStep, owner, outcome] = ['First Response (hours)', 'Contact Attempts', 'Next Step', 'Lead Owner', 'Outcome'].map(col);
-    const head = row('Lead source');
-    let groups = 0;
-    let small = 0;
-    for (let r = head + 1; values[r][0] !== ''; r++, groups++) {
-      const [source, , from, to] = values[r];
-      const lo = wallOf(from);
-      const hi = wallOf(to) + DAY_MS;
-      const members = c.source.map((_, i) => i).filter((i) => c.source[i] === source && c.arrived[i] >= lo && c.arrived[i] < hi);
-      const sides = [members.filter((i) => c.reached.stage[i] + 1 >= 3), members.filter((i) => c.reached.stage[i] + 1 < 3)];
-      sides.forEach((ids, k) => {
-        const got = values[r].slice(4 + 6 * k, 10 + 6 * k);
-        const unknown = ids.filter((i) => isBlank(outcome[i]) || /^unknown$/i.test(String(outcome[i])));
-        const share = (n: number) => (ids.length ? n / ids.length : null);
-        const label = `${source} ${values[r][1]} side ${k}`;
-        expect(got[0], label).toBe(ids.length);
-        expect(num(got[1]), label).toBeCloseTo(median(numbersOf(ids, response)) ?? NaN, 9);
-        expect(num(got[2]), label).toBeCloseTo(median(numbersOf(ids, attempts)) ?? NaN, 9);
-        expect(num(got[3]), label).toBeCloseTo(share(ids.filter((i) => !isBlank(nextStep[i])).length) ?? NaN, 12);
-        expect(num(got[4]), label).toBeCloseTo(share(ids.filter((i) => !isBlank(owner[i]) && !isBlank(response[i]) && !isBlank(attempts[i])).length) ?? NaN, 12);
-        expect(num(got[5]), label).toBeCloseTo(share(unknown.length) ?? NaN, 12);
-        // Unknown outcomes are not counted with the known ones among the leads that did not progress.
-        if (k === 1) expect(values[r][16], label).toBe(ids.length - unknown.length);
-      });
-      const total = sides[0].length + sides[1].length;
-      expect(values[r][17], `${source} ${values[r][1]} note`).toBe(total < SMALL_GROUP ? `Too few leads to judge (under ${SMALL_GROUP})` : '');
-      if (total < SMALL_GROUP) small++;
-    }
+    const { groups, small } = expectReviewRows(sample, values, row, true);
     expect(groups).toBe(28);
     expect(small).toBeGreaterThan(0);
     expect(small).toBeLessThan(groups);
@@ -170,5 +182,34 @@ describe('a checklist on a fresh sheet', () => {
     const head = row('Lead');
     expect(values.slice(head + 1).filter((l) => /^L-/.test(String(l[0]))).length).toBe(unreviewed);
     expect(plan.checkboxes).toHaveLength(2);
+  });
+});
+
+describe('a review of leads with no source column', () => {
+  it('compares each quarter\'s leads of every source, says so under the table, and the sheet computes what src/core cached', () => {
+    const { host, sample } = hostWithLeads(600, 5);
+    saveProposedSetup(host, 'Leads', (setup) => {
+      setup.columns.source = '';
+    });
+    const built = build(host, { kind: 'checklist', leads: 'all', period: 'quarter' });
+    expect(built.result.ok).toBe(true);
+    expectPlanComputedByEngine(host, built.plan, 'Lead review');
+    const { values, row } = sheetValues(host, 'Lead review');
+    const { groups } = expectReviewRows(sample, values, row, false);
+    const c = coreLeads(sample.headers, sample.rows);
+    const quarters = new Set(c.arrived.filter((wall) => wall === wall).map((wall) => { const day = new Date(wall); return day.getUTCFullYear() * 4 + Math.floor(day.getUTCMonth() / 3); }));
+    expect(groups).toBe(quarters.size);
+    const under = values.map((line) => String(line[0])).find((text) => text.includes('Complete record:'));
+    expect(under).toMatch(/^All sources: no lead source column is mapped, so each row holds the leads of every source that arrived in its period/);
+  });
+
+  it('says why the table is empty when no arrival date column is mapped', () => {
+    const { host } = hostWithLeads(200, 6);
+    saveProposedSetup(host, 'Leads', (setup) => {
+      setup.columns.arrived = '';
+    });
+    const { plan } = build(host, { kind: 'checklist', leads: 'all', period: 'quarter' });
+    const head = plan.cells.findIndex((line) => line[0] === 'Lead source');
+    expect(plan.cells[head + 1][0]).toMatch(/^No rows: the review compares leads that arrived in the same period, and no arrival date column is mapped\. Map one in Extensions ▸ LeadFlow ▸ Open setup/);
   });
 });

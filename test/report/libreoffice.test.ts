@@ -39,6 +39,22 @@ describe('the report in LibreOffice', () => {
     expect(expectPlansRecalculated(plans, recalculated.get(out)!)).toBeGreaterThan(500);
   }, 300_000);
 
+  it('recalculates the review of leads with no source column, each quarter\'s leads of every source in one row, to the numbers LeadFlow cached', async () => {
+    const sample = sampleLeads({ rows: 300, seed: 8, dateStyle: 'iso', timeZone: 'UTC', from: '2025-01-01', days: 300, stageDates: true });
+    const sourceAt = sample.headers.indexOf('Lead Source');
+    expect(sourceAt).toBeGreaterThanOrEqual(0);
+    const without = <T,>(row: T[]) => row.filter((_, at) => at !== sourceAt);
+    const input = join(dir, 'no-source.csv');
+    writeFileSync(input, csvOf(without(sample.headers), sample.rows.map(without)));
+    const out = join(dir, 'no-source.xlsx');
+    const { plans } = await runReport({ input, out, action: 'checklist', progress: null, report: null });
+    const review = plans[0].cells;
+    const head = review.findIndex((line) => line[0] === 'Lead source');
+    expect(review[head + 1][0]).toBe('All sources');
+    const recalculated = await recalcWithLibreOffice([out], dir);
+    expect(expectPlansRecalculated(plans, recalculated.get(out)!)).toBeGreaterThan(50);
+  }, 300_000);
+
   it('counts a lead added to the file below the others, and says on the built sheet when leads lie past the rows its formulas read', async () => {
     const sample = sampleLeads({ rows: 200, seed: 11, dateStyle: 'iso', timeZone: 'UTC', from: '2025-01-01', days: 200, stageDates: true });
     const input = join(dir, 'grown.csv');

@@ -34,11 +34,12 @@ const CHECKLIST_SHEET = 'Lead review';
 const KIND_TITLES: Record<string, string> = { base: 'leads', next: 'with a next step', complete: 'complete record', known: 'outcome filled in', unknownWord: 'outcome "Unknown"' };
 
 /**
- * Each lead's review pair: a key of its source group and arrival period (group × 100,000 + months
+ * Each lead's review pair: a key of its source group (the one group "All leads" when no column is
+ * the source) and arrival period (group × 100,000 + months
  * since January of the first pair's year, or quarters), looked up in the table of pairs the sheet
  * lists (PAIR_TABLE in the expression); -1 for a lead in none.
  */
-function reviewPairs(counts: StageCounts, perLead: PerLead, leads: Ctx, groups: Group[], pairs: { group: number; period: number }[], unit: 'month' | 'quarter') {
+function reviewPairs(counts: StageCounts, perLead: PerLead, leads: Ctx, groups: Group[] | null, pairs: { group: number; period: number }[], unit: 'month' | 'quarter') {
   const firstYear = pairs.length ? new Date(Math.min(...pairs.map((pair) => pair.period))).getUTCFullYear() : 2000;
   const periodNumber = (wall: number) => {
     const date = new Date(wall);
@@ -46,10 +47,11 @@ function reviewPairs(counts: StageCounts, perLead: PerLead, leads: Ctx, groups: 
     return unit === 'quarter' ? Math.floor(months / 3) : months;
   };
   const pairTable = pairs.map((pair, pairAt): [number, number] => [pair.group * 100_000 + periodNumber(pair.period), pairAt]);
-  // No pairs (no source or no arrival date mapped): every lead is in none.
+  // No pairs (no arrival date mapped, or none filled in): every lead is in none.
   if (!pairs.length) return { pairTable, pairSlice: { expr: '-1', values: new Int32Array(leads.input.rows.length).fill(-1) } };
   const pairOf = new Map(pairTable);
-  const group = counts.groupSlice('source', groups, groups.findIndex((candidate) => candidate.label === BLANK_GROUP));
+  // Without a source column (groups null) every lead is in the one group, 0.
+  const group = groups ? counts.groupSlice('source', groups, groups.findIndex((candidate) => candidate.label === BLANK_GROUP)) : { expr: '0', values: new Int32Array(leads.input.rows.length) };
   const arrival = perLead.cell(leads.index('arrived'));
   const months = `(YEAR(${arrival})-${firstYear})*12+MONTH(${arrival})-1`;
   const period = unit === 'quarter' ? `INT((${months})/3)` : months;
@@ -62,6 +64,9 @@ function reviewPairs(counts: StageCounts, perLead: PerLead, leads: Ctx, groups: 
     },
   };
 }
+
+/** The review's one group when no column is the lead source. */
+export const ALL_SOURCES = 'All sources';
 
 /** Groups smaller than this carry a note that they are too small to judge. */
 export const SMALL_GROUP = 20;
@@ -103,22 +108,25 @@ export function planChecklist(leads: Ctx, request: ChecklistRequest): Plan {
   layout.put(7, 5, ['Progressed', '', '', '', '', '', 'Not progressed'], 't', HEAD);
   const sideTitles = ['Leads', 'Median first response (h)', 'Median contact attempts', 'Agreed a next step', 'Complete record', 'Outcome unknown'];
   layout.put(8, 1, ['Lead source', 'Period', 'From', 'To', ...sideTitles, ...sideTitles, 'Not progressed, outcome known', 'Note'], 't', HEAD);
-  const { list: groups, of: groupOf } = leads.groups('source');
+  // Without a source column the leads of every source share one group per period: less alike
+  // than one source, but a comparison instead of an empty table (the line under it says so).
+  const { list: sourceGroups, of: groupOf } = leads.groups('source');
+  const groups = sourceCol ? sourceGroups : sourceGroups.map((group) => ({ ...group, label: ALL_SOURCES, spellings: [] }));
   const sourceAt = leads.index('source');
   const periodOf = (i: number) => (leads.arrived[i] === leads.arrived[i] ? periodStart(leads.arrived[i], unit) : NaN);
   const pairByKey = new Map<string, { group: number; period: number; spellings: unknown[] }>();
-  if (sourceCol && arrivedCol) leads.comboOf.forEach((combo, i) => {
+  if (arrivedCol) leads.comboOf.forEach((combo, i) => {
     const period = periodOf(i);
     if (combo < 0 || groupOf[i] < 0 || period !== period) return;
     const key = `${groupOf[i]}\u0000${period}`;
     let pair = pairByKey.get(key);
     if (!pair) pairByKey.set(key, (pair = { group: groupOf[i], period, spellings: [] }));
-    const spelling = rows[i][sourceAt];
-    if (!pair.spellings.some((known) => cellKey(known) === cellKey(spelling))) pair.spellings.push(spelling);
+    const spelling = sourceCol ? rows[i][sourceAt] : '';
+    if (sourceCol && !pair.spellings.some((known) => cellKey(known) === cellKey(spelling))) pair.spellings.push(spelling);
   });
   const pairs = [...pairByKey.values()].sort((a, b) => a.group - b.group || a.period - b.period).slice(0, 40);
   // Each lead's pair (its source group and arrival period), or -1: a key of group and period looked up in a table of the pairs.
-  const { pairSlice, pairTable } = reviewPairs(counts, perLead, leads, groups, pairs, unit);
+  const { pairSlice, pairTable } = reviewPairs(counts, perLead, leads, sourceCol ? groups : null, pairs, unit);
   layout.put(6, mapCol + 10, ['Review pair key', 'Pair no.'], 't', HEAD);
   pairTable.forEach(([key, pairAt], n) => layout.put(7 + n, mapCol + 10, [key, pairAt], 'ii'));
   const pairSliceRef = perLead.add('Review pair', pairSlice.expr.replace('PAIR_TABLE', perLead.sheet(block(7, mapCol + 10, 6 + Math.max(1, pairTable.length), mapCol + 11))), pairSlice.values, -1);
@@ -190,9 +198,9 @@ export function planChecklist(leads: Ctx, request: ChecklistRequest): Plan {
         const values = gathered[pairAt][progressed ? 0 : 1][medianFields.indexOf(field)];
         // A row with no lead has "" as stage no., which a comparison puts above every number.
         const side = progressed ? `ISNUMBER(${level})*(${level}>=$D$3)` : `ISNUMBER(${level})*(${level}>=1)*(${level}<$D$3)`;
-        const [source, arrived, figure] = [leadCell('source'), leadCell('arrived'), leadCell(field)];
-        const inGroup = pair.spellings.length === 1 ? `(${source}=${sourceCell})` : `ISNUMBER(MATCH(${source},{${pair.spellings.map((spelling) => (typeof spelling === 'string' ? lit(spelling) : String(spelling))).join(';')}},0))`;
-        const measured = `${side}*${inGroup}*(${arrived}>=${fromCell})*(${arrived}<${toCell}+1)*ISNUMBER(${figure})`;
+        const [arrived, figure] = [leadCell('arrived'), leadCell(field)];
+        const inGroup = !sourceCol ? '' : pair.spellings.length === 1 ? `(${leadCell('source')}=${sourceCell})*` : `ISNUMBER(MATCH(${leadCell('source')},{${pair.spellings.map((spelling) => (typeof spelling === 'string' ? lit(spelling) : String(spelling))).join(';')}},0))*`;
+        const measured = `${side}*${inGroup}(${arrived}>=${fromCell})*(${arrived}<${toCell}+1)*ISNUMBER(${figure})`;
         return fx(`IFERROR(ARRAYFORMULA(MEDIAN(IF(${perLead.arrayExpr(measured)},${perLead.arrayExpr(figure)}))),"")`, median(values));
       };
       const shareOf = (kind: string): Computed | string => (kindSplits[kind] ? fx(`IFERROR((${sideCount(kind, pair, progressed).f.slice(1)})/${leadCountCell},"")`, ratio(sideCount(kind, pair, progressed).v as number, leadCountValue)) : '-');
@@ -211,12 +219,19 @@ export function planChecklist(leads: Ctx, request: ChecklistRequest): Plan {
     fx(`IF(${progressedCell}+${notProgressedCell}<${SMALL_GROUP},"Too few leads to judge (under ${SMALL_GROUP})","")`, progressedCount + notProgressedCount < SMALL_GROUP ? `Too few leads to judge (under ${SMALL_GROUP})` : ''));
     layout.put(row, 1, cells, 'ttddiyypppiyypppit');
   });
+  // An empty table says why, in the words the net lead flow sheet uses for the same gap.
+  if (!pairs.length) {
+    layout.put(9, 1, [arrivedCol
+      ? `No rows: the review compares leads that arrived in the same ${unit}, and no lead has an arrival date in "${leads.input.setup.columns.arrived}".`
+      : 'No rows: the review compares leads that arrived in the same period, and no arrival date column is mapped. Map one in Extensions ▸ LeadFlow ▸ Open setup, then build this sheet again.'], 't');
+  }
   let sectionRow = 10 + pairs.length;
   // Say which fields "complete" checked: with first response unmapped, 100% complete means only owners are filled.
   const recordFields = { owner: 'owner', firstResponse: 'first response', attempts: 'contact attempts' } as const;
   const unchecked = (Object.keys(recordFields) as (keyof typeof recordFields)[]).filter((field) => !columnRef(field)).map((field) => recordFields[field]);
   const completeMeans = unchecked.length ? `; ${unchecked.join(' and ')} ${unchecked.length > 1 ? 'are' : 'is'} not mapped, so not checked` : '';
-  layout.put(sectionRow, 1, [`Complete record: owner, first response and contact attempts all filled in${completeMeans}. A blank or "Unknown" outcome is counted as unknown, never as a poor lead. A group of fewer than ${SMALL_GROUP} leads is too small to judge.`], 't');
+  const sourcesMean = sourceCol || !pairs.length ? '' : `${ALL_SOURCES}: no lead source column is mapped, so each row holds the leads of every source that arrived in its period; map one in Open setup to compare one source at a time. `;
+  layout.put(sectionRow, 1, [`${sourcesMean}Complete record: owner, first response and contact attempts all filled in${completeMeans}. A blank or "Unknown" outcome is counted as unknown, never as a poor lead. A group of fewer than ${SMALL_GROUP} leads is too small to judge.`], 't');
 
   // --- The review checklist ----------------------------------------------------------------
   layout.put(sectionRow + 2, 1, ['Before judging lead quality'], 't', SECTION);

@@ -20,7 +20,7 @@ export { NO_VALUE_NOTE, planFunnel, resolveCohort } from './funnel';
 export type { CohortKind, FunnelRequest } from './funnel';
 export { NO_LAST_ACTIVITY_NOTE, planFlow } from './flow';
 export type { FlowRequest } from './flow';
-export { planChecklist, scoringFor, SMALL_GROUP, MAX_CHECKLIST_ROWS } from './checklist';
+export { ALL_SOURCES, planChecklist, scoringFor, SMALL_GROUP, MAX_CHECKLIST_ROWS } from './checklist';
 export type { ChecklistRequest } from './checklist';
 export { REVIEW_CHECKLIST, UNCONFIRMED_NOTE } from './text';
 
