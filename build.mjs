@@ -53,8 +53,18 @@ function localizeHotGlobals(bundle) {
   const at = bundle.indexOf(head);
   const end = bundle.lastIndexOf(tail);
   if (at < 0 || end < at) throw new Error(`The bundle does not have the shape "${head}…${tail}" that localizeHotGlobals expects.`);
-  const names = HOT_GLOBALS.join(',');
-  return `${bundle.slice(0, at)}var ${GLOBAL}=((${names})=>{${bundle.slice(at + head.length, end)}})(${names});${bundle.slice(end + tail.length)}`;
+  const body = bundle.slice(at + head.length, end);
+  const names = globalsUsedIn(body).join(',');
+  return `${bundle.slice(0, at)}var ${GLOBAL}=((${names})=>{${body}})(${names});${bundle.slice(end + tail.length)}`;
+}
+
+/**
+ * The hot globals the bundle's code names: a name it never uses would cost its bytes twice (as a
+ * parameter and as an argument) in a script every custom-function call loads. A name met only in a
+ * string is passed anyway, which costs those bytes and nothing else.
+ */
+function globalsUsedIn(body) {
+  return HOT_GLOBALS.filter((name) => new RegExp(`(^|[^\\w$.])${name}(?![\\w$])`).test(body));
 }
 
 /** Text fields of the registry that only the generated JSDoc and README need. */
