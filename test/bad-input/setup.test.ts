@@ -75,7 +75,7 @@ function userSheets(h: Host) {
 const sheetNames = (h: Host) => h.spreadsheet.getSheets().map((s) => s.getName());
 
 const plan = (over: Record<string, unknown>) => ({
-  kind: 'funnel', name: 'Funnel', cells: [[1]], values: [[1]], formats: [['']], styles: [[0]], charts: [], checkboxes: [], negatives: [], notes: [], printArea: [1, 1, 1, 1], frozenRows: 0, ...over,
+  kind: 'funnel', name: 'Funnel', cells: [[1]], values: [[1]], formats: [['']], styles: [[0]], charts: [], checkboxes: [], negatives: [], rightAligned: [], notes: [], printArea: [1, 1, 1, 1], frozenRows: 0, ...over,
 });
 
 type ServerCase = [label: string, name: string, args: unknown[], expect: { error: RegExp } | { problem: RegExp; field?: RegExp }];

@@ -29,6 +29,28 @@ describe('built sheets look as a report should', () => {
     expect(plan.formats[7][header]).toBe('#,##0.00');
   });
 
+  it('aligns each header over a column of numbers to the right, as its numbers are, and leaves headers over text to the left', () => {
+    const { host } = hostWithLeads(300);
+    const { plan, result } = build(host, { kind: 'flow' });
+    const sheet = host.sheet(result.sheetName);
+    const head = plan.values.findIndex((line) => line[0] === 'Month');
+    const headers = plan.values[head];
+    const alignments = sheet.getRange(head + 1, 1, 1, headers.length).getHorizontalAlignments()[0];
+    const firstRow = plan.values[head + 1];
+    const isHeader = (at: number) => plan.styles[head][at] === 1;
+    const overNumbers = headers.map((_, at) => isHeader(at) && typeof firstRow[at] === 'number');
+    // Month (dates are numbers), New, each way of leaving, Removed, Net, Running total.
+    expect(headers.filter((_, at) => overNumbers[at])).toEqual(expect.arrayContaining(['Month', 'New', 'Removed', 'Net', 'Running total']));
+    headers.forEach((text, at) => {
+      if (isHeader(at)) expect(alignments[at], String(text)).toBe(overNumbers[at] ? 'right' : 'general');
+    });
+    // A header over text: the Status → stage table's "Status" sits over status names.
+    const status = plan.values.findIndex((line) => line.includes('Status') && line.includes('Stage no.'));
+    const statusAt = plan.values[status].indexOf('Status');
+    expect(sheet.getRange(status + 1, statusAt + 1).getHorizontalAlignment()).toBe('general');
+    expect(sheet.getRange(status + 1, plan.values[status].indexOf('Stage no.') + 1).getHorizontalAlignment()).toBe('right');
+  });
+
   it('freezes the title rows, and the net lead flow table header down a long list of periods', () => {
     const { host } = hostWithLeads(300);
     const funnel = build(host, { kind: 'funnel' });

@@ -121,6 +121,15 @@ describe('built sheets in the preview', () => {
       await dismissToasts(page);
       await screenshot(page, 'preview-funnel');
 
+      // A header over numbers is aligned right, as they are, and shows its text in its own cell
+      // (text run on to the right, as left-aligned text does, would hide it).
+      const sheetValues = preview.host.sheet('Funnel').getDataRange().getValues();
+      const sourceHead = sheetValues.findIndex((line) => line[0] === 'Lead source');
+      const overall = sheetValues[sourceHead].indexOf('Overall conversion');
+      expect(overall).toBeGreaterThan(0);
+      const header = await scrollToCell(page, sourceHead + 1, overall + 1);
+      await expect.poll(() => header.evaluate((td) => [td.textContent, getComputedStyle(td).textAlign, td.querySelector('.overflow') === null])).toEqual(['Overall conversion', 'right', true]);
+
       // Not blank: blue bars, one per stage, the first (most leads) on top, each with its value past its end.
       const { counts, drawn } = await chartColours(funnel, [BLUE]);
       expect(drawn).toBeGreaterThan(10_000);

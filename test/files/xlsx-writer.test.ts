@@ -123,6 +123,21 @@ describe('the report xlsx, read back', () => {
     });
   });
 
+  it('aligns the headers over numbers to the right, as the plan says, and no other cell', () => {
+    let aligned = 0;
+    plans.forEach((plan, i) => {
+      const ws = wb.worksheets[i];
+      const right = new Set(plan.rightAligned.flatMap((box) => boxCells(box).map(([r, c]) => `${r}:${c}`)));
+      expect(plan.rightAligned.length, plan.name).toBeGreaterThan(0);
+      plan.cells.forEach((row, r) => row.forEach((_, c) => {
+        const isRight = ws.getCell(r + 1, c + 1).alignment?.horizontal === 'right';
+        expect(isRight, `${plan.name} ${r + 1}:${c + 1}`).toBe(right.has(`${r + 1}:${c + 1}`));
+        if (isRight) aligned++;
+      }));
+    });
+    expect(aligned).toBeGreaterThan(20);
+  });
+
   it('writes every plan cell: formulas (translated) with their cached values, values, formats and styles', () => {
     const lastRow = readRowsTo(leadRows);
     let formulas = 0;

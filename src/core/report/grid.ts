@@ -65,6 +65,8 @@ export interface Plan {
   charts: ChartSpec[];
   checkboxes: Box[];
   negatives: Box[];
+  /** Header cells over a column of numbers, aligned right as the numbers are (one row high each). */
+  rightAligned: Box[];
   /** Things the person building should know (also on row 4 of the sheet). */
   notes: string[];
   /** The part of the sheet a person reads and prints: the report, not the map and count block beside it. */
@@ -198,6 +200,24 @@ export class Layout {
     this.spills.push([row, column, values.length, 1]);
   }
 
+  /**
+   * Runs of header cells whose cell below shows a number: left-aligned as text, a header sat at the
+   * far side of a wide column from its right-aligned numbers, over the next column's.
+   */
+  private headersOverNumbers(): Box[] {
+    const runs: Box[] = [];
+    this.rows.forEach((row, rowAt) => {
+      const below = this.rows[rowAt + 1] ?? [];
+      row.forEach((slot, columnAt) => {
+        if (!slot || slot[2] !== HEAD || typeof below[columnAt]?.[3] !== 'number') return;
+        const last = runs[runs.length - 1];
+        if (last && last[0] === rowAt + 1 && last[1] + last[3] === columnAt + 1) last[3]++;
+        else runs.push([rowAt + 1, columnAt + 1, 1, 1]);
+      });
+    });
+    return runs;
+  }
+
   /** The value a cell already planned shows (for checks in tests and notes). */
   valueAt(row: number, column: number): Cell | undefined {
     return this.rows[row - 1]?.[column - 1]?.[3];
@@ -217,7 +237,7 @@ export class Layout {
     last = Math.max(last, chartBottom);
     return {
       kind, name, cells: perCell((slot) => slot[0]), values: perCell((slot) => slot[3]), formats: perCell((slot) => this.formatOverrides[slot[1]] ?? FORMATS[slot[1]]), styles: perCell((slot) => slot[2]),
-      charts: this.charts, checkboxes: this.checkboxes, negatives: this.negatives, notes: this.notes,
+      charts: this.charts, checkboxes: this.checkboxes, negatives: this.negatives, rightAligned: this.headersOverNumbers(), notes: this.notes,
       // A sheet of values may end left of its charts: the report's columns then say how wide it prints.
       printArea: [1, 1, last, this.reportColumns || width], frozenRows: this.frozenRows, spills: this.spills,
       ...(this.xlsx ? { xlsx: { ...this.xlsx, formulas: [...this.fileFormulas, ...this.xlsx.formulas] } } : {}),

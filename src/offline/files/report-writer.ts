@@ -115,13 +115,15 @@ async function writePlanSheet(out: EntryStream, plan: Plan, layout: SheetLayout,
   // With the per-lead sheet in the file, cells that read array expressions read it instead (XlsxPlan).
   const fileFormula = new Map((perLead ? plan.xlsx?.formulas ?? [] : []).map((cell) => [`${cell.row}:${cell.column}`, cell]));
   const spillOf = new Map((plan.spills ?? []).map(([row, column, rows]) => [`${row}:${column}`, `${L[column]}${row}:${L[column]}${row + rows - 1}`]));
-  // One style per (format, plan style, wrap) met.
+  const rightAligned = new Set(plan.rightAligned.flatMap(([row, column, rows, columns]) =>
+    Array.from({ length: rows * columns }, (_, at) => `${row + Math.floor(at / columns)}:${column + (at % columns)}`)));
+  // One style per (format, plan style, wrap, alignment) met.
   const xfOf = new Map<string, number>();
-  const xf = (fmt: string, style: number, wrap: boolean) => {
-    const key = `${style}\u0000${wrap}\u0000${fmt}`;
+  const xf = (fmt: string, style: number, wrap: boolean, right: boolean) => {
+    const key = `${style}\u0000${wrap}\u0000${right}\u0000${fmt}`;
     let s = xfOf.get(key);
     if (s === undefined) {
-      s = styles.xf({ numFmt: fmt, font: FONTS[style] ?? FONT_PLAIN, fill: FILLS[style] ?? null, wrap });
+      s = styles.xf({ numFmt: fmt, font: FONTS[style] ?? FONT_PLAIN, fill: FILLS[style] ?? null, wrap, right });
       xfOf.set(key, s);
     }
     return s;
@@ -138,7 +140,7 @@ async function writePlanSheet(out: EntryStream, plan: Plan, layout: SheetLayout,
         const style = plan.styles[r][c] ?? 0;
         const isFormula = typeof raw === 'string' && raw.length > 1 && raw.charCodeAt(0) === 61; // "="
         if (!isFormula && (value === '' || value === null || value === undefined) && !style) continue;
-        const s = xf(typeof value === 'boolean' ? BOOLEAN_FORMAT : plan.formats[r][c] ?? '', style, fit.wraps(r, c));
+        const s = xf(typeof value === 'boolean' ? BOOLEAN_FORMAT : plan.formats[r][c] ?? '', style, fit.wraps(r, c), rightAligned.has(key));
         const ref = L[c + 1] + (r + 1);
         if (isFormula) {
           const t = toExcelFormula(raw as string, value, { renamedSheets: renamed, lastRow });

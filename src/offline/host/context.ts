@@ -45,7 +45,7 @@ const WRITES = new Set([
 const FORMATS = new Set([
   'Range.setNumberFormat', 'Range.setNumberFormats', 'Range.setBackground', 'Range.setBackgrounds',
   'Range.setFontWeight', 'Range.setFontWeights', 'Range.setFontColor', 'Range.setFontColors', 'Range.setFontSize',
-  'Range.setFontStyle', 'Range.setHorizontalAlignment', 'Range.setVerticalAlignment', 'Range.setWrap',
+  'Range.setFontStyle', 'Range.setHorizontalAlignment', 'Range.setHorizontalAlignments', 'Range.setVerticalAlignment', 'Range.setWrap',
   'Range.setWrapStrategy', 'Range.setBorder', 'Range.merge', 'Range.mergeAcross', 'Range.mergeVertically',
   'Range.breakApart', 'Range.setNote', 'Range.setNotes', 'Range.clearNote', 'Range.setDataValidation',
   'Range.setDataValidations', 'Range.clearDataValidations', 'Range.clearFormat', 'Range.protect',

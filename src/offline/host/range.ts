@@ -217,6 +217,10 @@ export class RangeImpl {
   setHorizontalAlignment(alignment: string | null): unknown {
     return this._setAll('horizontalAlignment', alignment === null || alignment === 'normal' ? null : String(alignment).toLowerCase());
   }
+  getHorizontalAlignments(): string[][] { return this._get2D('horizontalAlignment', 'general'); }
+  setHorizontalAlignments(alignments: (string | null)[][]): unknown {
+    return this._set2D('horizontalAlignment', alignments, 'setHorizontalAlignments', (v) => (v === null || v === undefined || v === 'normal' ? null : String(v).toLowerCase()));
+  }
   getVerticalAlignment(): string { return this._get1('verticalAlignment', 'bottom') as string; }
   setVerticalAlignment(alignment: string | null): unknown {
     return this._setAll('verticalAlignment', alignment === null ? null : String(alignment).toLowerCase());

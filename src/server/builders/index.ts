@@ -165,7 +165,7 @@ function planProblem(p: Plan): string {
     || grid(p.formats, 'number formats', (v) => typeof v === 'string' && v.length <= 200)
     || grid(p.styles, 'styles', (v) => v === 0 || v === 1 || v === 2 || v === 3);
   if (problem) return problem;
-  for (const key of ['checkboxes', 'negatives'] as const) {
+  for (const key of ['checkboxes', 'negatives', 'rightAligned'] as const) {
     if (!Array.isArray(p[key]) || p[key].some((b) => !isBox(b, h, w))) return `its ${key} are not blocks of its cells`;
   }
   const numbers = (a: unknown, n: number, min: number) => Array.isArray(a) && a.length === n && a.every((x) => typeof x === 'number' && Number.isInteger(x) && x >= min && x <= 100_000);
@@ -198,6 +198,10 @@ function write(sheet: Sheet, p: Plan): void {
   all.setValues(p.cells);
   all.setFontWeights(p.styles.map((r) => r.map((s) => (s ? 'bold' : 'normal'))));
   all.setBackgrounds(p.styles.map((r) => r.map((s) => [null, '#e8f0fe', '#d2e3fc', '#f1f3f4'][s] as string)));
+  const aligns = p.cells.map((r) => r.map((): 'right' | null => null));
+  // Each block is one row of headers (Plan.rightAligned).
+  for (const [r, c, , m] of p.rightAligned) aligns[r - 1].fill('right', c - 1, c - 1 + m);
+  all.setHorizontalAlignments(aligns);
   sheet.getRange(1, 1).setNote(`Built by LeadFlow (${p.kind}): build again from Extensions > LeadFlow.`);
   sheet.setConditionalFormatRules(p.negatives.map((b) =>
     SpreadsheetApp.newConditionalFormatRule().whenNumberLessThan(0).setBackground('#f4c7c3').setFontColor('#a50e0e').setRanges([box(b)]).build()));

@@ -26,6 +26,8 @@ export interface CellStyle {
   fill?: string | null;
   /** Wrap text (the row's height is set by the writer). */
   wrap?: boolean;
+  /** Aligned right (a header over numbers). */
+  right?: boolean;
 }
 
 export interface DxfStyle {
@@ -72,16 +74,17 @@ export class StyleSheet {
     const fontId = style.font ?? FONT_PLAIN;
     const fillId = this.fillId(style.fill);
     const wrap = style.wrap ? 1 : 0;
-    const key = `${numFmtId}|${fontId}|${fillId}|${wrap}`;
+    const right = style.right ? 1 : 0;
+    const key = `${numFmtId}|${fontId}|${fillId}|${wrap}|${right}`;
     let id = this.xfs.get(key);
     if (id === undefined) {
-      if (key === '0|0|0|0') return 0;
+      if (key === '0|0|0|0|0') return 0;
       id = this.xfList.length;
       const attrs = [`numFmtId="${numFmtId}"`, `fontId="${fontId}"`, `fillId="${fillId}"`, 'borderId="0"', 'xfId="0"'];
       if (numFmtId) attrs.push('applyNumberFormat="1"');
       if (fontId) attrs.push('applyFont="1"');
       if (fillId) attrs.push('applyFill="1"');
-      const align = wrap ? '<alignment wrapText="1"/>' : '';
+      const align = wrap || right ? `<alignment${right ? ' horizontal="right"' : ''}${wrap ? ' wrapText="1"' : ''}/>` : '';
       if (align) attrs.push('applyAlignment="1"');
       this.xfList.push(align ? `<xf ${attrs.join(' ')}>${align}</xf>` : `<xf ${attrs.join(' ')}/>`);
       this.xfs.set(key, id);
