@@ -280,9 +280,10 @@ export function namedEvidence(partial: Partial<Setup> | undefined): Set<string> 
 /**
  * The lines that say what LeadFlow understood: guesses first, then what is sure, the pipeline, what
  * is not counted. `sheets`: the sheets being built (what a missing column costs is said for them);
- * `rows`: the leads, to count those a stage date or flag takes past the exit their status names.
+ * `rows`: the leads, to count those a stage date or flag takes past the exit their status names
+ * (`weights`: how many leads each row stands for, when rows are groups of leads alike).
  */
-export function describeUnderstanding(headers: string[], proposal: Proposal, setup: Setup, proposed: boolean, context: { sheets?: Kind[]; rows?: unknown[][]; named?: Set<string> } = {}): string[] {
+export function describeUnderstanding(headers: string[], proposal: Proposal, setup: Setup, proposed: boolean, context: { sheets?: Kind[]; rows?: unknown[][]; weights?: ArrayLike<number>; named?: Set<string> } = {}): string[] {
   const sheets = new Set<Kind>(context.sheets ?? ['funnel', 'flow', 'checklist']);
   const lines: string[] = [];
   const picks = proposal.picks.filter((p) => pickInSetup(p, setup));
@@ -309,7 +310,7 @@ export function describeUnderstanding(headers: string[], proposal: Proposal, set
   for (const [stage, header] of Object.entries(setup.columns.stageFlags)) lines.push(`  ${stage} also counts every lead marked yes in "${header}", whatever its status`);
   for (const [stage, header] of Object.entries(setup.columns.stageDates)) lines.push(`  ${stage} also counts every lead with a date in "${header}", whatever its status`);
   const guessedColumns = new Set(guesses.map((pick) => pick.header));
-  lines.push(...exitLines(setup, statuses, pipeline, sheets.has('flow'), context.rows && furtherThanExits(headers, context.rows, setup, pipeline), guessedColumns));
+  lines.push(...exitLines(setup, statuses, pipeline, sheets.has('flow'), context.rows && furtherThanExits(headers, context.rows, setup, pipeline, context.weights), guessedColumns));
   // A status that is its stage's own name needs no arrow; one the words placed elsewhere ("Payment Done" → Won) does.
   const renamed = guessedStatuses.filter((s) => s.means && normalizeLabel(s.status) !== normalizeLabel(s.means));
   if (renamed.length) lines.push(`  Guessed: ${showList(renamed.map((s) => `"${clip(s.status)}" → ${clip(s.means)} (${count(s.count)})`), 12, 100)}`);
@@ -347,7 +348,8 @@ interface Further {
   everyLead: { exit: string; leads: number; stage: string; header: string; kind: 'date' | 'flag' }[];
 }
 
-function furtherThanExits(headers: string[], rows: unknown[][], setup: Setup, pipeline: Pipeline): Further | undefined {
+/** `weights`: how many leads each row stands for (the DuckDB engine hands over groups of leads alike); one each without. */
+function furtherThanExits(headers: string[], rows: unknown[][], setup: Setup, pipeline: Pipeline, weights?: ArrayLike<number>): Further | undefined {
   const at = (header: string | undefined) => (header ? headers.findIndex((h) => normalizeLabel(h) === normalizeLabel(header)) : -1);
   const [statusAt, resultAt] = [at(setup.columns.status), at(setup.columns.result)];
   const evidence = [
@@ -361,29 +363,30 @@ function furtherThanExits(headers: string[], rows: unknown[][], setup: Setup, pi
   const exitLeads = setup.exits.map(() => 0);
   const exitMarked = setup.exits.map(() => evidence.map(() => 0));
   let leads = 0;
-  for (const row of rows) {
+  rows.forEach((row, rowAt) => {
+    const weight = weights ? weights[rowAt] : 1;
     // Won/lost names the exit when it names one, as the sheets read it.
     const result = resultAt >= 0 ? resolve(row[resultAt]) : undefined;
     const own = result && result.exit >= 0 ? result : statusAt >= 0 ? resolve(row[statusAt]) : undefined;
-    if (!own) continue;
+    if (!own) return;
     const filled = evidence.map((e) => e.filled(row[e.column]));
     if (own.exit < 0) {
       // Still open at its stage: a stage date or flag of a later stage contradicts the status.
       evidence.forEach((e, k) => {
         if (e.index <= own.stage) return;
-        openBefore[k].leads++;
-        if (filled[k]) openBefore[k].marked++;
+        openBefore[k].leads += weight;
+        if (filled[k]) openBefore[k].marked += weight;
       });
-      continue;
+      return;
     }
     const from = pipeline.stageIndex(setup.exits[own.exit].from);
-    exitLeads[own.exit]++;
-    evidence.forEach((e, k) => { if (filled[k] && e.index > from) exitMarked[own.exit][k]++; });
+    exitLeads[own.exit] += weight;
+    evidence.forEach((e, k) => { if (filled[k] && e.index > from) exitMarked[own.exit][k] += weight; });
     const furthest = filled.lastIndexOf(true);
-    if (furthest < 0 || evidence[furthest].index <= from) continue;
-    leads++;
-    byEvidence.set(furthest, (byEvidence.get(furthest) ?? 0) + 1);
-  }
+    if (furthest < 0 || evidence[furthest].index <= from) return;
+    leads += weight;
+    byEvidence.set(furthest, (byEvidence.get(furthest) ?? 0) + weight);
+  });
   const everyLead: Further['everyLead'] = [];
   setup.exits.forEach((exit, x) => {
     if (!exitLeads[x]) return;

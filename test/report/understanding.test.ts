@@ -138,6 +138,35 @@ describe('what the report says it understood', () => {
     expect(lostAfter).not.toContain('may not say');
   });
 
+  it('says the same with the DuckDB engine: leads a stage date or flag takes past their exit, counted from groups of leads alike', async () => {
+    // A date column some lost leads have, and a yes/no flag most open leads have too.
+    const statuses = ['New', 'Contacted', 'Qualified', 'Won', 'Lost', 'Lost', 'Disqualified'];
+    const rows = Array.from({ length: 700 }, (_, i) => {
+      const status = statuses[i % 7];
+      const qualified = status === 'Qualified' || status === 'Won' || (status === 'Lost' && i % 3 === 0);
+      const converted = status === 'Won' || (status !== 'Disqualified' && i % 4 !== 0);
+      return [`2026-01-${String(1 + (i % 28)).padStart(2, '0')}`, status, qualified ? `2026-02-${String(1 + (i % 27)).padStart(2, '0')}` : '', converted ? 'Yes' : 'No', ['Web', 'Referral'][i % 2]];
+    });
+    const file = join(dir, 'both-engines.csv');
+    writeFileSync(file, [['Created', 'Lead Status', 'Qualified Date', 'Won', 'Lead Source'], ...rows].map((r) => r.join(',')).join('\n'));
+    const setupFile = join(dir, 'both-engines.json');
+    writeFileSync(setupFile, JSON.stringify({ columns: { stageDates: { Qualified: 'Qualified Date' }, stageFlags: { Won: 'Won' } } }));
+    const said = async (engine: string) => {
+      const result = await leadflow('report', file, '--setup', setupFile, '--engine', engine, '--out', join(dir, `both-${engine}.xlsx`), '--action', 'funnel', '--force');
+      expect(result.code, result.stderr).toBe(0);
+      const lines = result.stdout.split('\n');
+      return lines.slice(lines.findIndex((l) => l.startsWith('Pipeline')), lines.findIndex((l) => l.startsWith('  Leads by status'))).join('\n');
+    };
+    const [memory, duckdb] = [await said('memory'), await said('duckdb')];
+    const lost = rows.filter((r) => r[1] === 'Lost');
+    // Lost leads with a later date or flag: the furthest of the two is said for each.
+    expect(memory).toMatch(/^ {2}But \d+ of them count further: /m);
+    expect(memory).toContain(`${lost.filter((r) => r[3] === 'Yes').length} as Won (marked yes in "Won")`);
+    expect(memory).toContain(`${lost.filter((r) => r[3] !== 'Yes' && r[2] !== '').length} as Qualified (a date in "Qualified Date")`);
+    expect(memory).toMatch(/"Won" is also yes for \d+ of the \d+ leads whose status is still before Won, so it may not say they reached Won\./);
+    expect(duckdb).toBe(memory);
+  });
+
   it('--map replaces one guess, and an unknown header is refused with the headers it has', async () => {
     const u = await understand({ input: csv, progress: null, map: { status: 'Follow-up status' } });
     expect(u.setup.columns.status).toBe('Follow-up status');

@@ -55,8 +55,10 @@ export interface LeadsModel {
   pipeline: Pipeline;
   /** Fields the setup maps, so a query can leave out what the leads do not have. */
   has: { [F in 'arrived' | 'removedAt' | 'lastActivity' | 'value' | 'source' | 'owner' | 'status']: boolean };
-  /** Stages with a date column, as (stage index, alias in `leads`). */
-  stageDates: { stage: number; column: string }[];
+  /** Stages with a date column, as (stage index, alias in `leads`, the leads' header). */
+  stageDates: { stage: number; column: string; header: string }[];
+  /** Stages with a yes/no flag column, the same way (the alias holds TRUE where the flag is set). */
+  stageFlags: { stage: number; column: string; header: string }[];
   /** Names of the exits that remove a lead, and INACTIVE when quiet leads are counted. */
   removalReasons: string[];
   /** The wall time "now" in SQL. */
@@ -115,23 +117,23 @@ export function leadsModel(d: Dialect, setup: Setup, opts: ModelOptions): LeadsM
   field('value', 'deal_value', (c, k) => (k === 'number' ? `CAST(${c} AS ${d.name === 'duckdb' ? 'DOUBLE' : 'FLOAT64'})` : d.parseAmount(d.asText(c), opts.decimalMarks?.[valueName] ?? '.')), 'number');
   field('source', 'lead_source', (c, k) => (k === 'number' ? d.numberText(c) : d.asText(c)), 'text');
   field('owner', 'lead_owner', (c, k) => (k === 'number' ? d.numberText(c) : d.asText(c)), 'text');
-  const stageDates: { stage: number; column: string }[] = [];
+  const stageDates: { stage: number; column: string; header: string }[] = [];
   for (const [stageName, header] of Object.entries(cols.stageDates ?? {})) {
     const stage = pipeline.stageIndex(stageName);
     if (stage < 0 || !header) continue;
     const alias = `stage_${stage + 1}_date`;
     if (stageDates.some((s) => s.column === alias)) continue;
     select.push(`${wallOf(d, opts, header)} AS ${alias}`);
-    stageDates.push({ stage, column: alias });
+    stageDates.push({ stage, column: alias, header });
   }
-  const stageFlags: { stage: number; column: string }[] = [];
+  const stageFlags: { stage: number; column: string; header: string }[] = [];
   for (const [stageName, header] of Object.entries(cols.stageFlags ?? {})) {
     const stage = pipeline.stageIndex(stageName);
     if (stage < 0 || !header) continue;
     const alias = `stage_${stage + 1}_flag`;
     if (stageFlags.some((s) => s.column === alias)) continue;
     select.push(`${flagOf(d, columnOf(d, opts, header), kindOf(opts, header, 'text'))} AS ${alias}`);
-    stageFlags.push({ stage, column: alias });
+    stageFlags.push({ stage, column: alias, header });
   }
   if (select.length === 0) select.push('1 AS no_columns_mapped');
   const ctes: Cte[] = [{
@@ -215,6 +217,7 @@ export function leadsModel(d: Dialect, setup: Setup, opts: ModelOptions): LeadsM
       value: mapped('value'), source: mapped('source'), owner: mapped('owner'), status: hasStatus,
     },
     stageDates: [...stageDates].sort((a, b) => a.stage - b.stage),
+    stageFlags: [...stageFlags].sort((a, b) => a.stage - b.stage),
     removalReasons: [...removing.map((e) => e.name), ...(quiet ? [INACTIVE] : [])],
     now,
     timeZone: opts.timeZone,

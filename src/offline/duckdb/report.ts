@@ -13,7 +13,7 @@ import { proposeSetup } from '../../core/detect';
 import { Kind, Plan, resolveCohort } from '../../core/report';
 import { planFlowFigures, planFunnelFigures } from '../../core/report/figures';
 import { SETUP_SHEET, Setup, setupToGrid } from '../../core/setup';
-import { compileSql, modelAsSelect, overLeadsTable, QueryName } from '../../core/sql';
+import { CompiledSql, compileSql, modelAsSelect, overLeadsTable, QueryName } from '../../core/sql';
 import { timeZoneClock, wallToSerial } from '../../core/time';
 import { normalizeLabel } from '../../core/values';
 import { writeReportXlsx } from '../files/report-writer.ts';
@@ -57,6 +57,8 @@ export interface DuckDbUnderstood {
   setup: Setup;
   saved: boolean;
   lines: string[];
+  /** The same lines, counting the leads a stage date or flag takes past their exit from groups of leads alike (evidenceGroups). */
+  linesWith(groups: EvidenceGroups): string[];
   timeZone: string;
   rows: number;
 }
@@ -88,11 +90,46 @@ async function understandWithDuckDb(db: Db, source: LeadsSource, columns: TableC
       for (const s of settled.proposal.pipeline.statuses) s.count = exact.get(String(s.status).trim()) ?? s.count;
     }
   }
-  // The DuckDB engine builds the funnel and net lead flow; it reads no rows into Node to count leads past their exit.
-  const lines = describeUnderstanding(headers, settled.proposal, settled.setup, !settled.partial, { sheets: opts.sheets ?? ['funnel', 'flow'], named: namedEvidence(settled.partial) })
+  // The DuckDB engine reads no rows into Node: the leads a stage date or flag takes past their exit
+  // are counted from groups of leads alike (linesWith), once the leads are placed.
+  const describe = (groups?: EvidenceGroups) => describeUnderstanding(groups?.headers ?? headers, settled.proposal, settled.setup, !settled.partial, {
+    sheets: opts.sheets ?? ['funnel', 'flow'], named: namedEvidence(settled.partial), rows: groups?.rows, weights: groups?.weights,
+  })
     // Held-back leads are counted exactly by the queries and said with the figures.
     .filter((l) => !l.startsWith('NOT COUNTED'));
-  return { source, setup: settled.setup, saved: !!settled.partial, lines, timeZone, rows: rowCount };
+  return { source, setup: settled.setup, saved: !!settled.partial, lines: describe(), linesWith: describe, timeZone, rows: rowCount };
+}
+
+/** Groups of leads alike in what says how far they got: one row each under the leads' own headers, and how many leads it stands for. */
+export interface EvidenceGroups {
+  headers: string[];
+  rows: unknown[][];
+  weights: number[];
+}
+
+/**
+ * The placed leads (the `leads` table) grouped by status, won/lost and which stage dates and flags
+ * they have, each group written as a row of the leads' headers: a date as 1 or blank, a flag as
+ * yes or blank. A few dozen rows stand for millions of leads, so the report can say how many a
+ * stage date or flag takes past their exit, as the memory engine says it from every row.
+ */
+async function evidenceGroups(db: Db, setup: Setup, compiled: CompiledSql): Promise<EvidenceGroups | undefined> {
+  const { stageDates, stageFlags } = compiled.model;
+  const [status, result] = [setup.columns.status, setup.columns.result];
+  if (!stageDates.length && !stageFlags.length) return undefined;
+  if (!status && !result) return undefined;
+  const parts = [
+    ...(status ? [{ header: status, sql: 'status', as: (v: unknown) => v ?? '' }] : []),
+    ...(result ? [{ header: result, sql: 'result', as: (v: unknown) => v ?? '' }] : []),
+    ...stageDates.map((s) => ({ header: s.header, sql: `${s.column} IS NOT NULL`, as: (v: unknown) => (v ? 1 : '') })),
+    ...stageFlags.map((s) => ({ header: s.header, sql: `COALESCE(${s.column}, FALSE)`, as: (v: unknown) => (v ? 'yes' : '') })),
+  ];
+  const grouped = await db.table(`SELECT ${parts.map((p) => p.sql).join(', ')}, count(*) FROM leads GROUP BY ALL`);
+  return {
+    headers: parts.map((p) => p.header),
+    rows: grouped.rows.map((row) => parts.map((p, at) => p.as(row[at]))),
+    weights: grouped.rows.map((row) => Number(row[parts.length])),
+  };
 }
 
 /** Where DuckDB may spill past its memory: a directory of our own, removed afterwards. */
@@ -192,7 +229,6 @@ export async function runDuckDbReport(opts: ReportOptions): Promise<{ sheets: st
     const u = await understandWithDuckDb(db, source, columns, { ...opts, sheets: built }, timeZone);
     progress(`  ${count(u.rows)} rows, ${columns.length} columns, in ${seconds(Date.now() - started)}`);
     const reading = await readColumns(db, source.from, source.label, columns, u.setup, readingOptions(opts));
-    for (const line of [...reading.notes.map((n) => `Reading: ${n}`), ...u.lines]) report(line);
 
     const now = timeZoneClock(timeZone).toWall(Date.now());
     const cohort = resolveCohort({ cohort: 'all' }, now);
@@ -204,6 +240,8 @@ export async function runDuckDbReport(opts: ReportOptions): Promise<{ sheets: st
     progress(`Placing ${count(u.rows)} leads in the pipeline…`);
     await db.run(`CREATE TEMP TABLE leads AS ${modelAsSelect(compiled)}`);
     progress(`  in ${seconds(Date.now() - step)}; counting…`);
+    const groups = await evidenceGroups(db, u.setup, compiled);
+    for (const line of [...reading.notes.map((n) => `Reading: ${n}`), ...(groups ? u.linesWith(groups) : u.lines)]) report(line);
     const results: Results = {};
     const counting = Date.now();
     for (const q of compiled.queries) results[q.name as QueryName] = await db.table(overLeadsTable(q));
