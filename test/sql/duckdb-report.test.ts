@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Plan } from '../../src/core/report';
 import { Db } from '../../src/offline/duckdb/connection';
-import { runDuckDbReport } from '../../src/offline/duckdb/report';
+import { REVIEW_LEFT_OUT, runDuckDbReport } from '../../src/offline/duckdb/report';
 import { chooseEngine } from '../../src/offline/engines';
 import { ReportError, runReport } from '../../src/offline/report';
 import { corpus, CorpusExport, writeCorpus } from '../corpus/index.ts';
@@ -44,7 +44,10 @@ describe.each(exports.map((e) => [e.id, e] as [string, CorpusExport]))('%s with 
     const setupPath = join(dir, `${id}-setup.json`);
     writeFileSync(setupPath, JSON.stringify(memory.understood.setup));
     const out = join(dir, `${id}-duckdb.xlsx`);
-    const duck = await runDuckDbReport({ input: paths[id], out, action: 'all', timeZone: e.timeZone, setupPath, progress: null, report: null });
+    const said: string[] = [];
+    const duck = await runDuckDbReport({ input: paths[id], out, action: 'all', timeZone: e.timeZone, setupPath, progress: null, report: (line) => said.push(line) });
+    // Asked for every sheet, it says why the workbook has no review.
+    expect(said).toContain(REVIEW_LEFT_OUT);
     const stages = memory.understood.setup.stages.length;
     const funnelWidth = Math.max(stages + 4, 12) - 1;
     const [memoryFunnel, duckFunnel] = [memory.plans, duck.plans].map((plans) => plans.find((p) => p.kind === 'funnel')!);

@@ -213,6 +213,9 @@ function readingOptions(opts: ReadOptions) {
   return { dateOrder: opts.dateOrder as DateOrderOption | undefined, fallbackOrder: fallbackOrderOf(opts.locale), fallbackMark: fallbackMarkOf(opts.locale) };
 }
 
+/** Said when --action all runs on DuckDB: the review is a spreadsheet's list of leads, which this engine does not build. */
+export const REVIEW_LEFT_OUT = 'Lead review: not built by the DuckDB engine, since it lists leads one by one for a spreadsheet; build it with --engine memory on an export of the leads to review.';
+
 export async function runDuckDbReport(opts: ReportOptions): Promise<{ sheets: string[]; plans: Plan[]; understood: DuckDbUnderstood; results: Results }> {
   const progress = opts.progress === null ? () => {} : opts.progress ?? ((l: string) => process.stderr.write(`${l}\n`));
   const report = opts.report === null ? () => {} : opts.report ?? ((l: string) => process.stdout.write(`${l}\n`));
@@ -273,6 +276,8 @@ export async function runDuckDbReport(opts: ReportOptions): Promise<{ sheets: st
       }
     }
     for (const plan of plans) report(headline(plan, stages, !u.saved));
+    // "all" asks for the review too: say it was left out, rather than let the workbook lack it unexplained.
+    if (opts.action === 'all') report(REVIEW_LEFT_OUT);
     progress(`Writing ${basename(opts.out)}…`);
     const sheets = await writeReportXlsx(opts.out, { plans, timeZone, setup: { name: SETUP_SHEET, rows: setupToGrid(u.setup) } }, { force: opts.force });
     progress(`Done in ${seconds(Date.now() - started)}: ${opts.out} (${sheets.join(', ')})`);
