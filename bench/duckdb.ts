@@ -76,11 +76,13 @@ export async function benchDuckDb(n = Number(process.env.BENCH_DUCKDB_LEADS ?? 1
   try {
     const out = join(dir, 'report.xlsx');
     const run = runReport(input, out);
-    const funnel = run.stdout.split('\n').find((l) => l.startsWith('Funnel:')) ?? '';
+    // "Funnel: …", or "Funnel (from the guesses above): …" when the setup is LeadFlow's guess.
+    const funnel = run.stdout.split('\n').find((l) => /^Funnel\b/.test(l)) ?? '';
     const seconds = run.ms / 1000;
     lines.push(`  leadflow report --engine duckdb, ${fmt(n)} leads from Parquet, all sheets: ${seconds.toFixed(1)} s (target < 60 s: ${seconds < 60 ? 'met' : 'MISSED'}), peak memory ${fmt(run.peakMb)} MB, ${fmt(statSync(out).size / 1e3)} KB written`);
     lines.push(`    ${funnel}`);
-    for (const step of run.stderr.split('\n').filter((l) => /^\s+(in|\d)/.test(l))) lines.push(`    ${step.trim()}`);
+    // Each step as the command reported it, with its time.
+    for (const step of run.stderr.split('\n').filter((l) => l.trim() && !l.startsWith('PEAK_RSS_KB'))) lines.push(`    ${step}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
