@@ -34,10 +34,10 @@ const CHECKLIST_SHEET = 'Lead review';
 const KIND_TITLES: Record<string, string> = { base: 'leads', next: 'with a next step', complete: 'complete record', known: 'outcome filled in', unknownWord: 'outcome "Unknown"' };
 
 /**
- * Each lead's review pair: a key of its source group (the one group "All leads" when no column is
- * the source) and arrival period (group × 100,000 + months
- * since January of the first pair's year, or quarters), looked up in the table of pairs the sheet
- * lists (PAIR_TABLE in the expression); -1 for a lead in none.
+ * Each lead's review pair: a key of its source group (the one group, ALL_SOURCES, when no column
+ * is the source) and arrival period (group × 100,000 + months since January of the first pair's
+ * year, or quarters), looked up in the table of pairs the sheet lists (PAIR_TABLE in the
+ * expression); -1 for a lead in none.
  */
 function reviewPairs(counts: StageCounts, perLead: PerLead, leads: Ctx, groups: Group[] | null, pairs: { group: number; period: number }[], unit: 'month' | 'quarter') {
   const firstYear = pairs.length ? new Date(Math.min(...pairs.map((pair) => pair.period))).getUTCFullYear() : 2000;

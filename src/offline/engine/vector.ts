@@ -163,6 +163,8 @@ const ELEMENTWISE = new Set([
  */
 const CALENDAR: Record<string, (day: Date) => number> = { YEAR: (day) => day.getUTCFullYear(), MONTH: (day) => day.getUTCMonth() + 1 };
 const FIRST_PLAIN_SERIAL = 61;
+const LAST_SERIAL = 2_958_466; // 31 December 9999, the last date HyperFormula reads
+
 /**
  * Functions whose answer for a value that is not an error depends on its kind alone (number, text,
  * boolean, empty): asked once per kind instead of once per distinct value, since a column of dates
@@ -177,7 +179,6 @@ function kindOf(value: unknown): string | undefined {
   if (type === 'number' || type === 'string' || type === 'boolean') return type;
   return rawOf(value) !== value ? 'rich number' : undefined;
 }
-const LAST_SERIAL = 2_958_466; // 31 December 9999, the last date HyperFormula reads
 
 /** Functions that pick one of their arguments per element. */
 const SELECTORS = new Set(['IF', 'IFERROR', 'IFNA']);
