@@ -9,7 +9,7 @@
  *  - LibreOffice recalculating the report beside a hand-made COUNTIFS funnel (bench/libreoffice.ts);
  *  - `leadflow report --engine duckdb` on ten million leads from Parquet (bench/duckdb.ts).
  * BENCH_ONLY=functions,host,report,libreoffice,duckdb runs some of them; BENCH_LO_LEADS sizes the
- * LibreOffice comparison (default 100,000).
+ * LibreOffice comparison (default 100,000); BENCH_KEEP_FILES=1 keeps its files to take apart.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';

@@ -7,7 +7,7 @@
  * untimed one that sets LibreOffice's profile up.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_PIPELINE } from '../src/core/defaults';
@@ -92,5 +92,8 @@ export async function benchLibreOffice(n = 100_000): Promise<string[]> {
   }
   const ours = recalcSeconds(soffice, report, dir, profile);
   say(`  LeadFlow's report, every sheet built (${data.rows.length.toLocaleString('en-US')} leads): ${seconds(ours)}  ${Number.isFinite(ours) ? `${(ours / hand).toFixed(1)}×` : ''}  ${ours <= 3 * hand ? 'met' : 'MISSED'}`);
+  // The files (about 80 MB) are worth keeping only to take them apart: BENCH_KEEP_FILES=1 keeps them.
+  if (process.env.BENCH_KEEP_FILES) say(`  files kept in ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
   return lines;
 }

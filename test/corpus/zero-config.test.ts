@@ -4,10 +4,10 @@
  * the export's ground truth. The same numbers must come from LibreOffice recalculating the written
  * xlsx, and from the custom functions reading the leads in the offline host.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error build.mjs is plain JavaScript
 import { build } from '../../build.mjs';
 import { groupKey } from '../../src/core/funnel.ts';
@@ -20,6 +20,7 @@ import { expectPlansRecalculated, recalcWithLibreOffice } from '../report/lo.ts'
 import { CorpusExport, corpus, writeCorpus } from './index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'leadflow-corpus-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const exports = corpus();
 let paths: Record<string, string>;
 const understood = new Map<string, Understood>();

@@ -2,10 +2,10 @@
  * The Ui, recorded: menus built in onOpen, alerts and prompts answered from a scripted queue,
  * toasts, sidebars and dialogs from HtmlService (files from the dist folder, templates).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { hostWithBundle } from './helpers.ts';
 
 const SOURCE = `
@@ -42,8 +42,13 @@ function showDialog() {
 }
 `;
 
+/** Page directories made for the tests, removed when they are done. */
+const pageDirs: string[] = [];
+afterAll(() => { for (const dir of pageDirs) rmSync(dir, { recursive: true, force: true }); });
+
 function distWithPages(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'leadflow-host-'));
+  pageDirs.push(dir);
   writeFileSync(path.join(dir, 'Sidebar.html'), '<h1>Leads</h1><? for (var i = 0; i < leads.length; i++) { ?><li><?= leads[i] ?></li><? } ?><?!= include("Footer") ?>');
   writeFileSync(path.join(dir, 'Footer.html'), '<footer>&copy; LeadFlow</footer>');
   return dir;

@@ -4,10 +4,10 @@
  * every built sheet. Cells whose formula only Sheets has (ARRAYFORMULA) keep their cached value
  * and are left out; so are cells that read the clock.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error build.mjs is plain JavaScript
 import { build } from '../../build.mjs';
 import { sampleLeads } from '../../src/core/sample';
@@ -16,6 +16,7 @@ import { runReport } from '../../src/offline/report';
 import { expectPlansRecalculated, recalcWithLibreOffice } from './lo';
 
 const dir = mkdtempSync(join(tmpdir(), 'leadflow-lo-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function csvOf(headers: string[], rows: unknown[][]): string {
   const cell = (v: unknown) => (/[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));

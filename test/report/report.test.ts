@@ -4,18 +4,19 @@
  * message, a non-zero exit and no output file.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error build.mjs is plain JavaScript
 import { build } from '../../build.mjs';
 import { sampleLeads } from '../../src/core/sample';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'leadflow-report-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function csvOf(headers: string[], rows: unknown[][]): string {
   const cell = (v: unknown) => (/[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));

@@ -5,12 +5,12 @@
  * formula staying text on every path LeadFlow writes it (host, preview, built sheets, xlsx).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error build.mjs is plain JavaScript
 import { build } from '../../build.mjs';
 import { planBuild } from '../../src/core/report/index.ts';
@@ -20,6 +20,7 @@ import { buildDataOf, runReport, understand } from '../../src/offline/report.ts'
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'leadflow-understand-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function leadflow(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {

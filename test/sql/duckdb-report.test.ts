@@ -6,10 +6,10 @@
  * written "31 Oct, 2021 17:24:48" or day first. Then the engine's own bad input: a missing column,
  * a column of the wrong type, a file DuckDB cannot read, an empty one.
  */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Plan } from '../../src/core/report';
 import { Db } from '../../src/offline/duckdb/connection';
 import { REVIEW_LEFT_OUT, runDuckDbReport } from '../../src/offline/duckdb/report';
@@ -19,6 +19,7 @@ import { corpus, CorpusExport, writeCorpus } from '../corpus/index.ts';
 import { csvText, encode } from '../corpus/lib/text.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'leadflow-duckdb-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const exports = corpus().filter((e) => e.fileName.endsWith('.csv'));
 let paths: Record<string, string>;
 beforeAll(async () => { paths = await writeCorpus(dir); }, 60_000);

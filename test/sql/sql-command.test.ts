@@ -4,11 +4,11 @@
  * script, run as printed over the leads file, gives the report's funnel.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import bigqueryParser from 'node-sql-parser/build/bigquery.js';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Db } from '../../src/offline/duckdb/connection';
 import { runDuckDbReport } from '../../src/offline/duckdb/report';
 import { sqlScript } from '../../src/offline/sql';
@@ -16,6 +16,7 @@ import { corpus, writeCorpus } from '../corpus/index.ts';
 
 const parser = new (bigqueryParser as unknown as { Parser: new () => { astify(sql: string, opts: { database: string }): unknown } }).Parser();
 const dir = mkdtempSync(join(tmpdir(), 'leadflow-sql-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let paths: Record<string, string>;
 let setupPath: string;
 beforeAll(async () => {
