@@ -168,6 +168,22 @@ describe('built sheets in the preview', () => {
       await dismissToasts(page);
       await screenshot(page, 'preview-net-lead-flow');
 
+      // The sheet's notes sit in its frozen rows, and run on over the empty cells to their right
+      // as in Sheets, whole and on top: cut at column A, they could not be read.
+      const frozen = preview.host.sheet('Net lead flow').getFrozenRows();
+      const noteRow = preview.host.sheet('Net lead flow').getRange(1, 1, frozen, 1).getValues().findIndex(([text]) => String(text).startsWith('New leads minus')) + 1;
+      expect(noteRow).toBeGreaterThan(0);
+      const note = cell(page, `A${noteRow}`);
+      await expect.poll(() => note.evaluate((td) => {
+        const span = td.querySelector('.overflow') as HTMLElement | null;
+        if (!span) return 'no run-on';
+        const next = td.nextElementSibling as HTMLElement;
+        const [spanBox, nextBox] = [span.getBoundingClientRect(), next.getBoundingClientRect()];
+        // Frozen cells are sticky, each painted white in its own layer: the note's must be above its neighbour's.
+        const above = Number(getComputedStyle(td).zIndex) > Number(getComputedStyle(next).zIndex);
+        return spanBox.right > nextBox.right && above ? 'runs on, on top' : 'hidden';
+      })).toBe('runs on, on top');
+
       const [net] = JSON.parse((await combo.getAttribute('data-values'))!) as number[][];
       expect(net.some((v) => v < 0)).toBe(true);
       expect(net.some((v) => v > 0)).toBe(true);

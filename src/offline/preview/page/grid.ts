@@ -322,9 +322,9 @@ export class Grid {
         td.classList.add('cbx');
       } else if (cell) {
         if (cell.v !== undefined) {
-          // Left-aligned text runs on over empty cells to its right, as in Sheets (not in frozen
-          // rows); text aligned right or centred stays in its cell.
-          const room = cell.t === undefined && (!cell.al || cell.al === 'left') && r > this.frozen ? this.overflowWidth(r, c) : 0;
+          // Left-aligned text runs on over empty cells to its right, as in Sheets (frozen rows
+          // too: a built sheet's notes sit there); text aligned right or centred stays in its cell.
+          const room = cell.t === undefined && (!cell.al || cell.al === 'left') ? this.overflowWidth(r, c) : 0;
           if (room > 0) {
             const span = document.createElement('span');
             span.className = 'overflow';
