@@ -51,6 +51,19 @@ describe('built sheets look as a report should', () => {
     expect(sheet.getRange(status + 1, plan.values[status].indexOf('Stage no.') + 1).getHorizontalAlignment()).toBe('right');
   });
 
+  it('makes each column wide enough for its longest header', () => {
+    const { host } = hostWithLeads(300);
+    const { plan, result } = build(host, { kind: 'funnel' });
+    const sheet = host.sheet(result.sheetName);
+    const widest = (column: number) => Math.max(0, ...plan.values.map((line, row) => (plan.styles[row][column] === 1 ? String(line[column]).length : 0)));
+    const columnOf = (header: string) => plan.values.find((line) => line.includes(header))!.indexOf(header);
+    // About 7 px per character of a bold 10 pt header, and a little room.
+    for (const header of ['Step conversion', 'Leads with a deal value', 'Reached Converted to Opportunity']) {
+      const column = columnOf(header);
+      expect(sheet.getColumnWidth(column + 1), header).toBeGreaterThanOrEqual(widest(column) * 6.5);
+    }
+  });
+
   it('freezes the title rows, and the net lead flow table header down a long list of periods', () => {
     const { host } = hostWithLeads(300);
     const funnel = build(host, { kind: 'funnel' });

@@ -216,11 +216,12 @@ function write(sheet: Sheet, p: Plan): void {
     sheet.insertChart(typed.setPosition(c.at[0], c.at[1], 0, 0).setOption('title', c.title).setOption('width', c.size[0]).setOption('height', c.size[1]).build());
   }
   sheet.setColumnWidth(1, 190);
-  // Each column as wide as its longest header, in steps (100, 140, 170 px) so that neighbours share one
-  // call: Sheets' 100 px cut "Step conversion" and "Leads with a deal value".
+  // Each column as wide as its longest header, in steps (100, 140, 170, 220 px) so that neighbours share
+  // one call: Sheets' 100 px cut "Step conversion" and "Leads with a deal value", 170 px "Reached
+  // Converted to Opportunity".
   const widths = p.cells[0].map((_, c) => {
     const header = Math.max(0, ...p.cells.map((line, i) => (p.styles[i][c] === 1 ? String(line[c]).length : 0)));
-    return header > 18 ? 170 : header > 13 ? 140 : 100;
+    return header > 24 ? 220 : header > 18 ? 170 : header > 13 ? 140 : 100;
   });
   for (let c = 1, run = 1; c < w; c += run) {
     for (run = 1; c + run < w && widths[c + run] === widths[c]; run++);
