@@ -60,6 +60,8 @@ describe.each(exports.map((e) => [e.id, e] as [string, CorpusExport]))('%s, zero
     expect(unplaced, 'statuses not placed').toEqual(t.unplaced.map(normalizeLabel).sort());
     // Every guess is said, before anything is built.
     for (const p of u.proposal.picks.filter((p) => !p.sure)) expect(u.lines.join('\n')).toContain(p.header);
+    // A realistic export's stage flag agrees with its statuses: no caution against any guess (Zoho's Converted included).
+    expect(u.proposal.picks.filter((p) => p.caution).map((p) => `${p.header}: ${p.caution}`)).toEqual([]);
   });
 
   it('counts every stage, source, month, value and removal as the truth says', () => {

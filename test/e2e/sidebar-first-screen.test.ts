@@ -148,6 +148,8 @@ describe('the first screen of the setup sidebar', () => {
       expect(await flag.locator('.lf-chip-guess').textContent()).toBe('guess');
       expect(await flag.locator('.lf-guess-what').textContent()).toBe('Reached Converted (yes/no): column J “CONVERTED”');
       expect(await flag.locator('.lf-why').textContent()).toBe('a yes/no column named after the stage Converted');
+      // It agrees with the statuses (converted leads were pre-qualified first): nothing said against it.
+      expect(await flag.locator('.lf-caution').count()).toBe(0);
       // Where the pipeline came from, and the status Zoho does not have, placed by its words.
       expect(await review.locator('.lf-from-line').textContent()).toBe("From Zoho CRM's default lead statuses.");
       expect(await review.locator('.lf-order').first().textContent()).toBe('Stages: Not Contacted → Attempted to Contact → Contacted → Pre-Qualified → Converted');
@@ -190,6 +192,18 @@ describe('the first screen of the setup sidebar', () => {
       expect(saved.stages[1].aliases).toEqual(['Call Back']);
       expect(saved.exits.map((e) => e.name)).toEqual(['Junk Lead', 'Lost Lead', 'Not Qualified', 'Contact in Future']);
       expect(saved.columns).toMatchObject({ status: 'Lead Status', arrived: 'Created Time', source: 'Lead Source', owner: 'Lead Owner', result: '', stageFlags: { Converted: 'CONVERTED' } });
+    });
+  });
+
+  it('says under a guessed stage flag when it is yes for most leads still before its stage, as in Zoho\'s sample export', async () => {
+    const rows = zohoLeads(200);
+    const flagAt = rows[0].indexOf('CONVERTED');
+    const everywhere = rows.map((row, i) => (i === 0 ? row : row.map((cell, at) => (at === flagAt ? (i % 8 === 0 ? 'No' : 'Yes') : cell))));
+    await withPreview('sidebar-first-flag-caution', everywhere, async (page, preview) => {
+      const sb = await openSetup(page, preview);
+      const flag = sb.locator('#lf-review li.lf-guess').filter({ hasText: 'CONVERTED' });
+      await eventually(() => flag.locator('.lf-caution').textContent()).toMatch(/^It is also yes for \d+ of the \d+ leads read whose status is still before Converted, so it may not mean they reached Converted\. If so, choose no column for it\.$/);
+      expect(await flag.locator('.lf-caution').getAttribute('role')).toBe('note');
     });
   });
 

@@ -120,6 +120,22 @@ describe('statuses that match nothing', () => {
 });
 
 describe('a proposed setup', () => {
+  it('says against a guessed stage flag when it is yes for most leads still before its stage, and nothing when it agrees with the statuses', () => {
+    const { headers, rows } = zohoSheet();
+    const flagAt = headers.indexOf('CONVERTED');
+    const statusAt = headers.indexOf('Lead Status');
+    const flag = (proposal: ReturnType<typeof proposeSetup>) => proposal.picks.find((p) => p.field === 'stageFlag:Converted')!;
+    // As Zoho writes it: converted leads were pre-qualified first.
+    expect(flag(proposeSetup('Leads', headers, rows)).caution).toBeUndefined();
+    // As Zoho's sample export writes it: yes for most leads whatever their status.
+    const everywhere = rows.map((row, i) => row.map((cell, at) => (at === flagAt ? (i % 10 === 0 ? 'No' : 'Yes') : cell)));
+    // Open before Converted: Zoho's open statuses and "Call Back" (Contact in Future is an exit, Junk, Lost and Not Qualified too).
+    const open = everywhere.filter((row) => ['Not Contacted', 'Attempted to Contact', 'Contacted', 'Pre-Qualified', 'Call Back'].includes(String(row[statusAt])));
+    const marked = open.filter((row) => row[flagAt] === 'Yes').length;
+    expect(flag(proposeSetup('Leads', headers, everywhere)).caution)
+      .toBe(`It is also yes for ${marked} of the ${open.length} leads read whose status is still before Converted, so it may not mean they reached Converted. If so, choose no column for it.`);
+  });
+
   it('fills the draft from a Zoho export: sure columns filled in, the CONVERTED flag a guess keyed by its stage, the pipeline Zoho\'s', () => {
     const { headers, rows } = zohoSheet();
     const proposal = proposeSetup('Leads', headers, rows);

@@ -5,7 +5,8 @@
  * (an exact header a CRM writes) or a guess (a near header, or the values alone), so the sidebar
  * and the report can show guesses first and never apply one silently.
  */
-import { columnLetter, isBlank, normalizeLabel } from '../values';
+import { isFlagSet } from '../evidence';
+import { Cell, columnLetter, isBlank, normalizeLabel } from '../values';
 import { COLUMN_FIELDS, ColumnField, Setup, defaultSetup } from '../setup';
 import { DEFAULT_PIPELINE, Pipeline } from '../pipeline';
 import { ColumnProfile, HEADER_HINTS, ValueRole, headerScore, headerWords, profileColumns, valuesFit } from './columns';
@@ -26,6 +27,8 @@ export interface Pick {
   index: number;
   sure: boolean;
   why: string;
+  /** What the leads read say against the guess, when they do (a stage flag yes for most leads still before its stage). */
+  caution?: string;
 }
 
 export interface Proposal {
@@ -101,6 +104,29 @@ function isOutcomeColumn(p: ColumnProfile, counts: Map<string, number>): boolean
     }
   }
   return known >= total * 0.95 && kinds.size >= 2 && (kinds.has('won') || kinds.has('lost'));
+}
+
+/** Below this many open leads before a flag's stage, a flag marking most of them says little. */
+const FEW_OPEN = 10;
+
+/**
+ * A stage flag guessed from its header that is yes for most of the leads whose status is still
+ * open before its stage may not mean that stage (Zoho's sample export marks 93% of its leads
+ * CONVERTED whatever their status): what the leads read say, for the person checking the guess.
+ */
+function flagCaution(rows: unknown[][], statusAt: number, flagAt: number, stage: string, pipeline: Pipeline): string | undefined {
+  const flagStage = pipeline.stageIndex(stage);
+  let before = 0;
+  let marked = 0;
+  for (const row of rows) {
+    const cell = row[statusAt];
+    const own = isBlank(cell) ? undefined : pipeline.resolve(String(cell));
+    if (!own || own.exit >= 0 || own.stage >= flagStage) continue;
+    before++;
+    if (isFlagSet(row[flagAt] as Cell)) marked++;
+  }
+  if (before < FEW_OPEN || marked * 2 <= before) return undefined;
+  return `It is also yes for ${marked.toLocaleString('en-US')} of the ${before.toLocaleString('en-US')} leads read whose status is still before ${stage}, so it may not mean they reached ${stage}. If so, choose no column for it.`;
 }
 
 export function proposeSetup(sheetName: string, headers: unknown[], rows: unknown[][], opts: ProposeOptions = {}): Proposal {
@@ -245,7 +271,10 @@ export function proposeSetup(sheetName: string, headers: unknown[], rows: unknow
   // The first stage's date is the arrival itself when they are one column: no need to say it twice.
   const arrival = picked('arrived');
   for (const d of datedStages.filter((d) => !(arrival && d.p.index === arrival.index && finalPipeline.stageIndex(d.stage) === 0))) picks.push({ field: `stageDate:${d.stage}`, label: `Date reached ${d.stage}`, header: d.p.header, index: d.p.index, sure: d.sure, why: d.sure ? 'its header names the stage' : `its header "${d.p.header}" names the stage ${d.stage}` });
-  for (const f of flaggedStages) picks.push({ field: `stageFlag:${f.stage}`, label: `Reached ${f.stage} (yes/no)`, header: f.p.header, index: f.p.index, sure: false, why: `a yes/no column named after the stage ${f.stage}` });
+  for (const f of flaggedStages) {
+    const caution = status ? flagCaution(rows, status.index, f.p.index, f.stage, finalPipeline) : undefined;
+    picks.push({ field: `stageFlag:${f.stage}`, label: `Reached ${f.stage} (yes/no)`, header: f.p.header, index: f.p.index, sure: false, why: `a yes/no column named after the stage ${f.stage}`, ...(caution ? { caution } : {}) });
+  }
 
   const setup = defaultSetup(sheetName);
   setup.stages = proposal.def.stages;

@@ -569,7 +569,8 @@ function renderReview(): void {
       h('span', { class: 'lf-chip-guess', text: 'guess' }),
       h('span', { class: 'lf-guess-what', text: `${pick.label}: column ${columnLetter(pick.index)} ${quoted(pick.header)}` }),
       ' ', change,
-      h('span', { class: 'gray lf-why', text: pick.why }));
+      h('span', { class: 'gray lf-why', text: pick.why }),
+      pick.caution ? h('span', { class: 'lf-caution', role: 'note', text: pick.caution }) : null);
   });
   const { list, exact: exactCounts } = currentStatuses();
   const countOf = (status: string) => list.filter((t) => normalizeLabel(t.status) === normalizeLabel(status)).reduce((n, t) => n + t.count, 0);
