@@ -116,12 +116,18 @@ const FEW_OPEN = 10;
  */
 function flagCaution(rows: unknown[][], statusAt: number, flagAt: number, stage: string, pipeline: Pipeline): string | undefined {
   const flagStage = pipeline.stageIndex(stage);
+  // Whether a status is open before the flag's stage, once per distinct status (the report reads every row).
+  const openBefore = new Map<unknown, boolean>();
   let before = 0;
   let marked = 0;
   for (const row of rows) {
     const cell = row[statusAt];
-    const own = isBlank(cell) ? undefined : pipeline.resolve(String(cell));
-    if (!own || own.exit >= 0 || own.stage >= flagStage) continue;
+    let open = openBefore.get(cell);
+    if (open === undefined) {
+      const own = isBlank(cell) ? undefined : pipeline.resolve(String(cell));
+      openBefore.set(cell, (open = !!own && own.exit < 0 && own.stage < flagStage));
+    }
+    if (!open) continue;
     before++;
     if (isFlagSet(row[flagAt] as Cell)) marked++;
   }
