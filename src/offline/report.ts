@@ -8,7 +8,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { findDayOrderMix, repairDayOrderMix } from '../core/dayorder';
-import { Pick, Proposal, describePick, proposeSetup } from '../core/detect';
+import { Pick, Proposal, describePick, marksMostOpen, proposeSetup } from '../core/detect';
 import { BuildData, Kind, NO_LAST_ACTIVITY_NOTE, NO_VALUE_NOTE, Plan, UNCONFIRMED_NOTE, planBuild } from '../core/report';
 import { Pipeline } from '../core/pipeline';
 import { COLUMN_FIELDS, ColumnField, SETUP_SHEET, Setup, pipelineOf, setupToGrid, validateSetup } from '../core/setup';
@@ -402,9 +402,6 @@ function furtherThanExits(headers: string[], rows: unknown[][], setup: Setup, pi
   };
 }
 
-/** Below this many open leads, a stage date or flag marking most of them says little. */
-const FEW_OPEN = 10;
-
 /**
  * Where the exits stop their leads, grouped by stage, with how many leads each holds ("Junk Lead
  * (388) and Lost Lead (392) at Not Contacted"); exits no lead uses are left out. With the leads
@@ -439,7 +436,7 @@ function exitLines(setup: Setup, statuses: { status: string; count: number }[], 
     : `  But ${count(further.leads)} of them count further: ${further.by.map((b) => `${count(b.leads)} as ${b.stage} (${b.evidence.replace(/^they (have|are) /, '')})`).join(', ')}.`);
   const setupHow = '("leadflow setup", then --setup)';
   const used = new Set(further.by.map((b) => b.header));
-  const doubtful = further.openBefore.filter((o) => used.has(o.header) && o.leads >= FEW_OPEN && o.marked * 2 > o.leads);
+  const doubtful = further.openBefore.filter((o) => used.has(o.header) && marksMostOpen(o.leads, o.marked));
   for (const o of doubtful) {
     const marks = o.kind === 'date' ? `also holds a date for` : `is also yes for`;
     const leaveOut = guessedColumns.has(o.header) ? ` It is a guess: if so, take it out of "${o.kind === 'date' ? 'stageDates' : 'stageFlags'}" in the setup ${setupHow}.` : '';

@@ -106,8 +106,14 @@ function isOutcomeColumn(p: ColumnProfile, counts: Map<string, number>): boolean
   return known >= total * 0.95 && kinds.size >= 2 && (kinds.has('won') || kinds.has('lost'));
 }
 
-/** Below this many open leads before a flag's stage, a flag marking most of them says little. */
-const FEW_OPEN = 10;
+/**
+ * Whether a stage date or flag marking `marked` of the `open` leads whose status is still before
+ * its stage casts doubt on it: more than half of them, and enough of them (below 10 it says little).
+ * The sidebar's caution and the report command's line both ask this.
+ */
+export function marksMostOpen(open: number, marked: number): boolean {
+  return open >= 10 && marked * 2 > open;
+}
 
 /**
  * A stage flag guessed from its header that is yes for most of the leads whose status is still
@@ -131,7 +137,7 @@ function flagCaution(rows: unknown[][], statusAt: number, flagAt: number, stage:
     before++;
     if (isFlagSet(row[flagAt] as Cell)) marked++;
   }
-  if (before < FEW_OPEN || marked * 2 <= before) return undefined;
+  if (!marksMostOpen(before, marked)) return undefined;
   return `It is also yes for ${marked.toLocaleString('en-US')} of the ${before.toLocaleString('en-US')} leads read whose status is still before ${stage}, so it may not mean they reached ${stage}. If so, choose no column for it.`;
 }
 
