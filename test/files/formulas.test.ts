@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { excelFunctionName, quoteSheetName, stringLiteral, toExcelFormula, valueLiteral } from '../../src/offline/files/formulas.ts';
+import { asRelativeName, excelFunctionName, quoteSheetName, stringLiteral, toExcelFormula, valueLiteral } from '../../src/offline/files/formulas.ts';
 import { excelSheetNames } from '../../src/offline/files/write.ts';
 
 const xl = (f: string, cached: unknown = 0, renamed?: Map<string, string>) => toExcelFormula(f, cached, { renamedSheets: renamed });
@@ -70,5 +70,16 @@ describe('formulas for Excel and LibreOffice', () => {
   it('makes sheet names Excel accepts', () => {
     expect(excelSheetNames(['Leads', 'Q1/Q2: Funnel', 'leads', 'x'.repeat(40), 'History', "'quoted'", '[a]*?']))
       .toEqual(['Leads', 'Q1_Q2_ Funnel', 'leads (2)', 'x'.repeat(31), 'History_', 'quoted', '_a___']);
+  });
+  it('writes a per-lead formula as a defined name relative to A1, for the sheet and cell it was written for', () => {
+    // Written for B2 of the per-lead sheet: the lead's row becomes row 1, unqualified cells get the sheet.
+    expect(asRelativeName("IF('Leads'!$G2=\"\",$A2,VLOOKUP('Leads'!$G2,'Funnel'!$U$9:$Y$39,3,FALSE))", 'Funnel · per lead', 2, 2))
+      .toBe("IF('Leads'!$G1=\"\",'Funnel · per lead'!$A1,VLOOKUP('Leads'!$G1,'Funnel'!$U$9:$Y$39,3,FALSE))");
+    // Relative columns move too; a range keeps one sheet prefix; text, functions and numbers stay.
+    expect(asRelativeName('SUM(C5:D7)+Raw!E5*2.5+LOG10(4)&"$A2"', 'Per lead', 5, 3)).toBe("SUM('Per lead'!A1:B3)+Raw!C1*2.5+LOG10(4)&\"$A2\"");
+    expect(asRelativeName("COUNTIF($G:$G,'It''s'!$B$2)+SUM(5:6)", 'S', 5, 1)).toBe("COUNTIF(S!$G:$G,'It''s'!$B$2)+SUM(S!1:2)");
+    // A row above the cell cannot be said relative to A1 without wrapping round the sheet: refused.
+    expect(() => asRelativeName('$A1+1', 'S', 2, 2)).toThrow(/\$A1 .* above or left/);
+    expect(() => asRelativeName('A2', 'S', 2, 2)).toThrow(/left/);
   });
 });

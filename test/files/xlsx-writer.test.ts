@@ -397,10 +397,17 @@ describe('writing cells', () => {
     expect(chart).not.toContain("'Funnel'!");
     expect(text(files, 'xl/workbook.xml')).toContain(`localSheetId="0">'Funnel_ 2025_Q1'!$A$1:`);
     expect(text(files, 'xl/worksheets/sheet3.xml')).toContain('<t xml:space="preserve"> Google </t>');
-    // The per-lead cells read the renamed funnel's Status → stage table, one shared formula per column.
-    // (Column A holds each lead's furthest stage date or flag, which the stage no. in B reads.)
-    const stageNo = /<f t="shared" ref="B2:B\d+" si="1">([^<]*)<\/f>/.exec(text(files, 'xl/worksheets/sheet2.xml'))?.[1] ?? '';
-    expect(stageNo).toMatch(/^IF\('Leads'!\$G2="",/);
-    expect(stageNo).toContain("VLOOKUP('Leads'!$G2,'Funnel_ 2025_Q1'!$");
+    // The per-lead cells read the renamed funnel's Status → stage table through one defined name
+    // per column, written for A1 (column A holds each lead's furthest stage date or flag, which the
+    // stage no. in B reads), and every lead's cell in B calls the stage no.'s name.
+    const workbook = text(files, 'xl/workbook.xml');
+    const stageNo = /<definedName name="LF_Funnel_2025_Q1_Stage_no">([^<]*)<\/definedName>/.exec(workbook)?.[1] ?? '';
+    expect(stageNo).toMatch(/^IF\('Leads'!\$G1="",IF\('Funnel · per lead'!\$A1&gt;0,/);
+    expect(stageNo).toContain("VLOOKUP('Leads'!$G1,'Funnel_ 2025_Q1'!$");
+    const perLeadSheet = text(files, 'xl/worksheets/sheet2.xml');
+    const stageNoCells = [...perLeadSheet.matchAll(/<c r="B(\d+)"[^>]*><f>([^<]*)<\/f>/g)];
+    expect(stageNoCells.map((cell) => Number(cell[1]))).toEqual(Array.from({ length: stageNoCells.length }, (_, i) => i + 2));
+    expect(new Set(stageNoCells.map((cell) => cell[2]))).toEqual(new Set(['LF_Funnel_2025_Q1_Stage_no']));
+    expect(perLeadSheet).not.toContain('t="shared"');
   });
 });

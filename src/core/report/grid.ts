@@ -103,9 +103,10 @@ export interface XlsxPlan {
     /** The row of the leads' header: the titles go there, the first lead is the row below. */
     headerRow: number;
     /**
-     * Each column: the first lead's formula (relative rows, as a shared formula), each lead's value
-     * (NOT_A_LEAD for ""; kept as the planner's typed array, not copied: at a million leads a copy
-     * of every column cost 170 MB), and the value of an empty row.
+     * Each column: the first lead's formula (relative rows; the file makes it a defined name that
+     * each lead's cell calls), each lead's value (NOT_A_LEAD for ""; kept as the planner's typed
+     * array, not copied: at a million leads a copy of every column cost 170 MB), and the value of
+     * an empty row.
      */
     columns: { title: string; formula: string; values: ArrayLike<number | string>; empty: number | string }[];
   };

@@ -91,7 +91,7 @@ export class PerLead {
     return expr;
   }
 
-  /** For the file: the expression for the first lead's row of the per-lead sheet (relative rows: a shared formula). */
+  /** For the file: the expression for the first lead's row of the per-lead sheet (relative rows: each lead's row reads its own). */
   private rowFormula(expr: string): string {
     return expr.replace(TOKENS, (_, letter: string, reference: string, index: string) =>
       letter ? `${this.leadsSheet}$${letter}${this.firstRow}` : reference ? `${BUILT_SHEET}${reference}` : `$${colName(+index + 1)}${this.firstRow}`);

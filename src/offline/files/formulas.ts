@@ -309,3 +309,117 @@ export function toExcelFormula(sheetsFormula: string, cached: unknown, opts: Tra
   if (text.length > MAX_FORMULA_LENGTH) return null;
   return { formula: text, wrapped: false, calls };
 }
+
+/** A cell reference's parts: "$" where a part is absolute. */
+const CELL_PARTS = /^(\$?)([A-Za-z]{1,3})(\$?)(\d+)$/;
+const ROW_ONLY = /^\$?\d+$/;
+
+function columnNumber(letters: string): number {
+  let n = 0;
+  for (const ch of letters.toUpperCase()) n = n * 26 + ch.charCodeAt(0) - 64;
+  return n;
+}
+
+function columnLetters(n: number): string {
+  let s = '';
+  for (let k = n; k > 0; k = Math.floor((k - 1) / 26)) s = String.fromCharCode(65 + ((k - 1) % 26)) + s;
+  return s;
+}
+
+/**
+ * A cell's formula as the formula of a defined name that means the same wherever it is used.
+ *
+ * Why: LibreOffice copies, compares and frees each cell's whole token array while it loads an
+ * xlsx, shared formulas too, so a per-lead sheet of 110,000 rows costs in proportion to its
+ * formulas' length. A cell whose formula is one name costs a fraction of that, and a name defined
+ * with relative rows is evaluated for the row it is used in (docs/recalculation.md).
+ *
+ * A name's relative references are relative to A1 when it is used (the xlsx convention, which
+ * Excel and LibreOffice follow), so each relative row and column moves by the distance from A1 to
+ * the cell the formula was written for (`row`, `column`), and a reference without a sheet gets
+ * `sheet`, the sheet the cell is on. A relative reference above or left of that cell has no A1
+ * form without wrapping round the sheet, so it is refused rather than written wrong.
+ */
+export function asRelativeName(formula: string, sheet: string, row: number, column: number): string {
+  const body = formula.startsWith('=') ? formula.slice(1) : formula;
+  const moveCell = (ref: string): string => {
+    const cell = CELL_PARTS.exec(ref);
+    if (cell) {
+      const [, colAbs, col, rowAbs, rowText] = cell;
+      const newColumn = colAbs ? columnNumber(col) : columnNumber(col) - (column - 1);
+      const newRow = rowAbs ? Number(rowText) : Number(rowText) - (row - 1);
+      if (newColumn < 1 || newRow < 1) throw new RangeError(`${ref} in "${body}" lies above or left of the cell the formula was written for; a defined name cannot say that.`);
+      return `${colAbs}${colAbs ? col : columnLetters(newColumn)}${rowAbs}${newRow}`;
+    }
+    if (ROW_ONLY.test(ref)) {
+      if (ref.startsWith('$')) return ref;
+      const newRow = Number(ref) - (row - 1);
+      if (newRow < 1) throw new RangeError(`Row ${ref} in "${body}" lies above the cell the formula was written for; a defined name cannot say that.`);
+      return String(newRow);
+    }
+    if (ref.startsWith('$')) return ref; // an absolute column ($G)
+    const newColumn = columnNumber(ref) - (column - 1);
+    if (newColumn < 1) throw new RangeError(`Column ${ref} in "${body}" lies left of the cell the formula was written for; a defined name cannot say that.`);
+    return columnLetters(newColumn);
+  };
+  const isRef = (run: string) => CELL.test(run) || COLUMN_ONLY.test(run);
+  const prefix = `${quoteSheetName(sheet)}!`;
+  let out = '';
+  let i = 0;
+  const n = body.length;
+  /** Reads a reference (or a range of two) at i; `qualified` when a sheet prefix came before it. */
+  const reference = (qualified: boolean): boolean => {
+    let j = i;
+    while (j < n && IDENT.test(body[j])) j++;
+    const first = body.slice(i, j);
+    let second = '';
+    let end = j;
+    if (body[j] === ':') {
+      let k = j + 1;
+      while (k < n && IDENT.test(body[k])) k++;
+      second = body.slice(j + 1, k);
+      end = k;
+    }
+    const rowRange = ROW_ONLY.test(first) && ROW_ONLY.test(second);
+    const isRange = second !== '' && body[end] !== '(' && ((isRef(first) && isRef(second)) || rowRange);
+    if (!isRange && (!CELL.test(first) || body[j] === '(')) return false;
+    out += `${qualified ? '' : prefix}${moveCell(first)}${isRange ? `:${moveCell(second)}` : ''}`;
+    i = isRange ? end : j;
+    return true;
+  };
+  while (i < n) {
+    const ch = body[i];
+    if (ch === '"') {
+      let j = i + 1;
+      while (j < n && !(body[j] === '"' && body[j + 1] !== '"')) j += body[j] === '"' ? 2 : 1;
+      out += body.slice(i, j + 1);
+      i = j + 1;
+      continue;
+    }
+    if (ch === "'") {
+      let j = i + 1;
+      while (j < n && !(body[j] === "'" && body[j + 1] !== "'")) j += body[j] === "'" ? 2 : 1;
+      out += body.slice(i, j + 2); // the quoted sheet and its "!"
+      i = j + 2;
+      if (!reference(true)) throw new RangeError(`No reference after the sheet in "${body}".`);
+      continue;
+    }
+    if (IDENT.test(ch)) {
+      let j = i;
+      while (j < n && IDENT.test(body[j])) j++;
+      if (body[j] === '!') {
+        out += body.slice(i, j + 1);
+        i = j + 1;
+        if (!reference(true)) throw new RangeError(`No reference after the sheet in "${body}".`);
+        continue;
+      }
+      if (reference(false)) continue;
+      out += body.slice(i, j);
+      i = j;
+      continue;
+    }
+    out += ch;
+    i++;
+  }
+  return out;
+}
