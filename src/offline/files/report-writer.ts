@@ -260,7 +260,9 @@ function perLeadNames(plan: Plan, sheet: string, renamed: Map<string, string>, l
   const builtSheet = `'${plan.name.replace(/'/g, "''")}'!`;
   const first = perLead.headerRow + 1;
   return perLead.columns.map((column, c) => {
-    const formula = toExcelFormula(column.formula.split(BUILT_SHEET).join(builtSheet), '', { renamedSheets: renamed, lastRow })?.formula ?? '';
+    const formula = toExcelFormula(column.formula.split(BUILT_SHEET).join(builtSheet), '', { renamedSheets: renamed, lastRow })?.formula;
+    // Only a formula past Excel's 8,192 characters has no file form; a name without one would break the file.
+    if (!formula) throw new RangeError(`The per-lead column "${column.title}" of ${plan.name} needs a formula longer than Excel allows; the file cannot hold it.`);
     const base = `LF_${nameSlug(plan.name) || 'sheet'}_${nameSlug(column.title) || `column_${c + 1}`}`;
     let name = base;
     for (let k = 2; taken.has(name.toUpperCase()); k++) name = `${base}_${k}`;
