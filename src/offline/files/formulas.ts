@@ -366,17 +366,17 @@ export function asRelativeName(formula: string, sheet: string, row: number, colu
   const prefix = `${quoteSheetName(sheet)}!`;
   let out = '';
   let i = 0;
-  const n = body.length;
+  const length = body.length;
   /** Reads a reference (or a range of two) at i; `qualified` when a sheet prefix came before it. */
   const reference = (qualified: boolean): boolean => {
     let j = i;
-    while (j < n && IDENT.test(body[j])) j++;
+    while (j < length && IDENT.test(body[j])) j++;
     const first = body.slice(i, j);
     let second = '';
     let end = j;
     if (body[j] === ':') {
       let k = j + 1;
-      while (k < n && IDENT.test(body[k])) k++;
+      while (k < length && IDENT.test(body[k])) k++;
       second = body.slice(j + 1, k);
       end = k;
     }
@@ -387,18 +387,18 @@ export function asRelativeName(formula: string, sheet: string, row: number, colu
     i = isRange ? end : j;
     return true;
   };
-  while (i < n) {
+  while (i < length) {
     const ch = body[i];
     if (ch === '"') {
       let j = i + 1;
-      while (j < n && !(body[j] === '"' && body[j + 1] !== '"')) j += body[j] === '"' ? 2 : 1;
+      while (j < length && !(body[j] === '"' && body[j + 1] !== '"')) j += body[j] === '"' ? 2 : 1;
       out += body.slice(i, j + 1);
       i = j + 1;
       continue;
     }
     if (ch === "'") {
       let j = i + 1;
-      while (j < n && !(body[j] === "'" && body[j + 1] !== "'")) j += body[j] === "'" ? 2 : 1;
+      while (j < length && !(body[j] === "'" && body[j + 1] !== "'")) j += body[j] === "'" ? 2 : 1;
       out += body.slice(i, j + 2); // the quoted sheet and its "!"
       i = j + 2;
       if (!reference(true)) throw new RangeError(`No reference after the sheet in "${body}".`);
@@ -406,7 +406,7 @@ export function asRelativeName(formula: string, sheet: string, row: number, colu
     }
     if (IDENT.test(ch)) {
       let j = i;
-      while (j < n && IDENT.test(body[j])) j++;
+      while (j < length && IDENT.test(body[j])) j++;
       if (body[j] === '!') {
         out += body.slice(i, j + 1);
         i = j + 1;

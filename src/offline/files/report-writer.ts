@@ -234,14 +234,6 @@ async function writeLeadsSheet(out: EntryStream, leads: LeadsSheet, styles: Styl
 }
 
 /**
- * The defined names the per-lead cells of each built sheet use (XlsxPlan), one per column: its
- * first lead's formula as a name with relative rows (asRelativeName), called after the per-lead
- * sheet and the column's title ("LF_Funnel_Stage_no"), so Excel's and LibreOffice's
- * name lists say what each is. Each cell's formula is then the name alone: LibreOffice loads
- * and recalculates the report in about half the time it took with a shared formula per column
- * (docs/recalculation.md).
- */
-/**
  * Words of a title fit for a defined name: letters and digits joined by "_", whole words up to 30
  * characters. LibreOffice keeps each cell's formula text, so a long name costs memory per lead.
  */
@@ -255,6 +247,14 @@ function nameSlug(text: string): string {
   return slug;
 }
 
+/**
+ * The defined names the per-lead cells of each built sheet use (XlsxPlan), one per column: its
+ * first lead's formula as a name with relative rows (asRelativeName), called after the built
+ * sheet and the column's title ("LF_Funnel_Stage_no"), so Excel's and LibreOffice's lists of
+ * names say what each holds. Each cell's formula is then the name alone: LibreOffice loads and
+ * recalculates the report in about half the time it took with a shared formula per column
+ * (docs/recalculation.md).
+ */
 function perLeadNames(plan: Plan, sheet: string, renamed: Map<string, string>, lastRow: number, taken: Set<string>): DefinedName[] {
   const perLead = plan.xlsx!.perLead;
   const builtSheet = `'${plan.name.replace(/'/g, "''")}'!`;
