@@ -150,7 +150,8 @@ function customFunctionWrapper(spec) {
     ' */',
     `function ${spec.name}(${names.join(', ')}) {`,
     // Every argument given, not only the declared ones: a formula with one too many must be told so.
-    `  return ${GLOBAL}.customFunction(${JSON.stringify(spec.name)}, Array.prototype.slice.call(arguments));`,
+    // (Spread rather than Array.prototype.slice.call: the same array, 22 bytes less per function.)
+    `  return ${GLOBAL}.customFunction(${JSON.stringify(spec.name)}, [...arguments]);`,
     '}',
   ];
   return lines.join('\n');

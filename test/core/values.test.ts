@@ -274,6 +274,17 @@ describe('toGrid, column and friends', () => {
     expect(toGrid([])).toEqual([]);
   });
 
+  it('reads a mix of rows and bare values as one cell per row, every time it is asked', () => {
+    const mixed = [['New'], 'Won', ['Lost']];
+    expect(toGrid(mixed)).toEqual([['New'], ['Won'], ['Lost']]);
+    expect(toGrid(mixed)).toEqual([['New'], ['Won'], ['Lost']]);
+    expect(toGrid(mixed)).not.toBe(mixed);
+    // A range of rows, asked again (a function reads its ranges more than once), is the same range.
+    const rows = [['New'], ['Won']];
+    expect(toGrid(rows)).toBe(rows);
+    expect(toGrid(rows)).toBe(rows);
+  });
+
   it('column takes one column of a range', () => {
     expect(column([['New'], ['Won'], ['']], ctx)).toEqual(['New', 'Won', '']);
     expect(column('Won', ctx)).toEqual(['Won']);
