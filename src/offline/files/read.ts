@@ -799,12 +799,11 @@ function xlsxFailure(e: unknown): string {
 
 /** Reads the leads sheet of an xlsx workbook held in memory. */
 export async function parseXlsx(buffer: Buffer, opts: XlsxOptions = {}): Promise<ReadTable> {
-  const typing = typingOptions(opts);
   const label = fileLabel(opts.fileLabel ?? 'xlsx data');
   if (buffer.length === 0) throw new LeadsFileError('EMPTY', label, `${label} is empty (0 bytes): expected an Excel workbook (.xlsx).`);
   const bad = notWhatItSays(label, '.xlsx', sniff(buffer.subarray(0, SNIFF_BYTES)));
   if (bad) throw bad;
-  return readXlsxStreams(() => new PassThrough().end(buffer), label, typing, opts.maxCells ?? MAX_CELLS, opts.stallMs);
+  return readXlsxFrom(() => new PassThrough().end(buffer), opts);
 }
 
 /** Reads an xlsx from streams `open` makes, one per pass over the file (the tests hand it streams that fail). */
