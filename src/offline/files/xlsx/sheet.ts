@@ -99,13 +99,10 @@ export function valueCell(ref: string, v: unknown, s: number): string {
 
 /**
  * A formula cell with its cached value (t="str" for text, "b" for booleans, "e" for error codes).
- * `kind` makes it an array formula filling `ref` (<f t="array">), or the first cell of a shared
- * formula (<f t="shared" ref si>) or another cell of one (formula "": <f t="shared" si/>).
+ * `kind` makes it an array formula filling `ref` (<f t="array">).
  */
-export function formulaCell(ref: string, formula: string, cached: unknown, s: number, kind?: { array: string } | { shared: number; ref?: string }): string {
-  const f = !kind ? `<f>${escapeText(formula)}</f>`
-    : 'array' in kind ? `<f t="array" ref="${kind.array}">${escapeText(formula)}</f>`
-      : kind.ref ? `<f t="shared" ref="${kind.ref}" si="${kind.shared}">${escapeText(formula)}</f>` : `<f t="shared" si="${kind.shared}"/>`;
+export function formulaCell(ref: string, formula: string, cached: unknown, s: number, kind?: { array: string }): string {
+  const f = kind ? `<f t="array" ref="${kind.array}">${escapeText(formula)}</f>` : `<f>${escapeText(formula)}</f>`;
   if (typeof cached === 'number') {
     return Number.isFinite(cached) ? `<c r="${ref}"${sAttr(s)}>${f}<v>${numberText(cached)}</v></c>` : `<c r="${ref}"${sAttr(s)} t="e">${f}<v>#NUM!</v></c>`;
   }
