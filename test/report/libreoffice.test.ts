@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../build.mjs';
 import { sampleLeads } from '../../src/core/sample';
 import { readRowsTo, writeReportXlsx } from '../../src/offline/files/report-writer';
-import { runReport } from '../../src/offline/report';
+import { planBuild } from '../../src/core/report';
+import { buildDataOf, runReport, understand } from '../../src/offline/report';
 import { expectPlansRecalculated, recalcWithLibreOffice } from './lo';
 
 const dir = mkdtempSync(join(tmpdir(), 'leadflow-lo-'));
@@ -54,6 +55,56 @@ describe('the report in LibreOffice', () => {
     expect(review[head + 1][0]).toBe('All sources');
     const recalculated = await recalcWithLibreOffice([out], dir);
     expect(expectPlansRecalculated(plans, recalculated.get(out)!)).toBeGreaterThan(50);
+  }, 300_000);
+
+  it('moves a lead whose arrival is edited past the last period to the "past the last key" count, and no other table with it', async () => {
+    // The file packs each lead's keys of several tables into one number; a period past the table
+    // must not spill into the next table's digit (its removal month here).
+    const sample = sampleLeads({ rows: 300, seed: 21, dateStyle: 'iso', timeZone: 'UTC', from: '2025-01-01', days: 240, stageDates: true, removalDates: true });
+    const input = join(dir, 'edited.csv');
+    writeFileSync(input, csvOf(sample.headers, sample.rows));
+    const { plans, understood } = await runReport({ input, out: join(dir, 'edited-built.xlsx'), action: 'flow', progress: null, report: null });
+    const [flow] = plans;
+    const rows = understood.table.rows.map((row) => [...row]);
+    const headers = rows[0].map(String);
+    const [arrivedAt, removedAt] = [headers.indexOf(understood.setup.columns.arrived!), headers.indexOf(understood.setup.columns.removedAt!)];
+    const edited = rows.findIndex((row, r) => r > 0 && typeof row[arrivedAt] === 'number' && typeof row[removedAt] === 'number');
+    expect(edited, 'a lead with an arrival and a removal date').toBeGreaterThan(0);
+    rows[edited][arrivedAt] = (Date.UTC(2031, 5, 15) - Date.UTC(1899, 11, 30)) / 86_400_000;
+    const out = join(dir, 'edited.xlsx');
+    await writeReportXlsx(out, { plans, timeZone: 'UTC', leads: { name: understood.sheetName, rows, columnFormats: rows[0].map(() => null) }, setup: { name: 'LeadFlow setup', rows: [['LeadFlow setup']] } });
+    const lo = (await recalcWithLibreOffice([out], dir)).get(out)!('Net lead flow')!;
+
+    // Each count block table: its title two rows above its first count, three columns to the left.
+    const table = (title: string) => {
+      const spill = flow.spills!.find(([top, column]) => flow.values[top - 2][column - 4] === title)!;
+      expect(spill, `the count block has the table "${title}"`).toBeDefined();
+      const [top, column, height] = spill;
+      return Array.from({ length: height }, (_, k) => ({ ours: flow.values[top - 1 + k][column - 1] as number, theirs: Number(lo[top - 1 + k][column - 1]) }));
+    };
+    const removed = table('Removed');
+    expect(removed.map((count) => count.theirs)).toEqual(removed.map((count) => count.ours));
+    const arrived = table('Arrived');
+    const changed = arrived.map((count, k) => ({ k, by: count.theirs - count.ours })).filter((count) => count.by !== 0);
+    expect(changed).toHaveLength(2);
+    expect(changed[0].by).toBe(-1);
+    // The last count is the keys past the last period's.
+    expect(changed[1]).toEqual({ k: arrived.length - 1, by: 1 });
+  }, 300_000);
+
+  it('recalculates a weekly net lead flow over ten years, whose keys take more than one packed column, to the numbers LeadFlow cached', async () => {
+    const sample = sampleLeads({ rows: 400, seed: 23, dateStyle: 'iso', timeZone: 'UTC', from: '2016-01-01', days: 3600, stageDates: true, removalDates: true });
+    const input = join(dir, 'weekly.csv');
+    writeFileSync(input, csvOf(sample.headers, sample.rows));
+    const understood = await understand({ input, progress: null });
+    const flow = planBuild(buildDataOf(understood), { kind: 'flow', period: 'week' });
+    const packed = flow.xlsx!.perLead.columns.filter((column) => column.title.startsWith('Keys of'));
+    expect(packed.length).toBeGreaterThan(1);
+    const out = join(dir, 'weekly.xlsx');
+    const rows = understood.table.rows;
+    await writeReportXlsx(out, { plans: [flow], timeZone: 'UTC', leads: { name: understood.sheetName, rows, columnFormats: rows[0].map(() => null) }, setup: { name: 'LeadFlow setup', rows: [['LeadFlow setup']] } });
+    const recalculated = await recalcWithLibreOffice([out], dir);
+    expect(expectPlansRecalculated([flow], recalculated.get(out)!)).toBeGreaterThan(2000);
   }, 300_000);
 
   it('counts a lead added to the file below the others, and says on the built sheet when leads lie past the rows its formulas read', async () => {

@@ -119,12 +119,13 @@ export function planFlow(leads: Ctx, request: FlowRequest): Plan {
   const periodTitles = periods.map((start) => new Date(start).toISOString().slice(0, unit === 'week' ? 10 : 7));
   const split = (title: string, slice: PerLeadValue) => counts.addSplit(title, periodTitles, counts.keysOf(slice, kind, labels.length), labels);
   // A split that is another one's leads where `test` holds (the file reads that split's keys).
-  const splitWhere = (title: string, slice: PerLeadValue, base: Split, test: string) => counts.addSplit(title, periodTitles, counts.keysWhere(base, test, slice, kind, labels.length), labels);
+  const splitWhere = (title: string, slice: PerLeadValue, base: Split, test: string, holds: (lead: number) => boolean) => counts.addSplit(title, periodTitles, counts.keysWhere(base, test, holds, slice, kind, labels.length), labels);
   const arrivedIn = split('Arrived', byDate('arrived'));
   // Where each reason's removals of a period are counted: by removal date (flow view) or by arrival (cohort view).
   const removedIn = removedAtCol ? split('Removed', byDate('removedAt')) : undefined;
+  const undated = (i: number) => isEmpty(rows[i][leads.index('removedAt')]);
   const undatedIn = removedAtCol
-    ? splitWhere('Arrived, no removal date', byDate('arrived', (i) => isEmpty(rows[i][leads.index('removedAt')]), `(${cell('removedAt')}="")*`), arrivedIn, `${cell('removedAt')}=""`)
+    ? splitWhere('Arrived, no removal date', byDate('arrived', undated, `(${cell('removedAt')}="")*`), arrivedIn, `${cell('removedAt')}=""`, undated)
     : undefined;
   let quietIn: Split | undefined;
   // A lead quiet now: its last activity on or before the cut-off in H3.
@@ -136,7 +137,7 @@ export function planFlow(leads: Ctx, request: FlowRequest): Plan {
         expr: `IF(${isQuiet},${number.expr(`(${lastActivity}+${perLead.sheet('$D$3')})`)},-1)`,
         values: Int32Array.from(rows, (_, i) => (quiet(i) ? number.of(lastActivities[i] + quietDays) : -1)),
       })
-      : splitWhere('Arrived and quiet now', byDate('arrived', quiet, `${isQuiet}*`), arrivedIn, isQuiet);
+      : splitWhere('Arrived and quiet now', byDate('arrived', quiet, `${isQuiet}*`), arrivedIn, isQuiet, quiet);
   }
   const added = (within: Split, slice: number) => counts.count(within, slice, 1, labels.length - 1);
   const removedBy = (within: Split, slice: number, reason: string) => counts.count(within, slice, 3 + removing.indexOf(reason), 3 + removing.indexOf(reason));
@@ -186,7 +187,7 @@ export function planFlow(leads: Ctx, request: FlowRequest): Plan {
     };
     const sourceTitles = [...shown.map((group) => group.label), 'Other'];
     const bySource = counts.addSplit('Lead source', sourceTitles, counts.keysOf(datedSlice, kind, labels.length), labels);
-    const quietBySource = lastActivityCol ? counts.addSplit('Lead source, quiet now', sourceTitles, counts.keysWhere(bySource, isQuiet, {
+    const quietBySource = lastActivityCol ? counts.addSplit('Lead source, quiet now', sourceTitles, counts.keysWhere(bySource, isQuiet, quiet, {
       expr: `IF(${isQuiet},${datedSlice.expr},-1)`,
       values: Int32Array.from(datedSlice.values, (value, i) => (quiet(i) ? value : -1)),
     }, kind, labels.length), labels) : undefined;

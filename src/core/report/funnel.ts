@@ -120,7 +120,8 @@ export function planFunnel(leads: Ctx, request: FunnelRequest): Plan {
     values: Int32Array.from(leads.input.rows, (_, i) => (inCohort(i) ? 1 : 0)),
   };
   const cohortSplit = dated
-    ? counts.addSplit('Cohort', ['Cohort'], counts.keysOf({ expr: `IF(${cohortMember.expr},0,-1)`, values: Int32Array.from(cohortMember.values, (member) => (member ? 0 : -1)) }))
+    // (Its keys get a column of their own: the pipeline values' COUNTIFS and SUMIFS read them as a range.)
+    ? counts.addSplit('Cohort', ['Cohort'], counts.keysOf({ expr: `IF(${cohortMember.expr},0,-1)`, values: Int32Array.from(cohortMember.values, (member) => (member ? 0 : -1)) }), undefined, true)
     : counts.all;
 
   // Leads reached, step and overall conversion, drop-off: the main funnel and each split pipeline.
@@ -181,7 +182,7 @@ export function planFunnel(leads: Ctx, request: FunnelRequest): Plan {
         fx(`ARRAYFORMULA(SUM(IF(${atStage},${valueArray},0)))`, knownValue),
         fx(`IF(${withValueCell}=${reachedCell},${knownValueCell},IF(${ref(8, 6, 1)}=0,"",${reachedCell}*${ref(8, 7, 1)}/${ref(8, 6, 1)}))`, pipelineValue),
         fx(`IF(${pipelineValueCell}="","",IF(${withValueCell}=${reachedCell},${lit(VALUE_BASIS.actual)},IF(AND(${reachedCell}<${FEW_LEADS},${pipelineValueCell}/${reachedCell}>${LARGE_DEAL}),${lit(VALUE_BASIS.fewLargeDeals)},${lit(VALUE_BASIS.estimate)})))`, basis)], 'icct');
-      const keysInFile = perLead.range(cohortSplit.keyColumn);
+      const keysInFile = perLead.range(cohortSplit.keyColumn!);
       counts.fileFormula(7 + stage, 6, `=COUNTIFS(${keysInFile},">=${stage}",${valueColumn},">-1E+300")`);
       counts.fileFormula(7 + stage, 7, `=SUMIFS(${valueColumn},${keysInFile},">=${stage}")`);
     }

@@ -32,7 +32,15 @@ export interface PerLeadValue {
   values: Int32Array;
   /** The file's cheaper form of the same values, when it has one (see PerLead.add). */
   fileExpr?: string;
+  /** For a split's keys: what they are made of, so the file can pack them with other splits' (see packKeys). */
+  parts?: KeyParts;
 }
+
+/**
+ * A split's keys as parts: each lead's measure (stage no. or kind, `width` of them) and its slice;
+ * or, for a split that is another one's leads where a test holds, that split and the test.
+ */
+type KeyParts = { measure: PerLeadValue; width: number; slice: PerLeadValue; where?: { base: Split; test: string; holds: (lead: number) => boolean } };
 
 /**
  * The per-lead expressions of one built sheet: rendered for Sheets as array expressions over the
@@ -250,13 +258,17 @@ export function leadKinds(leads: Ctx, perLead: PerLead, level: PerLeadValue, map
   };
 }
 
+/** The largest number a column of packed keys holds: far inside the 15 digits LibreOffice's INT and MOD keep exact. */
+const PACKED_LIMIT = 1e10;
+
 /** One way of splitting the leads: its slices, each lead's key, and where its counts are written. */
 export interface Split {
   title: string;
   slices: string[];
   key: PerLeadValue;
-  /** The file's per-lead column of the keys (a PerLead token). */
-  keyColumn: string;
+  /** The file's per-lead column of the keys (a PerLead token), when the split has one of its own; else its keys are packed (packKeys). */
+  keyColumn?: string;
+  parts?: KeyParts;
   /** Keys per slice: stages + 1 for a split by stage no., or the number of kinds (see leadKinds). */
   width: number;
   /** What each key of a slice stands for, when not a stage no. */
@@ -302,27 +314,32 @@ export class StageCounts {
   keysOf(slice: PerLeadValue, measure: PerLeadValue = this.level, width = this.stages + 1): PerLeadValue {
     const expr = `IF(ISNUMBER(${measure.expr}),(${slice.expr})*${width}+${measure.expr},"")`;
     const values = Int32Array.from(measure.values, (value, i) => (value === NOT_A_LEAD ? NOT_A_LEAD : slice.values[i] * width + value));
-    return { expr, values };
+    return { expr, values, parts: { measure, width, slice } };
   }
 
   /**
-   * Keys of a split whose slice is `base`'s slice where `test` holds, and none elsewhere (leads
-   * with no removal date, leads quiet now): in the file, the key is `base`'s own key cell where
-   * `test` holds, so LibreOffice does not work the slice out twice per lead.
+   * Keys of a split whose slice is `base`'s slice where `test` holds (`holds` says so per lead),
+   * and none elsewhere (leads with no removal date, leads quiet now): in the file, one yes/no digit
+   * beside `base`'s keys, so LibreOffice does not work the slice out twice per lead.
    */
-  keysWhere(base: Split, test: string, slice: PerLeadValue, measure: PerLeadValue, width: number): PerLeadValue {
+  keysWhere(base: Split, test: string, holds: (lead: number) => boolean, slice: PerLeadValue, measure: PerLeadValue, width: number): PerLeadValue {
     const keys = this.keysOf(slice, measure, width);
-    return { ...keys, fileExpr: `IF(${test},${base.keyColumn},IF(ISNUMBER(${measure.expr}),${measure.expr}-${width},""))` };
+    return { ...keys, parts: { ...keys.parts!, where: { base, test, holds } } };
   }
 
-  /** Adds a split: `key` gives each lead slice × width + its stage no. (or kind), or a negative number. */
-  addSplit(title: string, slices: string[], key: PerLeadValue, kinds?: string[]): Split {
+  /**
+   * Adds a split: `key` gives each lead slice × width + its stage no. (or kind), or a negative
+   * number. Its keys are packed with the other splits' in the file (packKeys) unless `ownColumn`:
+   * a split whose keys other file formulas read as a range (COUNTIFS takes no array).
+   */
+  addSplit(title: string, slices: string[], key: PerLeadValue, kinds?: string[], ownColumn = false): Split {
     const width = kinds ? kinds.length : this.stages + 1;
     const keyCount = slices.length * width;
     const counts = new Float64Array(keyCount + 2);
     for (const value of key.values) if (value !== NOT_A_LEAD) counts[value < 0 ? 0 : value < keyCount ? value + 1 : keyCount + 1]++;
-    const keyColumn = this.level && key !== this.level ? this.perLead.add(`${title}: key`, key.expr, key.values, '', key.fileExpr) : key.expr;
-    const split: Split = { title, slices, key, keyColumn, width, labels: kinds, top: this.top + 3, column: this.nextColumn, counts };
+    const packed = key.parts !== undefined && !ownColumn;
+    const keyColumn = !this.level || key === this.level ? key.expr : packed ? undefined : this.perLead.add(`${title}: key`, key.expr, key.values, '', key.fileExpr);
+    const split: Split = { title, slices, key, keyColumn, parts: packed ? key.parts : undefined, width, labels: kinds, top: this.top + 3, column: this.nextColumn, counts };
     this.nextColumn += 5;
     this.splits.push(split);
     return split;
@@ -393,6 +410,7 @@ export class StageCounts {
   /** Writes the block: per split its keys, what each stands for, and one FREQUENCY (call once, after every split is added). */
   write(title = 'Lead counts'): XlsxPlan {
     const { layout, top } = this;
+    const packed = this.packKeys();
     layout.put(top, this.splits[0].column, [title], 't', SECTION);
     layout.put(top + 1, this.splits[0].column, ['Each lead is counted once per table below, by one FREQUENCY of its key: its group or period times the keys per group, plus its stage no. or kind. The report adds these counts up. Leave it in place.'], 't');
     for (const split of this.splits) {
@@ -406,9 +424,80 @@ export class StageCounts {
       layout.put(split.top + 1 + keyCount, column, ['Past the last key', '', ''], 't');
       const keys = block(split.top, column + 2, split.top + keyCount, column + 2);
       layout.spill(split.top, column + 3, `ARRAYFORMULA(FREQUENCY(${this.perLead.arrayExpr(split.key.expr)},${keys}))`, Array.from(counts));
-      this.fileFormulas.push({ row: split.top, column: column + 3, formula: `=FREQUENCY(${this.perLead.range(split.keyColumn)},${keys})` });
+      this.fileFormulas.push({ row: split.top, column: column + 3, formula: `=FREQUENCY(${packed.get(split) ?? this.perLead.range(split.keyColumn!)},${keys})` });
     }
     return this.perLead.xlsx(this.fileFormulas);
+  }
+
+  /**
+   * The file's packed keys. A per-lead cell costs LibreOffice about as much to exist as a short
+   * formula costs to run (docs/recalculation.md), so the splits that share a measure share one
+   * per-lead column: each lead's number there is its measure plus, above it, one digit per split
+   * (its slice + 1, 0 for none, clamped so a slice past the table cannot spill into the next
+   * digit), or a yes/no digit for a split that is another one's leads where a test holds. Each
+   * split's FREQUENCY takes its keys back out with INT and MOD over the column, an array
+   * expression of plain arithmetic, which LibreOffice evaluates about as fast as it reads the
+   * range. A column stops growing before its numbers pass PACKED_LIMIT. Returns each packed
+   * split's keys as that array expression.
+   */
+  private packKeys(): Map<Split, string> {
+    const decoded = new Map<Split, string>();
+    const byMeasure = new Map<string, Split[]>();
+    for (const split of this.splits) if (split.parts) byMeasure.set(split.parts.measure.expr, [...(byMeasure.get(split.parts.measure.expr) ?? []), split]);
+    for (const splits of byMeasure.values()) {
+      const { measure, width } = splits[0].parts!;
+      let digits: { split: Split; radix: number; place: number; base?: Split }[] = [];
+      const finish = () => {
+        const column = this.packedColumn(measure, width, digits);
+        const lead = (place: number, radix: number) => `MOD(INT(${column}/${place}),${radix})`;
+        const placeOf = new Map(digits.map((digit) => [digit.split, digit.place]));
+        const keyOf = (split: Split, place: number): string => `(${lead(place, split.slices.length + 2)}-1)*${width}+MOD(${column},${width})`;
+        for (const { split, place, base } of digits) {
+          const keys = base ? `IF(${lead(place, 2)},${keyOf(base, placeOf.get(base)!)},-1)` : keyOf(split, place);
+          decoded.set(split, `IF(ISNUMBER(${column}),${keys},"")`);
+        }
+        digits = [];
+      };
+      let place = width;
+      for (const split of splits) {
+        // A yes/no digit needs its base split's digit in the same column; elsewhere the split is a digit of its own.
+        const where = split.parts!.where;
+        let base = where && digits.some((digit) => digit.split === where.base && !digit.base) ? where.base : undefined;
+        if (digits.length && place * (base ? 2 : split.slices.length + 2) > PACKED_LIMIT) {
+          finish();
+          place = width;
+          base = undefined;
+        }
+        const radix = base ? 2 : split.slices.length + 2;
+        digits.push({ split, radix, place, base });
+        place *= radix;
+      }
+      finish();
+    }
+    return decoded;
+  }
+
+  /** Adds the per-lead column of packed keys (see packKeys) for these digits; returns it as a range of the per-lead sheet. */
+  private packedColumn(measure: PerLeadValue, width: number, digits: { split: Split; radix: number; place: number; base?: Split }[]): string {
+    // Written from the highest digit down (Horner's rule): measure + width × (digit + radix × (digit + ...)).
+    let expr = '';
+    for (let at = digits.length - 1; at >= 0; at--) {
+      const { split, radix, base } = digits[at];
+      const digit = base ? `(${split.parts!.where!.test})` : `MEDIAN(0,(${split.parts!.slice.expr})+1,${radix - 1})`;
+      expr = expr ? `${digit}+${radix}*(${expr})` : digit;
+    }
+    const values = Float64Array.from(measure.values, (value, lead) => {
+      if (value === NOT_A_LEAD) return NOT_A_LEAD;
+      let number = 0;
+      for (let at = digits.length - 1; at >= 0; at--) {
+        const { split, radix, base } = digits[at];
+        const digit = base ? (split.parts!.where!.holds(lead) ? 1 : 0) : Math.min(Math.max(split.parts!.slice.values[lead] + 1, 0), radix - 1);
+        number = digit + radix * number;
+      }
+      return value + width * number;
+    });
+    const title = `Keys of ${digits.map((digit) => digit.split.title).join(', ')}`;
+    return this.perLead.range(this.perLead.fileOnly(title, `IF(ISNUMBER(${measure.expr}),${measure.expr}+${width}*(${expr}),"")`, values, ''));
   }
 
   /** The line under the Status → stage table (at row, column): leads whose status it does not place are in no stage. */
