@@ -261,6 +261,9 @@ export function leadKinds(leads: Ctx, perLead: PerLead, level: PerLeadValue, map
 /** The largest number a column of packed keys holds: far inside the 15 digits LibreOffice's INT and MOD keep exact. */
 const PACKED_LIMIT = 1e10;
 
+/** A split's digit in a packed column: its radix, its place value, and the split it is a yes/no digit of, if it is one. */
+interface PackedDigit { split: Split; radix: number; place: number; base?: Split }
+
 /** One way of splitting the leads: its slices, each lead's key, and where its counts are written. */
 export interface Split {
   title: string;
@@ -446,14 +449,14 @@ export class StageCounts {
     for (const split of this.splits) if (split.parts) byMeasure.set(split.parts.measure.expr, [...(byMeasure.get(split.parts.measure.expr) ?? []), split]);
     for (const splits of byMeasure.values()) {
       const { measure, width } = splits[0].parts!;
-      let digits: { split: Split; radix: number; place: number; base?: Split }[] = [];
+      let digits: PackedDigit[] = [];
       const finish = () => {
         const column = this.packedColumn(measure, width, digits);
-        const lead = (place: number, radix: number) => `MOD(INT(${column}/${place}),${radix})`;
+        const digitAt = (place: number, radix: number) => `MOD(INT(${column}/${place}),${radix})`;
         const placeOf = new Map(digits.map((digit) => [digit.split, digit.place]));
-        const keyOf = (split: Split, place: number): string => `(${lead(place, split.slices.length + 2)}-1)*${width}+MOD(${column},${width})`;
+        const keyOf = (split: Split, place: number): string => `(${digitAt(place, split.slices.length + 2)}-1)*${width}+MOD(${column},${width})`;
         for (const { split, place, base } of digits) {
-          const keys = base ? `IF(${lead(place, 2)},${keyOf(base, placeOf.get(base)!)},-1)` : keyOf(split, place);
+          const keys = base ? `IF(${digitAt(place, 2)},${keyOf(base, placeOf.get(base)!)},-1)` : keyOf(split, place);
           decoded.set(split, `IF(ISNUMBER(${column}),${keys},"")`);
         }
         digits = [];
@@ -478,7 +481,7 @@ export class StageCounts {
   }
 
   /** Adds the per-lead column of packed keys (see packKeys) for these digits; returns it as a range of the per-lead sheet. */
-  private packedColumn(measure: PerLeadValue, width: number, digits: { split: Split; radix: number; place: number; base?: Split }[]): string {
+  private packedColumn(measure: PerLeadValue, width: number, digits: PackedDigit[]): string {
     // Written from the highest digit down (Horner's rule): measure + width × (digit + radix × (digit + ...)).
     let expr = '';
     for (let at = digits.length - 1; at >= 0; at--) {
@@ -496,7 +499,7 @@ export class StageCounts {
       }
       return value + width * number;
     });
-    const title = `Keys of ${digits.map((digit) => digit.split.title).join(', ')}`;
+    const title = `Keys of ${digits.map((digit) => digit.split.title).join('; ')}`;
     return this.perLead.range(this.perLead.fileOnly(title, `IF(ISNUMBER(${measure.expr}),${measure.expr}+${width}*(${expr}),"")`, values, ''));
   }
 
