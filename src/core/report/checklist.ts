@@ -129,8 +129,8 @@ export function planChecklist(leads: Ctx, request: ChecklistRequest): Plan {
   const { pairSlice, pairTable } = reviewPairs(counts, perLead, leads, sourceCol ? groups : null, pairs, unit);
   layout.put(6, mapCol + 10, ['Review pair key', 'Pair no.'], 't', HEAD);
   pairTable.forEach(([key, pairAt], n) => layout.put(7 + n, mapCol + 10, [key, pairAt], 'ii'));
-  const pairSliceRef = perLead.add('Review pair', pairSlice.expr.replace('PAIR_TABLE', perLead.sheet(block(7, mapCol + 10, 6 + Math.max(1, pairTable.length), mapCol + 11))), pairSlice.values, -1);
-  const inPair: PerLeadValue = { expr: pairSliceRef, values: pairSlice.values };
+  // (Not a per-lead column in the file: the packed keys work it out once per lead, and the other kinds of count are yes/no digits beside it.)
+  const inPair: PerLeadValue = { expr: pairSlice.expr.replace('PAIR_TABLE', perLead.sheet(block(7, mapCol + 10, 6 + Math.max(1, pairTable.length), mapCol + 11))), values: pairSlice.values };
   // One split per kind of count the table needs: the pair's leads, and those with a next step, a complete record, a known outcome, "Unknown".
   const notEmpty = (field: 'owner' | 'firstResponse' | 'attempts' | 'nextStep' | 'outcome') => ({
     expr: `(${perLead.cell(leads.index(field))}<>"")`,
@@ -150,8 +150,13 @@ export function planChecklist(leads: Ctx, request: ChecklistRequest): Plan {
   const kindSplits: Record<string, Split> = {};
   for (const [kind, spec] of Object.entries(kinds)) {
     if (!spec) continue;
-    const slice: PerLeadValue = spec.expr === '1' ? inPair : { expr: `IF(${spec.expr},${inPair.expr},-1)`, values: Int32Array.from(inPair.values, (pairAt, i) => (spec.test(i) ? pairAt : -1)) };
-    kindSplits[kind] = counts.addSplit(`Review: ${KIND_TITLES[kind]}`, pairTitles, counts.keysOf(slice));
+    const title = `Review: ${KIND_TITLES[kind]}`;
+    if (spec.expr === '1') {
+      kindSplits[kind] = counts.addSplit(title, pairTitles, counts.keysOf(inPair));
+      continue;
+    }
+    const slice: PerLeadValue = { expr: `IF(${spec.expr},${inPair.expr},-1)`, values: Int32Array.from(inPair.values, (pairAt, i) => (spec.test(i) ? pairAt : -1)) };
+    kindSplits[kind] = counts.addSplit(title, pairTitles, counts.keysWhere(kindSplits.base, spec.expr, spec.test, slice, counts.level, leads.stages.length + 1));
   }
   // Progressed: stage no. at or past the line in D3; not progressed: placed, but before it.
   const sideCount = (kind: string, pair: (typeof pairs)[number], progressed: boolean): Computed => {
