@@ -118,7 +118,7 @@ export function planFlow(leads: Ctx, request: FlowRequest): Plan {
   const quiet = (i: number) => lastActivities[i] === lastActivities[i] && lastActivities[i] <= nowSerial - quietDays;
   const periodTitles = periods.map((start) => new Date(start).toISOString().slice(0, unit === 'week' ? 10 : 7));
   const split = (title: string, slice: PerLeadValue) => counts.addSplit(title, periodTitles, counts.keysOf(slice, kind, labels.length), labels);
-  // A split that is another one's leads where `test` holds (the file reads that split's keys).
+  // A split that is another one's leads where `test` holds (in the file, a yes/no digit beside that split's keys).
   const splitWhere = (title: string, slice: PerLeadValue, base: Split, test: string, holds: (lead: number) => boolean) => counts.addSplit(title, periodTitles, counts.keysWhere(base, test, holds, slice, kind, labels.length), labels);
   const arrivedIn = split('Arrived', byDate('arrived'));
   // Where each reason's removals of a period are counted: by removal date (flow view) or by arrival (cohort view).
