@@ -258,8 +258,12 @@ export function leadKinds(leads: Ctx, perLead: PerLead, level: PerLeadValue, map
   };
 }
 
-/** The largest number a column of packed keys holds: far inside the 15 digits LibreOffice's INT and MOD keep exact. */
-const PACKED_LIMIT = 1e10;
+/**
+ * The largest number a column of packed keys holds. Excel 2003's MOD fails with #NUM! once the
+ * quotient reaches 2^27; below that every MOD the keys are taken apart with is in range anywhere,
+ * and far inside the 15 digits LibreOffice's INT and MOD keep exact.
+ */
+const PACKED_LIMIT = 2 ** 27;
 
 /** A split's digit in a packed column: its radix, its place value, and the split it is a yes/no digit of, if it is one. */
 interface PackedDigit { split: Split; radix: number; place: number; base?: Split }
