@@ -275,6 +275,7 @@ export interface Split {
   key: PerLeadValue;
   /** The file's per-lead column of the keys (a PerLead token), when the split has one of its own; else its keys are packed (packKeys). */
   keyColumn?: string;
+  /** What its keys are made of, when the file packs them (packKeys); unset when they have a column of their own. */
   parts?: KeyParts;
   /** Keys per slice: stages + 1 for a split by stage no., or the number of kinds (see leadKinds). */
   width: number;
