@@ -253,20 +253,24 @@ export interface Reached {
   dates?: Float64Array[];
 }
 
+/** What reachedFromStatuses remembers for a blank cell: no lead. */
+const BLANK_CELL = 'blank';
+
 /** From one column of statuses: each status resolves through the pipeline; an exit counts as the stage it left from. */
 export function reachedFromStatuses(statuses: Cell[], pipeline: Pipeline, ctx: ArgContext): Reached {
   const n = statuses.length;
   const stage = new Int16Array(n).fill(-1);
   const exit = new Int16Array(n).fill(-1);
-  const seen = new Map<unknown, Resolution | null>();
+  // Each distinct cell is judged once (blank, placed, or not placed); the rest is one Map lookup.
+  const seen = new Map<unknown, Resolution | null | typeof BLANK_CELL>();
   for (let i = 0; i < n; i++) {
     const v = statuses[i];
-    if (isBlank(v)) continue;
     let res = seen.get(v);
     if (res === undefined) {
-      res = pipeline.resolve(v) ?? null;
+      res = isBlank(v) ? BLANK_CELL : pipeline.resolve(v) ?? null;
       seen.set(v, res);
     }
+    if (res === BLANK_CELL) continue;
     if (res === null) throw pipeline.unmatchedMessage(v, ctx, i + 1);
     stage[i] = res.stage;
     exit[i] = res.exit;

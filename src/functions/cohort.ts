@@ -10,8 +10,8 @@ import { Env, given, readDateArg } from './args';
 
 export interface Cohort {
   pipeline: Pipeline;
+  /** The leads' furthest stages. With start or end given, only the cohort's: a lead that arrived outside them has -1, as a row that holds no lead. */
   reached: Reached;
-  include?: (i: number) => boolean;
   /** Set when the leads were given as the whole table with its header row (read through the setup). */
   table?: { headers: unknown[]; rows: Grid };
 }
@@ -72,10 +72,12 @@ export function readCohort(fn: string, a: CohortArgs, env: Env): Cohort {
   if (!arrived) {
     throw argError({ fn, arg: 'arrived_dates' }, `is needed to pick leads by start and end; give the column of arrival dates${setup ? ', or map the arrival date in the setup' : ''}, or leave start and end empty.`);
   }
-  const lo = start ?? -Infinity;
-  const hi = end ?? Infinity;
-  const at = arrived;
-  return { pipeline, reached, table, include: (i) => at[i] >= lo && at[i] < hi };
+  const from = start ?? -Infinity;
+  const before = end ?? Infinity;
+  // Leads outside the cohort leave it here, once, rather than through a test every count calls per lead.
+  const stage = reached.stage;
+  for (let i = 0; i < stage.length; i++) if (!(arrived[i] >= from && arrived[i] < before)) stage[i] = -1;
+  return { pipeline, reached, table };
 }
 
 /**

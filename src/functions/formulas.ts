@@ -95,7 +95,7 @@ export function FUNNEL(args: unknown[], env: Env): Out[][] {
   const [leads, stages, arrived, start, end, valuesArg] = args;
   const cohort = readCohort(fn, { leads, leadsArg: 'statuses_or_stage_dates', stages, arrived, start, end }, env);
   const value = readDealValues(fn, valuesArg, leadsSize(cohort, leads));
-  const f = funnel(cohort.reached, cohort.pipeline.stageNames, { include: cohort.include, ...value });
+  const f = funnel(cohort.reached, cohort.pipeline.stageNames, value);
   const withValue = value.values !== undefined || value.averageDealValue !== undefined;
   const estimate = f.stages.some((s) => s.valueIsEstimate);
   const header: Out[] = ['Stage', 'Reached', 'Step conversion', 'Overall conversion', 'Drop-off'];
@@ -132,8 +132,8 @@ export function FUNNELBY(args: unknown[], env: Env): Out[][] {
   const cohort = readCohort(fn, { leads, leadsArg: 'statuses_or_stage_dates', stages, arrived, start, end }, env);
   const groupCol = columnBeside(fn, groupArg, 'group_by', leadsSize(cohort, leads));
   const names = cohort.pipeline.stageNames;
-  const all = reachedCounts(cohort.reached, names.length, cohort.include);
-  const groups = funnelByGroup(cohort.reached, names.length, groupCol, cohort.include);
+  const all = reachedCounts(cohort.reached, names.length);
+  const groups = funnelByGroup(cohort.reached, names.length, groupCol);
   const cells = (groups.length + 2) * (names.length + 2);
   if (cells > MAX_SPILL_CELLS) {
     throw argError({ fn, arg: 'group_by' }, `holds ${groups.length.toLocaleString('en-US')} groups, more than a spreadsheet can show; expected a column such as the lead source.`);
@@ -151,7 +151,7 @@ export function FUNNELCONVERSION(args: unknown[], env: Env): number {
   if (to < from) {
     throw argError({ fn, arg: 'to_stage' }, `(${cohort.pipeline.stageNames[to]}) comes before from_stage (${cohort.pipeline.stageNames[from]}); expected a later stage.`);
   }
-  const counts = reachedCounts(cohort.reached, cohort.pipeline.stageNames.length, cohort.include);
+  const counts = reachedCounts(cohort.reached, cohort.pipeline.stageNames.length);
   const r = ratio(counts[to], counts[from]);
   if (r === null) {
     throw new LeadFlowError(`${fn}: no lead in the cohort reached ${cohort.pipeline.stageNames[from]}, so there is no conversion to compute (a division by zero). Wrap it in IFERROR to show a blank.`);
