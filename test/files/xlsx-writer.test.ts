@@ -279,6 +279,23 @@ describe('the package', () => {
     expect(text(zip, 'xl/worksheets/sheet1.xml')).toMatch(/<drawing r:id="rId1"\/><\/worksheet>$/);
   });
 
+  it('works out a per-lead column every built sheet has once: net lead flow and the review read the funnel\'s furthest stage', () => {
+    const workbook = text(zip, 'xl/workbook.xml');
+    const nameOf = (name: string) => new RegExp(`<definedName name="${name}">([^<]*)</definedName>`).exec(workbook)?.[1];
+    expect(nameOf('LF_Funnel_Furthest_stage_by_won_lost')).toMatch(/^MAX\(/);
+    for (const [sheet, slug, xml] of [['Net lead flow', 'Net_lead_flow', 'sheet5.xml'], ['Lead review', 'Lead_review', 'sheet6.xml']]) {
+      expect(nameOf(`LF_${slug}_Furthest_stage_by_won_lost`), sheet).toBeUndefined();
+      const stageNo = nameOf(`LF_${slug}_Stage_no`) ?? '';
+      expect(stageNo, sheet).toContain("'Funnel · per lead'!$A1");
+      expect(stageNo, sheet).not.toContain(`'${sheet} · per lead'!$A`);
+      const perLead = text(zip, `xl/worksheets/${xml}`);
+      expect(perLead, sheet).toContain('<t>Furthest stage by won/lost, date or flag (worked out once, in column A of Funnel · per lead)</t>');
+      expect(perLead, sheet).not.toMatch(/<c r="A2"/);
+      expect(perLead, sheet).toContain(`<c r="B2"><f>LF_${slug}_Stage_no</f>`);
+    }
+    expect(text(zip, 'xl/worksheets/sheet4.xml')).toContain('<c r="A2"><f>LF_Funnel_Furthest_stage_by_won_lost</f>');
+  });
+
   it('prints each built sheet landscape, one page wide, with the title, the date and page numbers', () => {
     plans.forEach((plan, i) => {
       const xml = text(zip, `xl/worksheets/sheet${i + 1}.xml`);

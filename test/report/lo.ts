@@ -82,8 +82,13 @@ export function expectPlansRecalculated(plans: Plan[], sheetsOf: (name: string) 
       const perLead = sheetsOf(name);
       expect(perLead, `${label} LibreOffice wrote the sheet ${name}`).toBeDefined();
       columns.forEach((perLeadColumn, c) => {
+        // A column another per-lead sheet works out (its title says where) is read there.
+        const sharedFrom = /\(worked out once, in column ([A-Z]+) of (.+)\)$/.exec(perLead![headerRow - 1]?.[c] ?? '');
+        const source = sharedFrom ? sheetsOf(sharedFrom[2]) : perLead;
+        const sourceColumn = sharedFrom ? [...sharedFrom[1]].reduce((n, letter) => n * 26 + letter.charCodeAt(0) - 64, 0) - 1 : c;
+        expect(source, `${label} LibreOffice wrote the sheet ${sharedFrom?.[2]}`).toBeDefined();
         for (let i = 0; i < perLeadColumn.values.length; i++) {
-          const [ours, theirs] = [perLeadColumn.values[i] === NOT_A_LEAD ? '' : perLeadColumn.values[i], perLead![headerRow + i]?.[c] ?? ''];
+          const [ours, theirs] = [perLeadColumn.values[i] === NOT_A_LEAD ? '' : perLeadColumn.values[i], source![headerRow + i]?.[sourceColumn] ?? ''];
           expect(ours === '' ? theirs : loNumber(theirs), `${label} ${name}: ${perLeadColumn.title} of lead ${i + 1}`).toBe(ours);
         }
         compared += perLeadColumn.values.length;

@@ -7,8 +7,8 @@
  * formula is written as text: only the plans' own formulas are formulas.
  */
 import { open } from 'node:fs/promises';
-import { BUILT_SHEET, FILE_LAST_ROW, FILE_UNREAD_ROW, NOT_A_LEAD, type Plan } from '../../core/report/grid.ts';
-import { asRelativeName, toExcelFormula } from './formulas.ts';
+import { BUILT_SHEET, FILE_LAST_ROW, FILE_UNREAD_ROW, NOT_A_LEAD, sheetRef, type Plan } from '../../core/report/grid.ts';
+import { asRelativeName, quoteSheetName, toExcelFormula } from './formulas.ts';
 import { DATE_FORMAT, DATETIME_FORMAT } from './infer.ts';
 import { dateToSerial } from './timezone.ts';
 import { commitFile, excelSheetNames } from './write.ts';
@@ -271,12 +271,51 @@ function perLeadNames(plan: Plan, sheet: string, renamed: Map<string, string>, l
   });
 }
 
+/** Where a per-lead column that another per-lead sheet already computes is read from instead. */
+interface SharedColumn {
+  sheet: string;
+  letter: string;
+}
+
+/**
+ * Per-lead columns that an earlier per-lead sheet already computes, found by their names'
+ * formulas: the furthest stage by won/lost, date or flag reads only the leads, so every built
+ * sheet has the same one. Such a column keeps its title and loses its cells and its name; the
+ * other names of its sheet read the earlier column instead (rewritten in `namesOf`). A column a
+ * built sheet's own formulas read keeps its cells. LibreOffice charges for every per-lead cell
+ * (docs/recalculation.md): on the bench's report of 100,000 leads the two columns saved are about
+ * a tenth of its time.
+ */
+function shareRepeatedColumns(perLeadPlans: Plan[], namesOf: DefinedName[][], sheetNames: string[]): (SharedColumn | null)[][] {
+  const firstWith = new Map<string, SharedColumn & { headerRow: number }>();
+  return perLeadPlans.map((plan, k) => {
+    const perLead = plan.xlsx!.perLead;
+    const own = `${quoteSheetName(sheetNames[k])}!$`;
+    const readOnSheet = (letter: string) => plan.xlsx!.formulas.some((cell) => cell.formula.includes(`${sheetRef(perLead.name)}$${letter}$`));
+    const rewrites: { from: RegExp; to: string }[] = [];
+    return namesOf[k].map((name, c) => {
+      // A column reads earlier columns of its sheet only: those shared already point elsewhere.
+      for (const { from, to } of rewrites) name.ref = name.ref.replace(from, () => to);
+      const letter = letters(c + 1)[c + 1];
+      const earlier = firstWith.get(name.ref);
+      if (!earlier) firstWith.set(name.ref, { sheet: sheetNames[k], letter, headerRow: perLead.headerRow });
+      if (!earlier || earlier.headerRow !== perLead.headerRow || readOnSheet(letter)) return null;
+      // Only a relative row may follow the column ($A1, not $AB1 or $A$1).
+      rewrites.push({ from: new RegExp(`${escapeRegExp(own)}${letter}(?=\\d)`, 'g'), to: `${quoteSheetName(earlier.sheet)}!$${earlier.letter}` });
+      return { sheet: earlier.sheet, letter: earlier.letter };
+    });
+  });
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /**
  * The hidden sheet of per-lead cells beside a built sheet (XlsxPlan): the titles on the leads'
  * header row, then from the first lead's row down to `lastRow` each cell calls its column's name
- * (perLeadNames), with its lead's value (the value of an empty row past the last lead).
+ * (perLeadNames), with its lead's value (the value of an empty row past the last lead). A column
+ * another per-lead sheet computes (shareRepeatedColumns) has only its title, which says where.
  */
-async function writePerLeadSheet(out: EntryStream, plan: Plan, names: DefinedName[], styles: StyleSheet, lastRow: number): Promise<void> {
+async function writePerLeadSheet(out: EntryStream, plan: Plan, names: DefinedName[], shared: (SharedColumn | null)[], styles: StyleSheet, lastRow: number): Promise<void> {
   const perLead = plan.xlsx!.perLead;
   const columns = perLead.columns;
   const L = letters(Math.max(1, columns.length));
@@ -284,11 +323,13 @@ async function writePerLeadSheet(out: EntryStream, plan: Plan, names: DefinedNam
   const first = perLead.headerRow + 1;
   const layout: SheetLayout = { widths: columns.map(() => 14), dimension: plainRange(1, 1, Math.max(1, lastRow), Math.max(1, columns.length)) };
   await streamSheet(out, layout, async (put) => {
-    await put(`<row r="${perLead.headerRow}">${columns.map((column, c) => valueCell(`${L[c + 1]}${perLead.headerRow}`, column.title, bold)).join('')}</row>`);
+    const title = (c: number) => (shared[c] ? `${columns[c].title} (worked out once, in column ${shared[c]!.letter} of ${shared[c]!.sheet})` : columns[c].title);
+    await put(`<row r="${perLead.headerRow}">${columns.map((_, c) => valueCell(`${L[c + 1]}${perLead.headerRow}`, title(c), bold)).join('')}</row>`);
     for (let r = first; r <= lastRow; r++) {
       const lead = r - first;
       let xml = `<row r="${r}">`;
       for (let c = 0; c < columns.length; c++) {
+        if (shared[c]) continue;
         const column = columns[c];
         const value = lead >= column.values.length ? column.empty : column.values[lead] === NOT_A_LEAD ? '' : column.values[lead];
         xml += formulaCell(`${L[c + 1]}${r}`, names[c].name, value, 0);
@@ -347,7 +388,8 @@ export async function writeReportXlsx(path: string, report: ReportWorkbook, opts
   const lastRow = readRowsTo(builtOn ? builtOn.headerRow + (builtOn.columns[0]?.values.length ?? 0) : leads?.rows.length ?? 0);
   const taken = new Set(defined.map((name) => name.name.toUpperCase()));
   const perLeadNamesOf = perLeadPlans.map((plan, k) => perLeadNames(plan, xlsxNames[plans.length + k], renamed, lastRow, taken));
-  defined.push(...perLeadNamesOf.flat());
+  const sharedOf = shareRepeatedColumns(perLeadPlans, perLeadNamesOf, xlsxNames.slice(plans.length, leadsIndex));
+  defined.push(...perLeadNamesOf.flatMap((names, k) => names.filter((_, c) => !sharedOf[k][c])));
 
   await commitFile(path, opts, async (tmp) => {
     const fh = await open(tmp, 'wx');
@@ -375,7 +417,7 @@ export async function writeReportXlsx(path: string, report: ReportWorkbook, opts
         }
       }
       for (let k = 0; k < perLeadPlans.length; k++) {
-        await zip.stream(`xl/worksheets/sheet${plans.length + k + 1}.xml`, (out) => writePerLeadSheet(out, perLeadPlans[k], perLeadNamesOf[k], styles, lastRow));
+        await zip.stream(`xl/worksheets/sheet${plans.length + k + 1}.xml`, (out) => writePerLeadSheet(out, perLeadPlans[k], perLeadNamesOf[k], sharedOf[k], styles, lastRow));
       }
       if (leads) await zip.stream(`xl/worksheets/sheet${leadsIndex + 1}.xml`, (out) => writeLeadsSheet(out, leads, styles, report.timeZone));
       await zip.stream(`xl/worksheets/sheet${setupIndex + 1}.xml`, (out) => writeSetupSheet(out, setupRows, styles));
