@@ -293,10 +293,11 @@ function shareRepeatedColumns(perLeadPlans: Plan[], namesOf: DefinedName[][], sh
     const own = `${quoteSheetName(sheetNames[k])}!$`;
     const readOnSheet = (letter: string) => plan.xlsx!.formulas.some((cell) => cell.formula.includes(`${sheetRef(perLead.name)}$${letter}$`));
     const rewrites: { from: RegExp; to: string }[] = [];
+    const letterOf = letters(namesOf[k].length);
     return namesOf[k].map((name, c) => {
       // A column reads earlier columns of its sheet only: those shared already point elsewhere.
       for (const { from, to } of rewrites) name.ref = name.ref.replace(from, () => to);
-      const letter = letters(c + 1)[c + 1];
+      const letter = letterOf[c + 1];
       const earlier = firstWith.get(name.ref);
       if (!earlier) firstWith.set(name.ref, { sheet: sheetNames[k], letter, headerRow: perLead.headerRow });
       if (!earlier || earlier.headerRow !== perLead.headerRow || readOnSheet(letter)) return null;
