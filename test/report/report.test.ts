@@ -60,6 +60,14 @@ describe('leadflow report', () => {
     const created = leads.getRow(2).getCell(sample.headers.indexOf('Created Time') + 1).value;
     expect(created).toBeInstanceOf(Date);
     expect(leads.getRow(2).getCell(sample.headers.indexOf('Lead Status') + 1).value).toBe(sample.rows[0][sample.headers.indexOf('Lead Status')]);
+    // Net lead flow judges quiet leads as of the day the file was made, a date in F3 (not NOW(),
+    // which would make leads of an old export go quiet as the file ages); H3 still reads it.
+    const flow = wb.getWorksheet('Net lead flow')!;
+    const asOf = flow.getCell('F3').value;
+    expect(asOf).toBeInstanceOf(Date);
+    expect(Math.abs((asOf as Date).getTime() - Date.now())).toBeLessThan(2 * 86_400_000);
+    expect(flow.getCell('H3').formula).toBe('F3-D3');
+    expect(String(flow.getCell('A5').value)).toContain('"As of" is the day it was made');
     const setup = wb.getWorksheet('LeadFlow setup')!;
     expect(setup.state).toBe('hidden');
     expect(setup.getRow(1).getCell(1).value).toBe('LeadFlow setup');

@@ -79,10 +79,17 @@ export function planFlow(leads: Ctx, request: FlowRequest): Plan {
   const nowSerial = wallToSerial(leads.input.now);
   if (lastActivityCol) {
     layout.put(3, 3, ['Quiet after (days)', quietDays, 'As of', fx('NOW()', nowSerial), 'Quiet if last activity before', fx('F3-D3', nowSerial - quietDays)], 'tits');
+    // The file holds a CRM export as it was on the day it was made: activity since then is not in it,
+    // so its leads go quiet as of that day, a date a person can retype (=NOW() works too). It also
+    // spares LibreOffice 1-2 s: every lead's keys read H3, and a formula group that depends on a
+    // volatile cell recalculates more slowly (docs/recalculation.md).
+    layout.fileFormulas.push({ row: 3, column: 6, formula: '', value: nowSerial });
   } else layout.notes.push(NO_LAST_ACTIVITY_NOTE);
-  layout.put(5, 1, [removedAtCol
+  const explained = removedAtCol
     ? 'New leads minus those disqualified, lost or gone quiet (open, no activity for the days above), taken off in the period it happened.'
-    : 'New leads minus those disqualified, lost or gone quiet (open, no activity for the days above), taken off in the period they arrived. Map a removal-date column to count them when they left.'], 't');
+    : 'New leads minus those disqualified, lost or gone quiet (open, no activity for the days above), taken off in the period they arrived. Map a removal-date column to count them when they left.';
+  layout.put(5, 1, [explained], 't');
+  if (lastActivityCol) layout.fileFormulas.push({ row: 5, column: 1, formula: '', value: `${explained} In this file, "As of" is the day it was made; type another date (or =NOW()) to count quiet leads as of then.` });
 
   // Every period from the first arrival to the last arrival, removal or quiet day (not past today), as netLeadFlowByPeriod lists them.
   const arrivals = leads.serials('arrived');

@@ -113,7 +113,8 @@ export interface XlsxPlan {
   /**
    * Cells whose formula differs in the file (an array formula spills as the plan's spills say),
    * with the value the file caches when it differs from the plan's. FILE_LAST_ROW and
-   * FILE_UNREAD_ROW in either stand for rows only the file writer knows.
+   * FILE_UNREAD_ROW in either stand for rows only the file writer knows. An empty formula makes
+   * the file hold `value` itself.
    */
   formulas: { row: number; column: number; formula: string; value?: Cell }[];
 }
