@@ -6,7 +6,6 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { crc32, inflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FILE_LAST_ROW, FILE_UNREAD_ROW, type Box, type Plan } from '../../src/core/report/grid.ts';
@@ -17,50 +16,11 @@ import { shownText } from '../../src/offline/files/xlsx/widths.ts';
 import { escapeText, inlineText } from '../../src/offline/files/xlsx/xml.ts';
 import { runReport } from '../../src/offline/report';
 import { cleanupTempDirs, tempDir } from './helpers.ts';
+import { readZip, type ZipEntry } from './zip-reader.ts';
 
 const SERIAL_EPOCH = Date.UTC(1899, 11, 30);
 const FORMULA_LIKE = ['=1+1', '=HYPERLINK("http://x","y")', '@maria', '+ call back', '-- no reply'];
 const SPACED = ' Google';
-
-interface ZipEntry {
-  data: Buffer;
-  flags: number;
-}
-
-/** Reads a zip through its central directory, checking each entry's size and CRC. */
-function readZip(buf: Buffer): Map<string, ZipEntry> {
-  const eocd = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  expect(eocd, 'end of central directory').toBe(buf.length - 22);
-  const count = buf.readUInt16LE(eocd + 10);
-  let p = buf.readUInt32LE(eocd + 16);
-  expect(p + buf.readUInt32LE(eocd + 12)).toBe(eocd);
-  const out = new Map<string, ZipEntry>();
-  for (let i = 0; i < count; i++) {
-    expect(buf.readUInt32LE(p)).toBe(0x02014b50);
-    const flags = buf.readUInt16LE(p + 8);
-    const method = buf.readUInt16LE(p + 10);
-    const crc = buf.readUInt32LE(p + 16);
-    const csize = buf.readUInt32LE(p + 20);
-    const usize = buf.readUInt32LE(p + 24);
-    const nlen = buf.readUInt16LE(p + 28);
-    const skip = buf.readUInt16LE(p + 30) + buf.readUInt16LE(p + 32);
-    const offset = buf.readUInt32LE(p + 42);
-    const name = buf.toString('utf8', p + 46, p + 46 + nlen);
-    expect(buf.readUInt32LE(offset), `${name}: local header`).toBe(0x04034b50);
-    const start = offset + 30 + buf.readUInt16LE(offset + 26) + buf.readUInt16LE(offset + 28);
-    const data = method === 8 ? inflateRawSync(buf.subarray(start, start + csize)) : buf.subarray(start, start + csize);
-    expect(data.length, `${name}: size`).toBe(usize);
-    expect(crc32(data), `${name}: crc`).toBe(crc);
-    if (flags & 8) {
-      // Streamed: the data descriptor after the data repeats CRC and sizes.
-      expect(buf.readUInt32LE(start + csize)).toBe(0x08074b50);
-      expect([buf.readUInt32LE(start + csize + 4), buf.readUInt32LE(start + csize + 8), buf.readUInt32LE(start + csize + 12)]).toEqual([crc, csize, usize]);
-    }
-    out.set(name, { data, flags });
-    p += 46 + nlen + skip;
-  }
-  return out;
-}
 
 const text = (zip: Map<string, ZipEntry>, name: string) => {
   const e = zip.get(name);
@@ -147,7 +107,10 @@ describe('the report xlsx, read back', () => {
       // Its rows the writer fills in: the last lead row the formulas read, and the one below.
       const withRows = (cell: ExcelJS.CellValue | string | number | boolean) => (typeof cell === 'string' ? cell.split(FILE_LAST_ROW).join(String(lastRow)).split(FILE_UNREAD_ROW).join(String(lastRow + 1)) : cell);
       const inFile = new Map((plan.xlsx?.formulas ?? []).map((cell) => [`${cell.row}:${cell.column}`, cell]));
+      // Below a later sheet's Status → stage table the writer adds its check (a test of its own below).
+      const check = i > 0 ? plan.xlsx?.perLead.stage?.check : undefined;
       plan.cells.forEach((row, r) => row.forEach((planned, c) => {
+        if (check && r + 1 === check.row && (c + 1 === check.column || c + 1 === check.column + 5)) return;
         const fileCell = inFile.get(`${r + 1}:${c + 1}`);
         const raw = fileCell ? withRows(fileCell.formula) : planned;
         const cell = ws.getCell(r + 1, c + 1);
@@ -279,21 +242,36 @@ describe('the package', () => {
     expect(text(zip, 'xl/worksheets/sheet1.xml')).toMatch(/<drawing r:id="rId1"\/><\/worksheet>$/);
   });
 
-  it('works out a per-lead column every built sheet has once: net lead flow and the review read the funnel\'s furthest stage', () => {
+  it('has net lead flow and the review read the funnel\'s stage no. while their Status → stage tables say the same, checked below each table', () => {
     const workbook = text(zip, 'xl/workbook.xml');
     const nameOf = (name: string) => new RegExp(`<definedName name="${name}">([^<]*)</definedName>`).exec(workbook)?.[1];
-    expect(nameOf('LF_Funnel_Furthest_stage_by_won_lost')).toMatch(/^MAX\(/);
-    for (const [sheet, slug, xml] of [['Net lead flow', 'Net_lead_flow', 'sheet5.xml'], ['Lead review', 'Lead_review', 'sheet6.xml']]) {
-      expect(nameOf(`LF_${slug}_Furthest_stage_by_won_lost`), sheet).toBeUndefined();
-      const stageNo = nameOf(`LF_${slug}_Stage_no`) ?? '';
-      expect(stageNo, sheet).toContain("'Funnel · per lead'!$A1");
-      expect(stageNo, sheet).not.toContain(`'${sheet} · per lead'!$A`);
+    // The funnel works its stage no. out, the furthest stage evidence included, in one column.
+    expect(nameOf('LF_Funnel_Stage_no')).toContain('MAX(');
+    for (const [sheet, slug, xml, index] of [['Net lead flow', 'Net_lead_flow', 'sheet5.xml', 1], ['Lead review', 'Lead_review', 'sheet6.xml', 2]] as const) {
+      const plan = plans[index];
+      const { stage, columns } = plan.xlsx!.perLead;
+      expect(stage, sheet).toBeDefined();
+      const letter = (column: number): string => (column > 26 ? letter(Math.floor((column - 1) / 26)) : '') + String.fromCharCode(65 + ((column - 1) % 26));
+      const checkAt = `${letter(stage!.check.column + 5)}${stage!.check.row}`;
+      // The check: the same spellings (case and all) and stage numbers, row by row, as the funnel's table; TRUE when written.
+      const built = text(zip, `xl/worksheets/sheet${index + 1}.xml`);
+      const checkCell = new RegExp(`<c r="${checkAt}"[^>]*t="b"><f>([^<]*)</f><v>1</v></c>`).exec(built);
+      expect(checkCell?.[1], sheet).toMatch(/^IFERROR\(SUMPRODUCT\(\('Funnel'!\$U\$9:\$U\$\d+=\$[A-Z]+\$9:\$[A-Z]+\$\d+\)\*EXACT\(.*\)\*\('Funnel'!\$W\$9:\$W\$\d+=\$[A-Z]+\$9:\$[A-Z]+\$\d+\)\)=\d+,FALSE\)$/);
+      expect(built, sheet).toContain('While TRUE, each lead\'s stage no. is read from there.');
+      // No stage no. name or cells of its own: the sheet's other names read the funnel's column while the check holds, and work it out otherwise.
+      expect(nameOf(`LF_${slug}_Stage_no`), sheet).toBeUndefined();
+      const readers = [...workbook.matchAll(new RegExp(`<definedName name="LF_${slug}_[^"]*">([^<]*)</definedName>`, 'g'))].map((name) => name[1]);
+      expect(readers.length, sheet).toBe(columns.length - 1);
+      for (const reader of readers) {
+        expect(reader, sheet).toContain(escapeText(`IF('${sheet}'!$${checkAt.replace(/(\d+)$/, '$$$1')},'Funnel · per lead'!$A1,IF('Leads'!`));
+        expect(reader, sheet).toContain(escapeText(`'${sheet}'!$`));
+      }
       const perLead = text(zip, `xl/worksheets/${xml}`);
-      expect(perLead, sheet).toContain('<t>Furthest stage by won/lost, date or flag (worked out once, in column A of Funnel · per lead)</t>');
+      expect(perLead, sheet).toContain(`<t>Stage no. (read from column A of Funnel · per lead while ${sheet}!${checkAt} is TRUE; worked out in this sheet's other columns otherwise)</t>`);
       expect(perLead, sheet).not.toMatch(/<c r="A2"/);
-      expect(perLead, sheet).toContain(`<c r="B2"><f>LF_${slug}_Stage_no</f>`);
+      expect(perLead, sheet).toMatch(/<c r="B2"><f>LF_/);
     }
-    expect(text(zip, 'xl/worksheets/sheet4.xml')).toContain('<c r="A2"><f>LF_Funnel_Furthest_stage_by_won_lost</f>');
+    expect(text(zip, 'xl/worksheets/sheet4.xml')).toContain('<c r="A2"><f>LF_Funnel_Stage_no</f>');
   });
 
   it('prints each built sheet landscape, one page wide, with the title, the date and page numbers', () => {
@@ -415,14 +393,14 @@ describe('writing cells', () => {
     expect(text(files, 'xl/workbook.xml')).toContain(`localSheetId="0">'Funnel_ 2025_Q1'!$A$1:`);
     expect(text(files, 'xl/worksheets/sheet3.xml')).toContain('<t xml:space="preserve"> Google </t>');
     // The per-lead cells read the renamed funnel's Status → stage table through one defined name
-    // per column, written for A1 (column A holds each lead's furthest stage date or flag, which the
-    // stage no. in B reads), and every lead's cell in B calls the stage no.'s name.
+    // per column, written for A1 (the stage no., in A, works out the furthest stage date or flag
+    // itself), and every lead's cell in A calls the stage no.'s name.
     const workbook = text(files, 'xl/workbook.xml');
     const stageNo = /<definedName name="LF_Funnel_2025_Q1_Stage_no">([^<]*)<\/definedName>/.exec(workbook)?.[1] ?? '';
-    expect(stageNo).toMatch(/^IF\('Leads'!\$G1="",IF\('Funnel · per lead'!\$A1&gt;0,/);
+    expect(stageNo).toMatch(/^IF\('Leads'!\$G1="",IF\(\(MAX\(/);
     expect(stageNo).toContain("VLOOKUP('Leads'!$G1,'Funnel_ 2025_Q1'!$");
     const perLeadSheet = text(files, 'xl/worksheets/sheet2.xml');
-    const stageNoCells = [...perLeadSheet.matchAll(/<c r="B(\d+)"[^>]*><f>([^<]*)<\/f>/g)];
+    const stageNoCells = [...perLeadSheet.matchAll(/<c r="A(\d+)"[^>]*><f>([^<]*)<\/f>/g)];
     expect(stageNoCells.map((cell) => Number(cell[1]))).toEqual(Array.from({ length: stageNoCells.length }, (_, i) => i + 2));
     expect(new Set(stageNoCells.map((cell) => cell[2]))).toEqual(new Set(['LF_Funnel_2025_Q1_Stage_no']));
     expect(perLeadSheet).not.toContain('t="shared"');

@@ -4,7 +4,7 @@
  * every built sheet. Cells whose formula only Sheets has (ARRAYFORMULA) keep their cached value
  * and are left out; so are cells that read the clock.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,8 @@ import { sampleLeads } from '../../src/core/sample';
 import { readRowsTo, writeReportXlsx } from '../../src/offline/files/report-writer';
 import { BuildData, Plan, planBuild } from '../../src/core/report';
 import { buildDataOf, runReport, understand } from '../../src/offline/report';
+import { makeZip } from '../files/helpers';
+import { readZip } from '../files/zip-reader';
 import { expectPlansRecalculated, recalcWithLibreOffice } from './lo';
 
 const dir = mkdtempSync(join(tmpdir(), 'leadflow-lo-'));
@@ -150,5 +152,41 @@ describe('the report in LibreOffice', () => {
     expect(Number(recalculated.get(within)!('Funnel')![countRow - 1][column - 1])).toBe(cached + 1);
     // Past them it is not, which the line above says.
     expect(Number(recalculated.get(past)!('Funnel')![countRow - 1][column - 1])).toBe(cached + 1);
+  }, 300_000);
+
+  it('counts net lead flow by its own Status → stage table once a person changes a stage there, and the funnel and the review by theirs', async () => {
+    const sample = sampleLeads({ rows: 300, seed: 17, dateStyle: 'iso', timeZone: 'UTC', from: '2025-01-01', days: 200, stageDates: true });
+    const input = join(dir, 'tables.csv');
+    writeFileSync(input, csvOf(sample.headers, sample.rows));
+    const out = join(dir, 'tables.xlsx');
+    const { plans } = await runReport({ input, out, action: 'all', progress: null, report: null });
+    const [funnel, flow, review] = ['Funnel', 'Net lead flow', 'Lead review'].map((name) => plans.find((plan) => plan.name === name)!);
+    // The file reads the funnel's stage no. on the other two sheets while their tables agree.
+    const { check, table } = flow.xlsx!.perLead.stage!;
+    const [, left, top, , bottom] = /^\$([A-Z]+)\$(\d+):\$([A-Z]+)\$(\d+)$/.exec(table)!;
+    const tableColumn = [...left].reduce((n, letter) => n * 26 + letter.charCodeAt(0) - 64, 0);
+    // A status some leads have, at a stage: a person sets its stage no. to 0 in net lead flow's table only.
+    let row = +top;
+    while (row <= +bottom && !((flow.values[row - 1][tableColumn + 1] as number) > 0 && (flow.values[row - 1][tableColumn + 4] as number) > 0)) row++;
+    expect(row, 'a placed status with leads').toBeLessThanOrEqual(+bottom);
+    const leadsWithIt = flow.values[row - 1][tableColumn + 4] as number;
+    const stageCell = `${String.fromCharCode(64 + tableColumn + 2)}${row}`;
+    const files = readZip(readFileSync(out));
+    const sheet = files.get('xl/worksheets/sheet2.xml')!.data.toString('utf8');
+    const editedSheet = sheet.replace(new RegExp(`(<c r="${stageCell}"[^>]*>)<v>[^<]*</v>`), '$1<v>0</v>');
+    expect(editedSheet).not.toBe(sheet);
+    const edited = join(dir, 'tables-edited.xlsx');
+    writeFileSync(edited, makeZip([...files].map(([name, entry]) => ({ name, data: name === 'xl/worksheets/sheet2.xml' ? editedSheet : entry.data }))));
+    const recalculated = await recalcWithLibreOffice([out, edited], dir);
+    const cellOf = (file: string, plan: typeof flow, at: { row: number; column: number }) => recalculated.get(file)!(plan.name)![at.row - 1][at.column - 1];
+    const unplacedOf = (plan: typeof flow) => ({ row: plan.xlsx!.perLead.stage!.check.row - 1, column: plan.xlsx!.perLead.stage!.check.column + 5 });
+    const cached = (plan: typeof flow) => plan.values[unplacedOf(plan).row - 1][unplacedOf(plan).column - 1] as number;
+    expect(cellOf(out, flow, { row: check.row, column: check.column + 5 })).toBe('TRUE');
+    expect(cellOf(edited, flow, { row: check.row, column: check.column + 5 })).toBe('FALSE');
+    // Net lead flow now leaves those leads unplaced, by its own table; the funnel and the review, whose tables are as they were, do not.
+    expect(Number(cellOf(out, flow, unplacedOf(flow)))).toBe(cached(flow));
+    expect(Number(cellOf(edited, flow, unplacedOf(flow)))).toBe(cached(flow) + leadsWithIt);
+    for (const plan of [funnel, review]) expect(Number(cellOf(edited, plan, unplacedOf(plan))), plan.name).toBe(cached(plan));
+    expect(leadsWithIt).toBeGreaterThan(0);
   }, 300_000);
 });

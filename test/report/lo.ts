@@ -83,7 +83,7 @@ export function expectPlansRecalculated(plans: Plan[], sheetsOf: (name: string) 
       expect(perLead, `${label} LibreOffice wrote the sheet ${name}`).toBeDefined();
       columns.forEach((perLeadColumn, c) => {
         // A column another per-lead sheet works out (its title says where) is read there.
-        const sharedFrom = /\(worked out once, in column ([A-Z]+) of (.+)\)$/.exec(perLead![headerRow - 1]?.[c] ?? '');
+        const sharedFrom = /\(read from column ([A-Z]+) of (.+?) while .+ is TRUE; .*\)$/.exec(perLead![headerRow - 1]?.[c] ?? '');
         const source = sharedFrom ? sheetsOf(sharedFrom[2]) : perLead;
         const sourceColumn = sharedFrom ? [...sharedFrom[1]].reduce((n, letter) => n * 26 + letter.charCodeAt(0) - 64, 0) - 1 : c;
         expect(source, `${label} LibreOffice wrote the sheet ${sharedFrom?.[2]}`).toBeDefined();

@@ -93,7 +93,7 @@ export function planChecklist(leads: Ctx, request: ChecklistRequest): Plan {
   const mapRefs = writeMap(layout, 6, mapCol, leads);
   const perLead = new PerLead(leads, CHECKLIST_SHEET);
   const mapEnd = 8 + leads.map.length;
-  const counts = new StageCounts(layout, leads, perLead, mapEnd + 4, mapCol + 12, mapRefs, [6, mapCol + 7]);
+  const counts = new StageCounts(layout, leads, perLead, mapEnd + 4, mapCol + 12, mapRefs, [6, mapCol + 7], 'keys');
   counts.writeUnplaced(mapEnd + 1, mapCol);
   intro(layout, leads, 'Lead review checklist', 'checklist');
   layout.frozenRows = 3;

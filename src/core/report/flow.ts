@@ -72,9 +72,11 @@ export function planFlow(leads: Ctx, request: FlowRequest): Plan {
   const mapRefs = writeMap(layout, 6, mapCol, leads, { reasons: removing, named: block(7, 3, 7, 2 + Math.max(1, removing.length)) });
   const perLead = new PerLead(leads, FLOW_SHEET);
   const mapEnd = 8 + leads.map.length;
-  const counts = new StageCounts(layout, leads, perLead, mapEnd + 4, mapCol + 14, mapRefs, [6, mapCol + 9]);
-  counts.writeUnplaced(mapEnd + 1, mapCol);
+  const counts = new StageCounts(layout, leads, perLead, mapEnd + 4, mapCol + 14, mapRefs, [6, mapCol + 9], 'later');
   const { kind, labels } = leadKinds(leads, perLead, counts.level, mapRefs, removing);
+  // Kind 0 is a lead the table does not place, as stage no. 0 is; counted by kind, the file reads it from the packed keys.
+  counts.allBy(kind, labels.length, labels);
+  counts.writeUnplaced(mapEnd + 1, mapCol);
   const quietDays = leads.input.setup.flow.inactiveDays;
   const nowSerial = wallToSerial(leads.input.now);
   if (lastActivityCol) {

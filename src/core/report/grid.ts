@@ -109,6 +109,14 @@ export interface XlsxPlan {
      * an empty row.
      */
     columns: { title: string; formula: string; values: ArrayLike<number | string>; empty: number | string }[];
+    /**
+     * The stage no. column (its index), the built sheet's Status → stage table it looks statuses up
+     * in, and an empty cell of the built sheet below that table (its label; the check goes five
+     * columns right). When another per-lead sheet of the file has the same stage no. but for its
+     * table, the writer makes this one read that one's while the two tables say the same, checked
+     * there (report-writer's shareStageNumbers).
+     */
+    stage?: { column: number; table: string; check: { row: number; column: number } };
   };
   /**
    * Cells whose formula differs in the file (an array formula spills as the plan's spills say),

@@ -34,6 +34,12 @@ export interface PerLeadValue {
   fileExpr?: string;
   /** For a split's keys: what they are made of, so the file can pack them with other splits' (see packKeys). */
   parts?: KeyParts;
+  /**
+   * A measure the file has no column for (net lead flow's kind): its file form as a test that the
+   * row holds a lead (ISNUMBER of `guard`) and its number then, so a packed column that carries it
+   * works it out once per lead (see packedColumn).
+   */
+  fileLead?: { guard: string; number: string };
 }
 
 /**
@@ -50,6 +56,8 @@ export class PerLead {
   private readonly columns: { title: string; expr: string | null; fileExpr: string; values: ArrayLike<number | string>; empty: number | string }[] = [];
   private readonly leadsSheet: string;
   private readonly firstRow: number;
+  /** The stage no. column (a token `add` returned), the Status → stage table it reads, and the cell reserved for the file's check that another sheet's table says the same (see XlsxPlan). */
+  stageColumn?: { token: string; table: string; check?: { row: number; column: number } };
 
   constructor(leads: Ctx, private readonly planName: string) {
     this.leadsSheet = sheetRef(leads.input.setup.leads.sheet);
@@ -113,6 +121,7 @@ export class PerLead {
   }
 
   xlsx(formulas: XlsxPlan['formulas']): XlsxPlan {
+    const stage = this.stageColumn;
     return {
       perLead: {
         name: this.sheetName,
@@ -121,6 +130,7 @@ export class PerLead {
           title: column.title, formula: `=${this.rowFormula(column.fileExpr)}`, empty: column.empty,
           values: column.values,
         })),
+        ...(stage?.check ? { stage: { column: +stage.token.slice(1, -1), table: stage.table, check: stage.check } } : {}),
       },
       formulas,
     };
@@ -202,9 +212,9 @@ export function stageNumbers(leads: Ctx, perLead: PerLead, map: MapRefs): PerLea
     values[i] = best > 0 ? best : blank && arrivedAt >= 0 && isPositiveNumber(row[arrivedAt]) ? 1 : blank ? NOT_A_LEAD : 0;
   });
 
-  // The file's form computes the furthest evidence once per lead, in a column of its own: LibreOffice
-  // evaluates every copy of a sub-expression, and that chain written five times cost it 5 s per
-  // 100,000 leads (docs/recalculation.md). N() is a number's value and 0 for text or blank.
+  // The file's form computes the furthest evidence once per lead: LibreOffice evaluates every copy
+  // of a sub-expression, and that chain written five times cost it 5 s per 100,000 leads
+  // (docs/recalculation.md). N() is a number's value and 0 for text or blank.
   const fileParts = [
     ...(result ? [resultStage] : []),
     ...leads.evidence.map((column) => {
@@ -213,14 +223,22 @@ export function stageNumbers(leads: Ctx, perLead: PerLead, map: MapRefs): PerLea
       return `${filled}*${column.stage + 1}`;
     }),
   ];
-  const furthestCell = fileParts.length === 0 ? '0'
-    : perLead.fileOnly('Furthest stage by won/lost, date or flag', fileParts.length === 1 ? fileParts[0] : `MAX(${fileParts.join(',')})`, furthest, 0);
+  // Written where the stage no. reads it: a lead takes one branch, so the chain is worked out once
+  // (twice for a lead with no status). A column of its own cost LibreOffice more in cells than it
+  // saved (docs/recalculation.md).
+  const furthestCell = fileParts.length === 0 ? '0' : `(${fileParts.length === 1 ? fileParts[0] : `MAX(${fileParts.join(',')})`})`;
   const fileArrivalOnly = arrived ? `${noStatus}*(N(${arrived})>0)` : '0';
   const fileWithoutStatus = furthestCell === '0' ? `IF(${fileArrivalOnly},1,IF(${noStatus},"",0))` : `IF(${furthestCell}>0,${furthestCell},IF(${fileArrivalOnly},1,IF(${noStatus},"",0)))`;
+  // The status's stage looked up once: 1/(1/stage) is #DIV/0! for a status the table leaves at 0
+  // (and VLOOKUP #N/A for one it lacks), which IFERROR makes 0; for any other stage ROUND gives it
+  // back exactly. Each VLOOKUP costs LibreOffice a query set up and torn down per lead.
+  const placedStage = `ROUND(1/(1/VLOOKUP(${lookupKey(status, spellings)},${table},3,FALSE)),0)`;
   const fileExpr = status
-    ? `IF(${status}="",${fileWithoutStatus},${furthestCell === '0' ? statusStage : `IF(${statusStage}=0,0,MAX(${statusStage},${furthestCell}))`})`
+    ? `IF(${status}="",${fileWithoutStatus},${furthestCell === '0' ? statusStage : `IFERROR(MAX(${placedStage},${furthestCell}),0)`})`
     : fileWithoutStatus;
-  return { expr: perLead.add('Stage no.', expr, values, '', fileExpr), values };
+  const token = perLead.add('Stage no.', expr, values, '', fileExpr);
+  perLead.stageColumn = { token, table: map.table };
+  return { expr: token, values };
 }
 
 /**
@@ -240,10 +258,19 @@ export function leadKinds(leads: Ctx, perLead: PerLead, level: PerLeadValue, map
   // Products of comparisons, not a comparison of a TRUE/FALSE with 0 (FALSE=0 is FALSE in Excel and HyperFormula).
   const noExit = resultAt < 0 ? `(${statusExit}=0)` : `(${statusExit}=0)*(${resultExit}=0)`;
   const stage = level.expr;
-  const kindOf = (removed: string) => `IF(ISNUMBER(${stage}),IF(${stage}<1,0,IF(${removed}>0,2+${removed},IF((${stage}<${leads.stages.length})*${noExit},2,1))),"")`;
-  const expr = kindOf(removedFor);
-  // The file's cells are one lead each, where MAX is the larger of two numbers: fewer lookups for LibreOffice to evaluate.
-  const fileExpr = kindOf(resultAt < 0 ? `MAX(${statusExit},0)` : `IF(${resultExit}<>0,MAX(${resultExit},0),MAX(${statusExit},0))`);
+  const kindNumber = (removed: string) => `IF(${stage}<1,0,IF(${removed}>0,2+${removed},IF((${stage}<${leads.stages.length})*${noExit},2,1)))`;
+  const expr = `IF(ISNUMBER(${stage}),${kindNumber(removedFor)},"")`;
+  // The file has no column of kinds: the packed keys work each lead's out where they read it. There
+  // a lead is one cell, where MAX is the larger of two numbers: fewer lookups for LibreOffice.
+  // Without a won/lost column the exit no. is looked up once: INDEX picks the kind from a list by
+  // exit no. (−1 keeps the lead, 0 none, r the r-th reason) and whether the lead is at the last stage.
+  const byExit = [1, 1, 2, 1, ...reasons.flatMap((_, r) => [3 + r, 3 + r])];
+  const fileLead = {
+    guard: stage,
+    number: resultAt < 0 && statusAt >= 0
+      ? `IF(${stage}<1,0,INDEX({${byExit.join(',')}},2*${statusExit}+3+(${stage}>=${leads.stages.length})))`
+      : kindNumber(resultAt < 0 ? `MAX(${statusExit},0)` : `IF(${resultExit}<>0,MAX(${resultExit},0),MAX(${statusExit},0))`),
+  };
   const values = Int32Array.from(rows, (row, i) => {
     const reached = level.values[i];
     if (reached === NOT_A_LEAD || reached < 1) return reached === NOT_A_LEAD ? NOT_A_LEAD : 0;
@@ -253,7 +280,7 @@ export function leadKinds(leads: Ctx, perLead: PerLead, level: PerLeadValue, map
     return reached < leads.stages.length && ownExit === 0 && resultExitNo === 0 ? 2 : 1;
   });
   return {
-    kind: { expr: perLead.add('Kind', expr, values, '', fileExpr), values },
+    kind: { expr, values, fileLead },
     labels: ['Not placed', 'In the pipeline or past it', 'Open', ...reasons.map((reason) => `Removed: ${reason}`)],
   };
 }
@@ -299,18 +326,37 @@ export class StageCounts {
   /** Cells whose formula the file writes its own way (they read the per-lead sheet). */
   readonly fileFormulas: XlsxPlan['formulas'] = [];
   readonly level: PerLeadValue;
-  /** All leads, by stage no. (one slice); its key 0 counts the leads the table does not place. */
-  readonly all: Split;
+  /**
+   * All leads in one slice, by stage no. (or by kind, see allBy); its key 0 counts the leads the
+   * table does not place.
+   */
+  all!: Split;
+  /** The slice every lead is in, for a split of all leads. */
+  readonly everyLead: PerLeadValue;
 
   /** Where the next table of spellings goes (beside the Status → stage table). */
   private tableRow: number;
 
-  constructor(private readonly layout: Layout, private readonly leads: Ctx, readonly perLead: PerLead, readonly top: number, left: number, map: MapRefs, private readonly tablesAt: [number, number]) {
+  /**
+   * `all` says how the split of all leads is counted in the file: from the stage no. column (the
+   * funnel, whose pipeline values read that column anyway), from the packed keys (`keys`), or by a
+   * measure the sheet adds later with allBy (`later`, net lead flow's kind). Counted from the keys,
+   * the stage no. needs no cells of its own when another sheet's can be read instead.
+   */
+  constructor(private readonly layout: Layout, private readonly leads: Ctx, readonly perLead: PerLead, readonly top: number, left: number, map: MapRefs, private readonly tablesAt: [number, number], all: 'column' | 'keys' | 'later' = 'column') {
     this.tableRow = tablesAt[0];
     this.stages = leads.stages.length;
     this.nextColumn = left;
     this.level = stageNumbers(leads, perLead, map);
-    this.all = this.addSplit('All leads', ['All leads'], this.level);
+    this.everyLead = { expr: '0', values: new Int32Array(leads.input.rows.length) };
+    if (all === 'column') this.all = this.addSplit('All leads', ['All leads'], this.level);
+    if (all === 'keys') this.allBy(this.level, this.stages + 1);
+  }
+
+  /** Counts all leads by a measure (stage no. or kind), from the packed keys in the file; its key 0 is the leads the table does not place. */
+  allBy(measure: PerLeadValue, width: number, kinds?: string[]): Split {
+    this.all = this.addSplit('All leads', ['All leads'], this.keysOf(this.everyLead, measure, width), kinds);
+    return this.all;
   }
 
   /**
@@ -455,8 +501,13 @@ export class StageCounts {
     for (const splits of byMeasure.values()) {
       const { measure, width } = splits[0].parts!;
       let digits: PackedDigit[] = [];
+      // A split of all leads needs no digit: its key is the measure, the number's remainder by width.
+      const everyLead = splits.filter((split) => split.parts!.slice === this.everyLead && !split.parts!.where);
       const finish = () => {
-        const column = this.packedColumn(measure, width, digits);
+        if (!digits.length && !everyLead.length) return;
+        const undigited = everyLead.splice(0);
+        const column = this.packedColumn(measure, width, digits, undigited);
+        for (const split of undigited) decoded.set(split, `IFERROR(MOD(${column},${width}),"")`);
         const digitAt = (place: number, radix: number) => `MOD(INT(${column}/${place}),${radix})`;
         const placeOf = new Map(digits.map((digit) => [digit.split, digit.place]));
         // The key is (digit - 1) × width + measure. The lowest digit and the measure below it are
@@ -476,6 +527,7 @@ export class StageCounts {
       };
       let place = width;
       for (const split of splits) {
+        if (everyLead.includes(split)) continue;
         // A yes/no digit needs its base split's digit in the same column; elsewhere the split is a digit of its own.
         const where = split.parts!.where;
         let base = where && digits.some((digit) => digit.split === where.base && !digit.base) ? where.base : undefined;
@@ -494,7 +546,7 @@ export class StageCounts {
   }
 
   /** Adds the per-lead column of packed keys (see packKeys) for these digits; returns it as a range of the per-lead sheet. */
-  private packedColumn(measure: PerLeadValue, width: number, digits: PackedDigit[]): string {
+  private packedColumn(measure: PerLeadValue, width: number, digits: PackedDigit[], undigited: Split[]): string {
     // Written from the highest digit down (Horner's rule): measure + width × (digit + radix × (digit + ...)).
     let expr = '';
     for (let at = digits.length - 1; at >= 0; at--) {
@@ -512,14 +564,21 @@ export class StageCounts {
       }
       return value + width * number;
     });
-    const title = `Keys of ${digits.map((digit) => digit.split.title).join('; ')}`;
-    return this.perLead.range(this.perLead.fileOnly(title, `IF(ISNUMBER(${measure.expr}),${measure.expr}+${width}*(${expr}),"")`, values, ''));
+    const title = `Keys of ${[...undigited, ...digits.map((digit) => digit.split)].map((split) => split.title).join('; ')}`;
+    const { guard, number } = measure.fileLead ?? { guard: measure.expr, number: measure.expr };
+    return this.perLead.range(this.perLead.fileOnly(title, `IF(ISNUMBER(${guard}),${number}${expr ? `+${width}*(${expr})` : ''},"")`, values, ''));
   }
 
-  /** The line under the Status → stage table (at row, column): leads whose status it does not place are in no stage. */
+  /**
+   * The line under the Status → stage table (at row, column): leads whose status it does not place
+   * are in no stage. The line below it stays empty in the plan: the file may put there its check
+   * that this table says what another sheet's does (XlsxPlan's perLead.stage).
+   */
   writeUnplaced(row: number, column: number): void {
     this.layout.put(row, column, ['Leads whose status this table does not place (add the spelling above to count them)', '', '', '', '',
       fx(ref(this.all.top + 1, this.all.column + 3), this.all.counts[1])], 'ttttti', HEAD);
+    this.layout.put(row + 1, column, ['', '', '', '', '', ''], 't');
+    if (this.perLead.stageColumn) this.perLead.stageColumn.check = { row: row + 1, column };
   }
 
   /** Adds a file formula for a cell (the plan's own formula is the one Sheets gets). */

@@ -7,7 +7,7 @@
  * formula is written as text: only the plans' own formulas are formulas.
  */
 import { open } from 'node:fs/promises';
-import { BUILT_SHEET, FILE_LAST_ROW, FILE_UNREAD_ROW, NOT_A_LEAD, sheetRef, type Plan } from '../../core/report/grid.ts';
+import { BUILT_SHEET, FILE_LAST_ROW, FILE_UNREAD_ROW, NOT_A_LEAD, sheetRef, type Plan, type XlsxPlan } from '../../core/report/grid.ts';
 import { asRelativeName, quoteSheetName, toExcelFormula } from './formulas.ts';
 import { DATE_FORMAT, DATETIME_FORMAT } from './infer.ts';
 import { dateToSerial } from './timezone.ts';
@@ -109,11 +109,11 @@ function planLayout(plan: Plan, styles: StyleSheet, selected: boolean, drawing: 
   };
 }
 
-async function writePlanSheet(out: EntryStream, plan: Plan, layout: SheetLayout, fit: FittedPlan, styles: StyleSheet, renamed: Map<string, string>, lastRow: number, perLead: boolean): Promise<void> {
+async function writePlanSheet(out: EntryStream, plan: Plan, layout: SheetLayout, fit: FittedPlan, styles: StyleSheet, renamed: Map<string, string>, lastRow: number, fileFormulas: XlsxPlan['formulas'] | null): Promise<void> {
   const width = plan.cells[0]?.length ?? 0;
   const L = letters(width);
   // With the per-lead sheet in the file, cells that read array expressions read it instead (XlsxPlan).
-  const fileFormula = new Map((perLead ? plan.xlsx?.formulas ?? [] : []).map((cell) => [`${cell.row}:${cell.column}`, cell]));
+  const fileFormula = new Map((fileFormulas ?? []).map((cell) => [`${cell.row}:${cell.column}`, cell]));
   const spillOf = new Map((plan.spills ?? []).map(([row, column, rows]) => [`${row}:${column}`, `${L[column]}${row}:${L[column]}${row + rows - 1}`]));
   const rightAligned = new Set(plan.rightAligned.flatMap(([row, column, rows, columns]) =>
     Array.from({ length: rows * columns }, (_, at) => `${row + Math.floor(at / columns)}:${column + (at % columns)}`)));
@@ -271,41 +271,86 @@ function perLeadNames(plan: Plan, sheet: string, renamed: Map<string, string>, l
   });
 }
 
-/** Where a per-lead column that another per-lead sheet already computes is read from instead. */
-interface SharedColumn {
-  sheet: string;
-  letter: string;
+/** A per-lead column the file holds no cells for: its title says where its values are. */
+interface MovedColumn {
+  title: string;
 }
 
+/** A block such as $T$9:$X$39 as its first row and column (1-based) and its size. */
+function blockOf(range: string): { row: number; column: number; rows: number; columns: number } {
+  const [, left, top, right, bottom] = /^\$([A-Z]+)\$(\d+):\$([A-Z]+)\$(\d+)$/.exec(range) ?? [];
+  if (!left) throw new Error(`Not a block of cells: ${range}`);
+  const number = (columnLetters: string) => [...columnLetters].reduce((n, letter) => n * 26 + letter.charCodeAt(0) - 64, 0);
+  return { row: +top, column: number(left), rows: +bottom - +top + 1, columns: number(right) - number(left) + 1 };
+}
+
+/** A sheet named in a formula of the file, either way it may be written there. */
+const sheetPrefixes = (sheet: string) => [...new Set([sheetRef(sheet), `${quoteSheetName(sheet)}!`])];
+
 /**
- * Per-lead columns that an earlier per-lead sheet already computes, found by their names'
- * formulas: the furthest stage by won/lost, date or flag reads only the leads, so every built
- * sheet has the same one. Such a column keeps its title and loses its cells and its name; the
- * other names of its sheet read the earlier column instead (rewritten in `namesOf`). A column a
- * built sheet's own formulas read keeps its cells. LibreOffice charges for every per-lead cell
- * (docs/recalculation.md): on the bench's report of 100,000 leads the two columns saved are about
- * a tenth of its time.
+ * Net lead flow's and the review's stage no., read from the funnel's while their Status → stage
+ * tables say the same. All three are one formula but for the table the status is looked up in, so
+ * where a later per-lead sheet's stage no. is the earlier one's with its own table, and the two
+ * tables hold the same spellings and stage numbers when the file is written, its stage no. becomes
+ * IF(the tables still agree, the earlier sheet's cell, its own formula). A check cell below the
+ * later sheet's table says whether they agree (a person may edit either table, and each sheet then
+ * counts by its own). That IF is cheap, so it is written into the sheet's other per-lead names
+ * instead of cells of its own: the column keeps only its title. LibreOffice charges for every
+ * per-lead cell (docs/recalculation.md). Returns the columns moved so, and each plan's cells to add.
  */
-function shareRepeatedColumns(perLeadPlans: Plan[], namesOf: DefinedName[][], sheetNames: string[]): (SharedColumn | null)[][] {
-  const firstWith = new Map<string, SharedColumn & { headerRow: number }>();
-  return perLeadPlans.map((plan, k) => {
+function shareStageNumbers(perLeadPlans: Plan[], namesOf: DefinedName[][], builtSheets: string[], perLeadSheets: string[]): { moved: (MovedColumn | null)[][]; added: XlsxPlan['formulas'][] } {
+  const moved = perLeadPlans.map((plan) => plan.xlsx!.perLead.columns.map((): MovedColumn | null => null));
+  const added = perLeadPlans.map((): XlsxPlan['formulas'] => []);
+  const first = perLeadPlans.findIndex((plan) => plan.xlsx!.perLead.stage);
+  if (first < 0) return { moved, added };
+  const source = perLeadPlans[first];
+  const sourceStage = source.xlsx!.perLead.stage!;
+  const sourceTable = blockOf(sourceStage.table);
+  const sourceLetter = letters(sourceStage.column + 1)[sourceStage.column + 1];
+  const sourceRef = namesOf[first][sourceStage.column].ref;
+  for (let k = first + 1; k < perLeadPlans.length; k++) {
+    const plan = perLeadPlans[k];
     const perLead = plan.xlsx!.perLead;
-    const own = `${quoteSheetName(sheetNames[k])}!$`;
-    const readOnSheet = (letter: string) => plan.xlsx!.formulas.some((cell) => cell.formula.includes(`${sheetRef(perLead.name)}$${letter}$`));
-    const rewrites: { from: RegExp; to: string }[] = [];
-    const letterOf = letters(namesOf[k].length);
-    return namesOf[k].map((name, c) => {
-      // A column reads earlier columns of its sheet only: those shared already point elsewhere.
-      for (const { from, to } of rewrites) name.ref = name.ref.replace(from, () => to);
-      const letter = letterOf[c + 1];
-      const earlier = firstWith.get(name.ref);
-      if (!earlier) firstWith.set(name.ref, { sheet: sheetNames[k], letter, headerRow: perLead.headerRow });
-      if (!earlier || earlier.headerRow !== perLead.headerRow || readOnSheet(letter)) return null;
-      // Only a relative row may follow the column ($A1, not $AB1 or $A$1).
-      rewrites.push({ from: new RegExp(`${escapeRegExp(own)}${letter}(?=\\d)`, 'g'), to: `${quoteSheetName(earlier.sheet)}!$${earlier.letter}` });
-      return { sheet: earlier.sheet, letter: earlier.letter };
-    });
-  });
+    const stage = perLead.stage;
+    if (!stage || perLead.headerRow !== source.xlsx!.perLead.headerRow) continue;
+    const table = blockOf(stage.table);
+    if (table.rows !== sourceTable.rows || table.columns < 3 || sourceTable.columns < 3) continue;
+    // The same formula once this sheet's table is read as the source's (names hold the file's sheet names).
+    const normal = (ref: string, sheet: string, cells: string) => sheetPrefixes(sheet).reduce((text, prefix) => text.split(`${prefix}${cells}`).join('\u0000table\u0000'), ref);
+    const own = namesOf[k][stage.column];
+    if (normal(own.ref, builtSheets[k], stage.table) !== normal(sourceRef, builtSheets[first], sourceStage.table)) continue;
+    // The tables agree now: the same spelling (exactly) and the same stage no. in every row.
+    const cellOf = (of: Plan, at: { row: number; column: number }, row: number, column: number) => of.values[at.row + row - 1]?.[at.column + column - 1];
+    let agree = true;
+    for (let row = 0; row < table.rows && agree; row++) {
+      for (const column of [0, 2]) if (cellOf(plan, table, row, column) !== cellOf(source, sourceTable, row, column)) agree = false;
+    }
+    if (!agree) continue;
+    const letter = letters(stage.column + 1)[stage.column + 1];
+    // A built-sheet formula that reads the column as a range needs its cells.
+    if (plan.xlsx!.formulas.some((cell) => cell.formula.includes(`${sheetRef(perLead.name)}$${letter}$`))) continue;
+    const checkColumn = stage.check.column + 5;
+    const checkLetter = letters(checkColumn)[checkColumn];
+    const range = (at: { row: number; column: number; rows: number }, column: number) => {
+      const columnLetter = letters(at.column + column)[at.column + column];
+      return `$${columnLetter}$${at.row}:$${columnLetter}$${at.row + at.rows - 1}`;
+    };
+    const [spellings, stages] = [range(table, 0), range(table, 2)];
+    const [sourceSpellings, sourceStages] = [range(sourceTable, 0), range(sourceTable, 2)].map((cells) => `${sheetRef(source.name)}${cells}`);
+    const check = `${sheetRef(builtSheets[k])}$${checkLetter}$${stage.check.row}`;
+    const shared = `IF(${check},${sheetRef(perLeadSheets[first])}$${sourceLetter}1,${own.ref})`;
+    const reads = sheetPrefixes(perLeadSheets[k]).map((prefix) => new RegExp(`${escapeRegExp(prefix)}\\$${letter}1(?!\\d)`, 'g'));
+    const rewritten = namesOf[k].map((name, c) => (c === stage.column ? name.ref : reads.reduce((ref, from) => ref.replace(from, () => `(${shared})`), name.ref)));
+    // Excel's limit for a formula; past it the column keeps its cells.
+    if (rewritten.some((ref) => ref.length > 8192)) continue;
+    namesOf[k].forEach((name, c) => { name.ref = rewritten[c]; });
+    added[k].push(
+      { row: stage.check.row, column: stage.check.column, formula: '', value: `Same spellings and stage numbers as the ${source.name} sheet's table? While TRUE, each lead's stage no. is read from there.` },
+      { row: stage.check.row, column: checkColumn, formula: `=IFERROR(SUMPRODUCT((${sourceSpellings}=${spellings})*EXACT(${sourceSpellings},${spellings})*(${sourceStages}=${stages}))=${table.rows},FALSE)`, value: true },
+    );
+    moved[k][stage.column] = { title: `${perLead.columns[stage.column].title} (read from column ${sourceLetter} of ${perLeadSheets[first]} while ${builtSheets[k]}!${checkLetter}${stage.check.row} is TRUE; worked out in this sheet's other columns otherwise)` };
+  }
+  return { moved, added };
 }
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -314,9 +359,9 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
  * The hidden sheet of per-lead cells beside a built sheet (XlsxPlan): the titles on the leads'
  * header row, then from the first lead's row down to `lastRow` each cell calls its column's name
  * (perLeadNames), with its lead's value (the value of an empty row past the last lead). A column
- * another per-lead sheet computes (shareRepeatedColumns) has only its title, which says where.
+ * another per-lead sheet computes (shareStageNumbers) has only its title, which says where.
  */
-async function writePerLeadSheet(out: EntryStream, plan: Plan, names: DefinedName[], shared: (SharedColumn | null)[], styles: StyleSheet, lastRow: number): Promise<void> {
+async function writePerLeadSheet(out: EntryStream, plan: Plan, names: DefinedName[], moved: (MovedColumn | null)[], styles: StyleSheet, lastRow: number): Promise<void> {
   const perLead = plan.xlsx!.perLead;
   const columns = perLead.columns;
   const L = letters(Math.max(1, columns.length));
@@ -324,13 +369,13 @@ async function writePerLeadSheet(out: EntryStream, plan: Plan, names: DefinedNam
   const first = perLead.headerRow + 1;
   const layout: SheetLayout = { widths: columns.map(() => 14), dimension: plainRange(1, 1, Math.max(1, lastRow), Math.max(1, columns.length)) };
   await streamSheet(out, layout, async (put) => {
-    const title = (c: number) => (shared[c] ? `${columns[c].title} (worked out once, in column ${shared[c]!.letter} of ${shared[c]!.sheet})` : columns[c].title);
+    const title = (c: number) => moved[c]?.title ?? columns[c].title;
     await put(`<row r="${perLead.headerRow}">${columns.map((_, c) => valueCell(`${L[c + 1]}${perLead.headerRow}`, title(c), bold)).join('')}</row>`);
     for (let r = first; r <= lastRow; r++) {
       const lead = r - first;
       let xml = `<row r="${r}">`;
       for (let c = 0; c < columns.length; c++) {
-        if (shared[c]) continue;
+        if (moved[c]) continue;
         const column = columns[c];
         const value = lead >= column.values.length ? column.empty : column.values[lead] === NOT_A_LEAD ? '' : column.values[lead];
         xml += formulaCell(`${L[c + 1]}${r}`, names[c].name, value, 0);
@@ -389,8 +434,9 @@ export async function writeReportXlsx(path: string, report: ReportWorkbook, opts
   const lastRow = readRowsTo(builtOn ? builtOn.headerRow + (builtOn.columns[0]?.values.length ?? 0) : leads?.rows.length ?? 0);
   const taken = new Set(defined.map((name) => name.name.toUpperCase()));
   const perLeadNamesOf = perLeadPlans.map((plan, k) => perLeadNames(plan, xlsxNames[plans.length + k], renamed, lastRow, taken));
-  const sharedOf = shareRepeatedColumns(perLeadPlans, perLeadNamesOf, xlsxNames.slice(plans.length, leadsIndex));
-  defined.push(...perLeadNamesOf.flatMap((names, k) => names.filter((_, c) => !sharedOf[k][c])));
+  const builtSheetOf = perLeadPlans.map((plan) => xlsxNames[plans.indexOf(plan)]);
+  const { moved, added } = shareStageNumbers(perLeadPlans, perLeadNamesOf, builtSheetOf, xlsxNames.slice(plans.length, leadsIndex));
+  defined.push(...perLeadNamesOf.flatMap((names, k) => names.filter((_, c) => !moved[k][c])));
 
   await commitFile(path, opts, async (tmp) => {
     const fh = await open(tmp, 'wx');
@@ -408,7 +454,7 @@ export async function writeReportXlsx(path: string, report: ReportWorkbook, opts
         const plan = plans[i];
         const part = parts.sheets[i];
         const { layout, fit } = planLayout(plan, styles, i === 0, part.drawing !== null);
-        await zip.stream(`xl/worksheets/sheet${i + 1}.xml`, (out) => writePlanSheet(out, plan, layout, fit, styles, renamed, lastRow, perLeadPlans.includes(plan)));
+        await zip.stream(`xl/worksheets/sheet${i + 1}.xml`, (out) => writePlanSheet(out, plan, layout, fit, styles, renamed, lastRow, perLeadPlans.includes(plan) ? [...plan.xlsx!.formulas, ...added[perLeadPlans.indexOf(plan)]] : null));
         if (part.drawing !== null) {
           await zip.add(`xl/worksheets/_rels/sheet${i + 1}.xml.rels`, sheetRels(part.drawing));
           await zip.add(`xl/drawings/drawing${part.drawing}.xml`, drawingXml(plan.charts));
@@ -418,7 +464,7 @@ export async function writeReportXlsx(path: string, report: ReportWorkbook, opts
         }
       }
       for (let k = 0; k < perLeadPlans.length; k++) {
-        await zip.stream(`xl/worksheets/sheet${plans.length + k + 1}.xml`, (out) => writePerLeadSheet(out, perLeadPlans[k], perLeadNamesOf[k], sharedOf[k], styles, lastRow));
+        await zip.stream(`xl/worksheets/sheet${plans.length + k + 1}.xml`, (out) => writePerLeadSheet(out, perLeadPlans[k], perLeadNamesOf[k], moved[k], styles, lastRow));
       }
       if (leads) await zip.stream(`xl/worksheets/sheet${leadsIndex + 1}.xml`, (out) => writeLeadsSheet(out, leads, styles, report.timeZone));
       await zip.stream(`xl/worksheets/sheet${setupIndex + 1}.xml`, (out) => writeSetupSheet(out, setupRows, styles));
