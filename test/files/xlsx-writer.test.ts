@@ -13,7 +13,7 @@ import { sampleLeads } from '../../src/core/sample';
 import { toExcelFormula } from '../../src/offline/files/formulas.ts';
 import { readRowsTo, writeReportXlsx } from '../../src/offline/files/report-writer.ts';
 import { shownText } from '../../src/offline/files/xlsx/widths.ts';
-import { escapeText, inlineText } from '../../src/offline/files/xlsx/xml.ts';
+import { columnLetters, escapeText, inlineText } from '../../src/offline/files/xlsx/xml.ts';
 import { runReport } from '../../src/offline/report';
 import { cleanupTempDirs, tempDir } from './helpers.ts';
 import { readZip, type ZipEntry } from './zip-reader.ts';
@@ -251,8 +251,7 @@ describe('the package', () => {
       const plan = plans[index];
       const { stage, columns } = plan.xlsx!.perLead;
       expect(stage, sheet).toBeDefined();
-      const letter = (column: number): string => (column > 26 ? letter(Math.floor((column - 1) / 26)) : '') + String.fromCharCode(65 + ((column - 1) % 26));
-      const checkAt = `${letter(stage!.check.column + 5)}${stage!.check.row}`;
+      const checkAt = `${columnLetters(stage!.check.column + 5)}${stage!.check.row}`;
       // The check: the same spellings (case and all) and stage numbers, row by row, as the funnel's table; TRUE when written.
       const built = text(zip, `xl/worksheets/sheet${index + 1}.xml`);
       const checkCell = new RegExp(`<c r="${checkAt}"[^>]*t="b"><f>([^<]*)</f><v>1</v></c>`).exec(built);

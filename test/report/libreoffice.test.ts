@@ -11,7 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error build.mjs is plain JavaScript
 import { build } from '../../build.mjs';
 import { sampleLeads } from '../../src/core/sample';
+import { columnNumber } from '../../src/offline/files/formulas';
 import { readRowsTo, writeReportXlsx } from '../../src/offline/files/report-writer';
+import { columnLetters } from '../../src/offline/files/xlsx/xml';
 import { BuildData, Plan, planBuild } from '../../src/core/report';
 import { buildDataOf, runReport, understand } from '../../src/offline/report';
 import { makeZip } from '../files/helpers';
@@ -164,13 +166,13 @@ describe('the report in LibreOffice', () => {
     // The file reads the funnel's stage no. on the other two sheets while their tables agree.
     const { check, table } = flow.xlsx!.perLead.stage!;
     const [, left, top, , bottom] = /^\$([A-Z]+)\$(\d+):\$([A-Z]+)\$(\d+)$/.exec(table)!;
-    const tableColumn = [...left].reduce((n, letter) => n * 26 + letter.charCodeAt(0) - 64, 0);
+    const tableColumn = columnNumber(left);
     // A status some leads have, at a stage: a person sets its stage no. to 0 in net lead flow's table only.
     let row = +top;
     while (row <= +bottom && !((flow.values[row - 1][tableColumn + 1] as number) > 0 && (flow.values[row - 1][tableColumn + 4] as number) > 0)) row++;
     expect(row, 'a placed status with leads').toBeLessThanOrEqual(+bottom);
     const leadsWithIt = flow.values[row - 1][tableColumn + 4] as number;
-    const stageCell = `${String.fromCharCode(64 + tableColumn + 2)}${row}`;
+    const stageCell = `${columnLetters(tableColumn + 2)}${row}`;
     const files = readZip(readFileSync(out));
     const sheet = files.get('xl/worksheets/sheet2.xml')!.data.toString('utf8');
     const editedSheet = sheet.replace(new RegExp(`(<c r="${stageCell}"[^>]*>)<v>[^<]*</v>`), '$1<v>0</v>');

@@ -10,6 +10,7 @@ import Papa from 'papaparse';
 import { expect } from 'vitest';
 import { NOT_A_LEAD } from '../../src/core/report/grid.ts';
 import type { Plan } from '../../src/core/report/index.ts';
+import { columnNumber } from '../../src/offline/files/formulas.ts';
 import { findSoffice, recalcProfile, runSoffice } from '../files/helpers.ts';
 
 const NOT_SHARED = /ARRAYFORMULA|\bNOW\(|\bTODAY\(|__xludf/i;
@@ -85,7 +86,7 @@ export function expectPlansRecalculated(plans: Plan[], sheetsOf: (name: string) 
         // A column another per-lead sheet works out (its title says where) is read there.
         const sharedFrom = /\(read from column ([A-Z]+) of (.+?) while .+ is TRUE; .*\)$/.exec(perLead![headerRow - 1]?.[c] ?? '');
         const source = sharedFrom ? sheetsOf(sharedFrom[2]) : perLead;
-        const sourceColumn = sharedFrom ? [...sharedFrom[1]].reduce((n, letter) => n * 26 + letter.charCodeAt(0) - 64, 0) - 1 : c;
+        const sourceColumn = sharedFrom ? columnNumber(sharedFrom[1]) - 1 : c;
         expect(source, `${label} LibreOffice wrote the sheet ${sharedFrom?.[2]}`).toBeDefined();
         for (let i = 0; i < perLeadColumn.values.length; i++) {
           const [ours, theirs] = [perLeadColumn.values[i] === NOT_A_LEAD ? '' : perLeadColumn.values[i], source![headerRow + i]?.[sourceColumn] ?? ''];

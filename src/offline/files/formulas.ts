@@ -314,7 +314,8 @@ export function toExcelFormula(sheetsFormula: string, cached: unknown, opts: Tra
 const CELL_PARTS = /^(\$?)([A-Za-z]{1,3})(\$?)(\d+)$/;
 const ROW_ONLY = /^\$?\d+$/;
 
-function columnNumber(letters: string): number {
+/** A column's letters ("AB") as its number (28). */
+export function columnNumber(letters: string): number {
   let n = 0;
   for (const ch of letters.toUpperCase()) n = n * 26 + ch.charCodeAt(0) - 64;
   return n;

@@ -8,7 +8,7 @@
  */
 import { open } from 'node:fs/promises';
 import { BUILT_SHEET, FILE_LAST_ROW, FILE_UNREAD_ROW, NOT_A_LEAD, sheetRef, type Plan, type XlsxPlan } from '../../core/report/grid.ts';
-import { asRelativeName, quoteSheetName, toExcelFormula } from './formulas.ts';
+import { asRelativeName, columnNumber, quoteSheetName, toExcelFormula } from './formulas.ts';
 import { DATE_FORMAT, DATETIME_FORMAT } from './infer.ts';
 import { dateToSerial } from './timezone.ts';
 import { commitFile, excelSheetNames } from './write.ts';
@@ -20,7 +20,7 @@ import { formulaCell, letters, rowOpen, SheetLayout, sheetHead, sheetTail, value
 import { XmlSink } from './xlsx/sink.ts';
 import { FONT_BOLD, FONT_PLAIN, FONT_TITLE, StyleSheet } from './xlsx/styles.ts';
 import { FittedPlan, fitLeads, fitPlan, ROW_PT } from './xlsx/widths.ts';
-import { inlineText, numberText, plainRange, sheetRange } from './xlsx/xml.ts';
+import { columnLetters, inlineText, numberText, plainRange, sheetRange } from './xlsx/xml.ts';
 import { EntryStream, ZipWriter } from './xlsx/zip.ts';
 
 export interface LeadsSheet {
@@ -280,8 +280,7 @@ interface MovedColumn {
 function blockOf(range: string): { row: number; column: number; rows: number; columns: number } {
   const [, left, top, right, bottom] = /^\$([A-Z]+)\$(\d+):\$([A-Z]+)\$(\d+)$/.exec(range) ?? [];
   if (!left) throw new Error(`Not a block of cells: ${range}`);
-  const number = (columnLetters: string) => [...columnLetters].reduce((n, letter) => n * 26 + letter.charCodeAt(0) - 64, 0);
-  return { row: +top, column: number(left), rows: +bottom - +top + 1, columns: number(right) - number(left) + 1 };
+  return { row: +top, column: columnNumber(left), rows: +bottom - +top + 1, columns: columnNumber(right) - columnNumber(left) + 1 };
 }
 
 /** A sheet named in a formula of the file, either way it may be written there. */
@@ -306,7 +305,7 @@ function shareStageNumbers(perLeadPlans: Plan[], namesOf: DefinedName[][], built
   const source = perLeadPlans[first];
   const sourceStage = source.xlsx!.perLead.stage!;
   const sourceTable = blockOf(sourceStage.table);
-  const sourceLetter = letters(sourceStage.column + 1)[sourceStage.column + 1];
+  const sourceLetter = columnLetters(sourceStage.column + 1);
   const sourceRef = namesOf[first][sourceStage.column].ref;
   for (let k = first + 1; k < perLeadPlans.length; k++) {
     const plan = perLeadPlans[k];
@@ -326,13 +325,13 @@ function shareStageNumbers(perLeadPlans: Plan[], namesOf: DefinedName[][], built
       for (const column of [0, 2]) if (cellOf(plan, table, row, column) !== cellOf(source, sourceTable, row, column)) agree = false;
     }
     if (!agree) continue;
-    const letter = letters(stage.column + 1)[stage.column + 1];
+    const letter = columnLetters(stage.column + 1);
     // A built-sheet formula that reads the column as a range needs its cells.
     if (plan.xlsx!.formulas.some((cell) => cell.formula.includes(`${sheetRef(perLead.name)}$${letter}$`))) continue;
     const checkColumn = stage.check.column + 5;
-    const checkLetter = letters(checkColumn)[checkColumn];
+    const checkLetter = columnLetters(checkColumn);
     const range = (at: { row: number; column: number; rows: number }, column: number) => {
-      const columnLetter = letters(at.column + column)[at.column + column];
+      const columnLetter = columnLetters(at.column + column);
       return `$${columnLetter}$${at.row}:$${columnLetter}$${at.row + at.rows - 1}`;
     };
     const [spellings, stages] = [range(table, 0), range(table, 2)];
