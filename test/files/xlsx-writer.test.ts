@@ -273,6 +273,17 @@ describe('the package', () => {
     expect(text(zip, 'xl/worksheets/sheet4.xml')).toContain('<c r="A2"><f>LF_Funnel_Stage_no</f>');
   });
 
+  it('writes no array constant into a per-lead name: net lead flow picks each lead\'s kind with CHOOSE', () => {
+    // LibreOffice works a per-lead column whose formula holds {…} out cell by cell on its main
+    // thread; with CHOOSE it shares the column among its threads (docs/recalculation.md).
+    const workbook = text(zip, 'xl/workbook.xml');
+    const perLeadNames = [...workbook.matchAll(/<definedName name="(LF_[^"]*)">([^<]*)<\/definedName>/g)];
+    expect(perLeadNames.length).toBeGreaterThanOrEqual(4);
+    for (const [, name, formula] of perLeadNames) expect(formula, name).not.toContain('{');
+    const flowKeys = perLeadNames.find(([, name]) => name.startsWith('LF_Net_lead_flow_Keys'))?.[2];
+    expect(flowKeys).toMatch(/CHOOSE\(2\*IFERROR\(VLOOKUP\('Leads'!\$[A-Z]+1,'Net lead flow'!\$[A-Z]+\$\d+:\$[A-Z]+\$\d+,7,FALSE\),0\)\+3\+/);
+  });
+
   it('prints each built sheet landscape, one page wide, with the title, the date and page numbers', () => {
     plans.forEach((plan, i) => {
       const xml = text(zip, `xl/worksheets/sheet${i + 1}.xml`);

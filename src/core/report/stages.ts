@@ -262,13 +262,15 @@ export function leadKinds(leads: Ctx, perLead: PerLead, level: PerLeadValue, map
   const expr = `IF(ISNUMBER(${stage}),${kindNumber(removedFor)},"")`;
   // The file has no column of kinds: the packed keys work each lead's out where they read it. There
   // a lead is one cell, where MAX is the larger of two numbers: fewer lookups for LibreOffice.
-  // Without a won/lost column the exit no. is looked up once: INDEX picks the kind from a list by
+  // Without a won/lost column the exit no. is looked up once: CHOOSE picks the kind from a list by
   // exit no. (−1 keeps the lead, 0 none, r the r-th reason) and whether the lead is at the last stage.
+  // Not INDEX of an array constant: LibreOffice works a per-lead column holding one out on its main
+  // thread, cell by cell, where CHOOSE lets it share the column among its threads (docs/recalculation.md).
   const byExit = [1, 1, 2, 1, ...reasons.flatMap((_, r) => [3 + r, 3 + r])];
   const fileLead = {
     guard: stage,
     number: resultAt < 0 && statusAt >= 0
-      ? `IF(${stage}<1,0,INDEX({${byExit.join(',')}},2*${statusExit}+3+(${stage}>=${leads.stages.length})))`
+      ? `IF(${stage}<1,0,CHOOSE(2*${statusExit}+3+(${stage}>=${leads.stages.length}),${byExit.join(',')}))`
       : kindNumber(resultAt < 0 ? `MAX(${statusExit},0)` : `IF(${resultExit}<>0,MAX(${resultExit},0),MAX(${statusExit},0))`),
   };
   const values = Int32Array.from(rows, (row, i) => {
