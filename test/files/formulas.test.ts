@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asRelativeName, excelFunctionName, quoteSheetName, stringLiteral, toExcelFormula, valueLiteral } from '../../src/offline/files/formulas.ts';
+import { asRelativeName, callArguments, excelFunctionName, quoteSheetName, stringLiteral, toExcelFormula, valueLiteral } from '../../src/offline/files/formulas.ts';
 import { excelSheetNames } from '../../src/offline/files/write.ts';
 
 const xl = (f: string, cached: unknown = 0, renamed?: Map<string, string>) => toExcelFormula(f, cached, { renamedSheets: renamed });
@@ -81,5 +81,15 @@ describe('formulas for Excel and LibreOffice', () => {
     // A row above the cell cannot be said relative to A1 without wrapping round the sheet: refused.
     expect(() => asRelativeName('$A1+1', 'S', 2, 2)).toThrow(/\$A1 .* above or left/);
     expect(() => asRelativeName('A2', 'S', 2, 2)).toThrow(/left/);
+  });
+
+  it('takes a call apart into its arguments, text and sheet names with commas and brackets included', () => {
+    expect(callArguments(`IF('Leads'!$G1="",IF(N('Leads'!$F1)>0,1,""),IFERROR(MAX(1,2),0))`, 'IF'))
+      .toEqual([`'Leads'!$G1=""`, `IF(N('Leads'!$F1)>0,1,"")`, 'IFERROR(MAX(1,2),0)']);
+    expect(callArguments(`if('Deals, 2025 (won)'!$A1="a,""b)",{1,2;3,4},"")`, 'IF'))
+      .toEqual([`'Deals, 2025 (won)'!$A1="a,""b)"`, '{1,2;3,4}', '""']);
+    expect(callArguments(`IF(a,b,c)+1`, 'IF')).toBeNull();
+    expect(callArguments(`IFERROR(a,0)`, 'IF')).toBeNull();
+    expect(callArguments(`IF(a,"b`, 'IF')).toBeNull();
   });
 });

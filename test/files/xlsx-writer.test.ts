@@ -262,8 +262,11 @@ describe('the package', () => {
       const readers = [...workbook.matchAll(new RegExp(`<definedName name="LF_${slug}_[^"]*">([^<]*)</definedName>`, 'g'))].map((name) => name[1]);
       expect(readers.length, sheet).toBe(columns.length - 1);
       for (const reader of readers) {
-        expect(reader, sheet).toContain(escapeText(`IF('${sheet}'!$${checkAt.replace(/(\d+)$/, '$$$1')},'Funnel · per lead'!$A1,IF('Leads'!`));
-        expect(reader, sheet).toContain(escapeText(`'${sheet}'!$`));
+        // A lead without a status takes the funnel's cell whatever the check says (no table decides it); one with a status falls back on this sheet's table.
+        expect(reader, sheet).toContain(escapeText(`IF(OR('${sheet}'!$${checkAt.replace(/(\d+)$/, '$$$1')},'Leads'!$G1=""),'Funnel · per lead'!$A1,IFERROR(MAX(ROUND(1/(1/VLOOKUP('Leads'!$G1,'${sheet}'!$`));
+        expect(reader, sheet).not.toContain(escapeText(`IF('Leads'!$G1="",`));
+        // Whether the row holds a lead is the funnel's cell's answer: the stage no. is a number in both sheets or in neither.
+        expect(reader, sheet).toMatch(/^IF\(ISNUMBER\('Funnel · per lead'!\$A1\),/);
       }
       const perLead = text(zip, `xl/worksheets/${xml}`);
       expect(perLead, sheet).toContain(`<t>Stage no. (read from column A of Funnel · per lead while ${sheet}!${checkAt} is TRUE; worked out in this sheet's other columns otherwise)</t>`);

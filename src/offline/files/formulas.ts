@@ -315,6 +315,39 @@ const CELL_PARTS = /^(\$?)([A-Za-z]{1,3})(\$?)(\d+)$/;
 const ROW_ONLY = /^\$?\d+$/;
 
 /** A column's letters ("AB") as its number (28). */
+/**
+ * The arguments of `formula` when the whole of it is one call of `fn` (`IF(a,b,c)` → a, b, c), or
+ * null. Text in "…" and sheet names in '…' may hold commas and brackets; array constants {…} are
+ * one argument.
+ */
+export function callArguments(formula: string, fn: string): string[] | null {
+  if (!formula.toUpperCase().startsWith(`${fn.toUpperCase()}(`)) return null;
+  const args: string[] = [];
+  let depth = 0;
+  let start = fn.length + 1;
+  for (let i = fn.length; i < formula.length; i++) {
+    const ch = formula[i];
+    if (ch === '"' || ch === "'") {
+      // A doubled quote inside is the quote itself, so skipping to each closing quote in turn is enough.
+      const close = formula.indexOf(ch, i + 1);
+      if (close < 0) return null;
+      i = close;
+    } else if (ch === '(' || ch === '{') depth++;
+    else if (ch === ')' || ch === '}') {
+      depth--;
+      if (depth === 0) {
+        if (i !== formula.length - 1) return null;
+        args.push(formula.slice(start, i));
+        return args;
+      }
+    } else if (ch === ',' && depth === 1) {
+      args.push(formula.slice(start, i));
+      start = i + 1;
+    }
+  }
+  return null;
+}
+
 export function columnNumber(letters: string): number {
   let n = 0;
   for (const ch of letters.toUpperCase()) n = n * 26 + ch.charCodeAt(0) - 64;

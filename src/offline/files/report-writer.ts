@@ -8,7 +8,7 @@
  */
 import { open } from 'node:fs/promises';
 import { BUILT_SHEET, FILE_LAST_ROW, FILE_UNREAD_ROW, NOT_A_LEAD, sheetRef, type Plan, type XlsxPlan } from '../../core/report/grid.ts';
-import { asRelativeName, columnNumber, quoteSheetName, toExcelFormula } from './formulas.ts';
+import { asRelativeName, callArguments, columnNumber, quoteSheetName, toExcelFormula } from './formulas.ts';
 import { DATE_FORMAT, DATETIME_FORMAT } from './infer.ts';
 import { dateToSerial } from './timezone.ts';
 import { commitFile, excelSheetNames } from './write.ts';
@@ -294,8 +294,9 @@ const sheetPrefixes = (sheet: string) => [...new Set([sheetRef(sheet), `${quoteS
  * IF(the tables still agree, the earlier sheet's cell, its own formula). A check cell below the
  * later sheet's table says whether they agree (a person may edit either table, and each sheet then
  * counts by its own). That IF is cheap, so it is written into the sheet's other per-lead names
- * instead of cells of its own: the column keeps only its title. LibreOffice charges for every
- * per-lead cell (docs/recalculation.md). Returns the columns moved so, and each plan's cells to add.
+ * instead of cells of its own (sharedStageNo writes it as short as it can be): the column keeps
+ * only its title. LibreOffice charges for every per-lead cell (docs/recalculation.md). Returns the
+ * columns moved so, and each plan's cells to add.
  */
 function shareStageNumbers(perLeadPlans: Plan[], namesOf: DefinedName[][], builtSheets: string[], perLeadSheets: string[]): { moved: (MovedColumn | null)[][]; added: XlsxPlan['formulas'][] } {
   const moved = perLeadPlans.map((plan) => plan.xlsx!.perLead.columns.map((): MovedColumn | null => null));
@@ -337,9 +338,14 @@ function shareStageNumbers(perLeadPlans: Plan[], namesOf: DefinedName[][], built
     const [spellings, stages] = [range(table, 0), range(table, 2)];
     const [sourceSpellings, sourceStages] = [range(sourceTable, 0), range(sourceTable, 2)].map((cells) => `${sheetRef(source.name)}${cells}`);
     const check = `${sheetRef(builtSheets[k])}$${checkLetter}$${stage.check.row}`;
-    const shared = `IF(${check},${sheetRef(perLeadSheets[first])}$${sourceLetter}1,${own.ref})`;
+    const funnelCell = `${sheetRef(perLeadSheets[first])}$${sourceLetter}1`;
+    const { shared, alwaysNumber } = sharedStageNo(own.ref, check, funnelCell, builtSheets[k]);
     const reads = sheetPrefixes(perLeadSheets[k]).map((prefix) => new RegExp(`${escapeRegExp(prefix)}\\$${letter}1(?!\\d)`, 'g'));
-    const rewritten = namesOf[k].map((name, c) => (c === stage.column ? name.ref : reads.reduce((ref, from) => ref.replace(from, () => `(${shared})`), name.ref)));
+    const readShared = (ref: string) => {
+      const read = reads.reduce((text, from) => text.replace(from, () => `(${shared})`), ref);
+      return alwaysNumber ? read.split(`ISNUMBER((${shared}))`).join(`ISNUMBER(${funnelCell})`) : read;
+    };
+    const rewritten = namesOf[k].map((name, c) => (c === stage.column ? name.ref : readShared(name.ref)));
     // Excel's limit for a formula; past it the column keeps its cells.
     if (rewritten.some((ref) => ref.length > 8192)) continue;
     namesOf[k].forEach((name, c) => { name.ref = rewritten[c]; });
@@ -350,6 +356,30 @@ function shareStageNumbers(perLeadPlans: Plan[], namesOf: DefinedName[][], built
     moved[k][stage.column] = { title: `${perLead.columns[stage.column].title} (read from column ${sourceLetter} of ${perLeadSheets[first]} while ${builtSheets[k]}!${checkLetter}${stage.check.row} is TRUE; worked out in this sheet's other columns otherwise)` };
   }
   return { moved, added };
+}
+
+/**
+ * A later sheet's stage no. where the file shares the funnel's: IF(check, the funnel's cell, its
+ * own formula). The stage no. is IF(status="", without a status, with one). Where the part without
+ * a status reads nothing of the sheet (no won/lost column: it is the furthest stage evidence and
+ * the arrival, the same for both sheets), a lead without a status takes the funnel's cell whatever
+ * the check says, and only the part with a status is written again: LibreOffice's main thread pays
+ * per lead for a name's whole length, branches a lead does not take included (docs/recalculation.md).
+ * `alwaysNumber`: that part is IFERROR(MAX(…),0), a number in either sheet, so ISNUMBER of the
+ * shared stage no. is ISNUMBER of the funnel's cell.
+ */
+function sharedStageNo(own: string, check: string, funnelCell: string, builtSheet: string): { shared: string; alwaysNumber: boolean } {
+  const whole = { shared: `IF(${check},${funnelCell},${own})`, alwaysNumber: false };
+  const parts = callArguments(own, 'IF');
+  if (parts?.length !== 3) return whole;
+  const [noStatus, withoutStatus, withStatus] = parts;
+  const readsTheSheet = (text: string) => sheetPrefixes(builtSheet).some((prefix) => text.includes(prefix));
+  if (!noStatus.endsWith('=""') || readsTheSheet(noStatus) || readsTheSheet(withoutStatus)) return whole;
+  const [furthest, onError] = callArguments(withStatus, 'IFERROR') ?? [];
+  return {
+    shared: `IF(OR(${check},${noStatus}),${funnelCell},${withStatus})`,
+    alwaysNumber: onError === '0' && callArguments(furthest, 'MAX') !== null,
+  };
 }
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
