@@ -314,7 +314,6 @@ export function toExcelFormula(sheetsFormula: string, cached: unknown, opts: Tra
 const CELL_PARTS = /^(\$?)([A-Za-z]{1,3})(\$?)(\d+)$/;
 const ROW_ONLY = /^\$?\d+$/;
 
-/** A column's letters ("AB") as its number (28). */
 /**
  * The arguments of `formula` when the whole of it is one call of `fn` (`IF(a,b,c)` → a, b, c), or
  * null. Text in "…" and sheet names in '…' may hold commas and brackets; array constants {…} are
@@ -348,6 +347,7 @@ export function callArguments(formula: string, fn: string): string[] | null {
   return null;
 }
 
+/** A column's letters ("AB") as its number (28). */
 export function columnNumber(letters: string): number {
   let n = 0;
   for (const ch of letters.toUpperCase()) n = n * 26 + ch.charCodeAt(0) - 64;
