@@ -8,7 +8,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { findDayOrderMix, repairDayOrderMix } from '../core/dayorder';
-import { Pick, Proposal, describePick, marksMostOpen, proposeSetup } from '../core/detect';
+import { LaterExit, Pick, Proposal, describePick, marksMostOpen, proposeSetup } from '../core/detect';
 import { BuildData, Kind, NO_LAST_ACTIVITY_NOTE, NO_VALUE_NOTE, Plan, UNCONFIRMED_NOTE, planBuild } from '../core/report';
 import { Pipeline } from '../core/pipeline';
 import { COLUMN_FIELDS, ColumnField, SETUP_SHEET, Setup, pipelineOf, setupToGrid, validateSetup } from '../core/setup';
@@ -310,7 +310,9 @@ export function describeUnderstanding(headers: string[], proposal: Proposal, set
   for (const [stage, header] of Object.entries(setup.columns.stageFlags)) lines.push(`  ${stage} also counts every lead marked yes in "${header}", whatever its status`);
   for (const [stage, header] of Object.entries(setup.columns.stageDates)) lines.push(`  ${stage} also counts every lead with a date in "${header}", whatever its status`);
   const guessedColumns = new Set(guesses.map((pick) => pick.header));
-  lines.push(...exitLines(setup, statuses, pipeline, sheets.has('flow'), context.rows && furtherThanExits(headers, context.rows, setup, pipeline, context.weights), guessedColumns));
+  // Exits the proposal stops later than their words, still so in the setup used (a --setup may say otherwise).
+  const laterExits = (proposal.laterExits ?? []).filter((later) => setup.exits.some((exit) => exit.name === later.exit && exit.from === later.to));
+  lines.push(...exitLines(setup, statuses, pipeline, sheets.has('flow'), context.rows && furtherThanExits(headers, context.rows, setup, pipeline, context.weights), guessedColumns, laterExits));
   // A status that is its stage's own name needs no arrow; one the words placed elsewhere ("Payment Done" → Won) does.
   const renamed = guessedStatuses.filter((s) => s.means && normalizeLabel(s.status) !== normalizeLabel(s.means));
   if (renamed.length) lines.push(`  Guessed: ${showList(renamed.map((s) => `"${clip(s.status)}" → ${clip(s.means)} (${count(s.count)})`), 12, 100)}`);
@@ -342,8 +344,11 @@ interface Further {
   leads: number;
   /** Per furthest evidence: its stage, how it is written down, and how many leads. */
   by: { stage: string; evidence: string; header: string; leads: number }[];
-  /** Per stage date or flag: leads whose status is still open at an earlier stage, and how many of them it marks anyway. */
-  openBefore: { stage: string; header: string; kind: 'date' | 'flag'; leads: number; marked: number }[];
+  /**
+   * Per stage date or flag: leads whose status is still open at an earlier stage, and how many of
+   * them it marks anyway; and how many leads reach its stage with it and would without it.
+   */
+  openBefore: { stage: string; header: string; kind: 'date' | 'flag'; leads: number; marked: number; reachedWith: number; reachedWithout: number }[];
   /** Exits whose every lead has the same later stage date or flag: the exit likely comes after that stage. */
   everyLead: { exit: string; leads: number; stage: string; header: string; kind: 'date' | 'flag' }[];
 }
@@ -359,7 +364,7 @@ function furtherThanExits(headers: string[], rows: unknown[][], setup: Setup, pi
   if (!evidence.length) return undefined;
   const resolve = (cell: unknown) => (isBlank(cell) ? undefined : pipeline.resolve(String(cell)));
   const byEvidence = new Map<number, number>();
-  const openBefore = evidence.map(() => ({ leads: 0, marked: 0 }));
+  const openBefore = evidence.map(() => ({ leads: 0, marked: 0, reachedWith: 0, reachedWithout: 0 }));
   const exitLeads = setup.exits.map(() => 0);
   const exitMarked = setup.exits.map(() => evidence.map(() => 0));
   let leads = 0;
@@ -368,8 +373,19 @@ function furtherThanExits(headers: string[], rows: unknown[][], setup: Setup, pi
     // Won/lost names the exit when it names one, as the sheets read it.
     const result = resultAt >= 0 ? resolve(row[resultAt]) : undefined;
     const own = result && result.exit >= 0 ? result : statusAt >= 0 ? resolve(row[statusAt]) : undefined;
-    if (!own) return;
     const filled = evidence.map((e) => e.filled(row[e.column]));
+    // As the funnel reaches a stage: by the status (or won/lost), or by any stage date or flag at or past it.
+    // A status no stage matches keeps its lead out of the funnel; a blank one leaves it to the dates and flags.
+    const blankStatus = statusAt < 0 || isBlank(row[statusAt]);
+    if (own || blankStatus) {
+      const byStatus = Math.max(own?.stage ?? -1, result?.stage ?? -1);
+      evidence.forEach((e, k) => {
+        const byOthers = byStatus >= e.index || evidence.some((other, j) => j !== k && other.index >= e.index && filled[j]);
+        if (byOthers || filled[k]) openBefore[k].reachedWith += weight;
+        if (byOthers) openBefore[k].reachedWithout += weight;
+      });
+    }
+    if (!own) return;
     if (own.exit < 0) {
       // Still open at its stage: a stage date or flag of a later stage contradicts the status.
       evidence.forEach((e, k) => {
@@ -410,7 +426,7 @@ function furtherThanExits(headers: string[], rows: unknown[][], setup: Setup, pi
  * say what its name does (if LeadFlow guessed it, the way to leave it out); one that marks every
  * lead of an exit and no open lead before it says the exit comes later than the setup puts it.
  */
-function exitLines(setup: Setup, statuses: { status: string; count: number }[], pipeline: Pipeline, flow: boolean, further?: Further, guessedColumns = new Set<string>()): string[] {
+function exitLines(setup: Setup, statuses: { status: string; count: number }[], pipeline: Pipeline, flow: boolean, further?: Further, guessedColumns = new Set<string>(), laterExits: LaterExit[] = []): string[] {
   const held = setup.exits.map(() => 0);
   for (const s of statuses) {
     const resolved = pipeline.resolve(s.status);
@@ -429,6 +445,10 @@ function exitLines(setup: Setup, statuses: { status: string; count: number }[], 
     return `${names.join(' and ')} at ${from}${flow && removes === 'stays' ? ' (kept open in net lead flow)' : ''}`;
   });
   const lines = [`  Stopped before the last stage: ${parts.join('; ')}.`];
+  for (const later of laterExits) {
+    const has = later.kind === 'date' ? `has a date in "${later.header}"` : `is marked yes in "${later.header}"`;
+    lines.push(`  ${later.exit} is placed at ${later.to}, not ${later.from}, because every ${later.exit} lead (${count(later.leads)}) ${has} (a guess).`);
+  }
   if (!further?.leads) return lines;
   const [top] = further.by;
   lines.push(further.by.length === 1
@@ -438,9 +458,9 @@ function exitLines(setup: Setup, statuses: { status: string; count: number }[], 
   const used = new Set(further.by.map((b) => b.header));
   const doubtful = further.openBefore.filter((o) => used.has(o.header) && marksMostOpen(o.leads, o.marked));
   for (const o of doubtful) {
-    const marks = o.kind === 'date' ? `also holds a date for` : `is also yes for`;
-    const leaveOut = guessedColumns.has(o.header) ? ` It is a guess: if so, take it out of "${o.kind === 'date' ? 'stageDates' : 'stageFlags'}" in the setup ${setupHow}.` : '';
-    lines.push(`  "${o.header}" ${marks} ${count(o.marked)} of the ${count(o.leads)} leads whose status is still before ${o.stage}, so it may not say they reached ${o.stage}.${leaveOut}`);
+    const marks = o.kind === 'date' ? `it holds a date for` : `it is yes for`;
+    const leaveOut = guessedColumns.has(o.header) ? ` It is a guess: if it does not mean they reached ${o.stage}, take it out of "${o.kind === 'date' ? 'stageDates' : 'stageFlags'}" in the setup ${setupHow}.` : '';
+    lines.push(`  Check "${o.header}": ${marks} ${count(o.marked)} of the ${count(o.leads)} leads whose status is still before ${o.stage}, so it does not follow the statuses. With it, ${count(o.reachedWith)} leads reach ${o.stage}; without it, ${count(o.reachedWithout)}.${leaveOut}`);
   }
   for (const e of further.everyLead) {
     if (doubtful.some((o) => o.header === e.header)) continue;

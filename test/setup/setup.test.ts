@@ -4,6 +4,7 @@ import {
   SETUP_MARKER, defaultSetup, headerProblems, readSetupGrid, repairSetup, setupFromGrid, setupToGrid, validateSetup,
 } from '../../src/core/setup';
 import { SAMPLE_HEADERS } from '../../src/core/sample';
+import { proposeSetup } from '../../src/core/detect';
 
 const headers = SAMPLE_HEADERS;
 
@@ -179,5 +180,32 @@ describe('reading a broken setup sheet and repairing it', () => {
     const { setup } = repairSetup(s, headers);
     expect(setup.stages.map((x) => x.name)).toEqual(defaultSetup().stages.map((x) => x.name));
     expect(setup.scoring.rules).toHaveLength(3);
+  });
+});
+
+describe('the proposal, where an exit stops its leads', () => {
+  // A pipeline export as Sheets hands it over: dates as Date objects, an engage date on every deal past Prospecting.
+  const headers = ['Deal', 'Deal Stage', 'Engage Date', 'Converted', 'Amount'];
+  const day = (n: number) => new Date(Date.UTC(2026, 0, 1 + n));
+  const deals = (lostDated: (i: number) => boolean, lostCount = 40) => [
+    ...Array.from({ length: 30 }, (_, i) => [`p${i}`, 'Prospecting', '', 'No', 0]),
+    ...Array.from({ length: 30 }, (_, i) => [`e${i}`, 'Engaging', day(i), 'No', 0]),
+    ...Array.from({ length: 30 }, (_, i) => [`w${i}`, 'Won', day(i), 'Yes', 900]),
+    ...Array.from({ length: lostCount }, (_, i) => [`l${i}`, 'Lost', lostDated(i) ? day(i) : '', 'No', 0]),
+  ];
+  const lostFrom = (rows: unknown[][]) => {
+    const proposal = proposeSetup('Deals', headers, rows);
+    return { from: proposal.setup.exits.find((exit) => exit.name === 'Lost')?.from, later: proposal.laterExits ?? [] };
+  };
+
+  it('stops Lost at Engaging when every Lost deal has an engage date, and says why', () => {
+    const { from, later } = lostFrom(deals(() => true));
+    expect(from).toBe('Engaging');
+    expect(later).toEqual([{ exit: 'Lost', leads: 40, from: 'Prospecting', to: 'Engaging', header: 'Engage Date', kind: 'date' }]);
+  });
+
+  it('leaves Lost where its words put it when one Lost deal has no engage date, or when too few deals say anything', () => {
+    expect(lostFrom(deals((i) => i !== 7))).toEqual({ from: 'Prospecting', later: [] });
+    expect(lostFrom(deals(() => true, 9))).toEqual({ from: 'Prospecting', later: [] });
   });
 });

@@ -37,6 +37,19 @@ export interface Proposal {
   pipeline: PipelineProposal;
   /** Things a person should know about the proposal, one sentence each. */
   notes: string[];
+  /** Exits the proposal stops at a later stage than their words say, because every lead of theirs has that stage's date or flag. */
+  laterExits?: LaterExit[];
+}
+
+/** "Lost" stopped at Engaging, not Prospecting: every one of its `leads` has a date (or yes) in `header`. */
+export interface LaterExit {
+  exit: string;
+  leads: number;
+  /** The stage its words gave it, and the stage the proposal stops it at. */
+  from: string;
+  to: string;
+  header: string;
+  kind: 'date' | 'flag';
 }
 
 export interface ProposeOptions {
@@ -139,6 +152,47 @@ function flagCaution(rows: unknown[][], statusAt: number, flagAt: number, stage:
   }
   if (!marksMostOpen(before, marked)) return undefined;
   return `It is also yes for ${marked.toLocaleString('en-US')} of the ${before.toLocaleString('en-US')} leads read whose status is still before ${stage}, so it may not mean they reached ${stage}. If so, choose no column for it.`;
+}
+
+/**
+ * Exits whose every lead (at least ten) has the date or the yes of a stage later than the one the
+ * exit's words stop it at, and before the last stage: its leads left after reaching that stage (a
+ * pipeline export where every lost deal has an engage date), so the proposal stops the exit there.
+ * The funnel counts those leads at that stage either way; what moves is where the setup says the
+ * exit happens, and where a lead with that status and no date is counted. A flag with a caution
+ * (yes for most leads still before its stage) says too little to move anything.
+ */
+function exitsAfterEvidence(rows: unknown[][], statusAt: number, resultAt: number, evidence: { stage: string; at: number; header: string; kind: 'date' | 'flag' }[], pipeline: Pipeline, exits: Setup['exits']): LaterExit[] {
+  const last = pipeline.stageNames.length - 1;
+  const filled = (kind: 'date' | 'flag', cell: unknown) => (kind === 'flag' ? isFlagSet(cell as Cell) : cell instanceof Date || (typeof cell === 'number' && cell > 0));
+  const leads = exits.map(() => 0);
+  const marked = exits.map(() => evidence.map(() => 0));
+  const resolved = new Map<unknown, ReturnType<Pipeline['resolve']>>();
+  const resolve = (cell: unknown) => {
+    if (isBlank(cell)) return undefined;
+    if (!resolved.has(cell)) resolved.set(cell, pipeline.resolve(String(cell)));
+    return resolved.get(cell);
+  };
+  for (const row of rows) {
+    // Won/lost names the exit when it names one, as the sheets read it.
+    const result = resultAt >= 0 ? resolve(row[resultAt]) : undefined;
+    const own = result && result.exit >= 0 ? result : statusAt >= 0 ? resolve(row[statusAt]) : undefined;
+    if (!own || own.exit < 0) continue;
+    leads[own.exit]++;
+    evidence.forEach((e, k) => { if (filled(e.kind, row[e.at])) marked[own.exit][k]++; });
+  }
+  const later: LaterExit[] = [];
+  exits.forEach((exit, x) => {
+    if (leads[x] < 10) return;
+    const from = pipeline.stageIndex(exit.from);
+    const reached = evidence
+      .filter((e, k) => marked[x][k] === leads[x])
+      .map((e) => ({ e, index: pipeline.stageIndex(e.stage) }))
+      .filter(({ index }) => index > from && index < last)
+      .sort((a, b) => b.index - a.index)[0];
+    if (reached) later.push({ exit: exit.name, leads: leads[x], from: exit.from, to: reached.e.stage, header: reached.e.header, kind: reached.e.kind });
+  });
+  return later;
 }
 
 export function proposeSetup(sheetName: string, headers: unknown[], rows: unknown[][], opts: ProposeOptions = {}): Proposal {
@@ -296,9 +350,15 @@ export function proposeSetup(sheetName: string, headers: unknown[], rows: unknow
     else if (p.field.startsWith('stageFlag:')) setup.columns.stageFlags[p.field.slice(10)] = p.header;
     else setup.columns[p.field as ColumnField] = p.header;
   }
+  const evidence = picks
+    .filter((p) => (p.field.startsWith('stageDate:') || p.field.startsWith('stageFlag:')) && !p.caution)
+    .map((p) => ({ stage: p.field.slice(10), at: p.index, header: p.header, kind: p.field.startsWith('stageDate:') ? 'date' as const : 'flag' as const }));
+  const laterExits = status && evidence.length ? exitsAfterEvidence(rows, status.index, result?.index ?? -1, evidence, finalPipeline, setup.exits) : [];
+  for (const later of laterExits) setup.exits = setup.exits.map((exit) => (exit.name === later.exit ? { ...exit, from: later.to } : exit));
+  proposal.def.exits = setup.exits;
   if (!status && datedStages.length === 0 && flaggedStages.length === 0) notes.push('No column holds a status, a stage date or a stage flag: only arrivals can be counted. Choose the status column in the setup.');
   if (!picked('arrived')) notes.push('No column holds dates: the funnel counts all leads, and the net lead flow needs an arrival date column.');
-  return { setup, picks, pipeline: proposal, notes };
+  return { setup, picks, pipeline: proposal, notes, ...(laterExits.length ? { laterExits } : {}) };
 }
 
 const CHANNEL = /\b(google|facebook|meta|linkedin|instagram|twitter|tiktok|youtube|bing|referral|referrals|referred|partner|web|website|webform|form|email|newsletter|organic|seo|sem|ppc|paid|ads|advert\w*|direct|event|events|trade show|webinar|cold call|cold|outbound|inbound|social|word of mouth|chat|phone|store|online|affiliate|campaign|salon|feria|messe|indicacao|recommandation|bouche a oreille|empfehlung)\b/;
