@@ -459,8 +459,9 @@ function exitLines(setup: Setup, statuses: { status: string; count: number }[], 
   const doubtful = further.openBefore.filter((o) => used.has(o.header) && marksMostOpen(o.leads, o.marked));
   for (const o of doubtful) {
     const marks = o.kind === 'date' ? `it holds a date for` : `it is yes for`;
-    const leaveOut = guessedColumns.has(o.header) ? ` It is a guess: if it does not mean they reached ${o.stage}, take it out of "${o.kind === 'date' ? 'stageDates' : 'stageFlags'}" in the setup ${setupHow}.` : '';
-    lines.push(`  Check "${o.header}": ${marks} ${count(o.marked)} of the ${count(o.leads)} leads whose status is still before ${o.stage}, so it does not follow the statuses. With it, ${count(o.reachedWith)} leads reach ${o.stage}; without it, ${count(o.reachedWithout)}.${leaveOut}`);
+    const leaveOut = guessedColumns.has(o.header) ? ` A guess: to leave it out, take it out of "${o.kind === 'date' ? 'stageDates' : 'stageFlags'}" in the setup ${setupHow}.` : '';
+    lines.push(`  Check "${o.header}": ${marks} ${count(o.marked)} of the ${count(o.leads)} leads whose status is still before ${o.stage}, so it does not follow the statuses.`);
+    lines.push(`    With it, ${count(o.reachedWith)} leads reach ${o.stage}; without it, ${count(o.reachedWithout)}.${leaveOut}`);
   }
   for (const e of further.everyLead) {
     if (doubtful.some((o) => o.header === e.header)) continue;
